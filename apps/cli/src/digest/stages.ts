@@ -1,0 +1,49 @@
+import type { ProgressCallback } from '@chunkwise/core';
+import { countWords, type SourceDocument } from './document.js';
+
+export interface DigestOptions {
+  /** Folder the digest writes its files to. */
+  outDir: string;
+}
+
+/** Everything a stage may read, and the report it adds its facts to. */
+export interface DigestContext {
+  document: SourceDocument;
+  options: DigestOptions;
+  report: DigestReport;
+  onProgress: ProgressCallback;
+}
+
+export interface DigestReport {
+  document: { name: string; title: string; sections: number; characters: number; words: number };
+  stages: { name: string; ms: number; summary: string }[];
+  totalMs: number;
+  [stage: string]: unknown;
+}
+
+/** One step of the digest pipeline; returns the one-line summary shown next to its progress bar. */
+export interface DigestStage {
+  name: string;
+  run(context: DigestContext): Promise<string> | string;
+}
+
+/** Counts sections, characters and words, section by section, with progress. */
+export const loadStage: DigestStage = {
+  name: 'load',
+  run({ document, report, onProgress }) {
+    let words = 0;
+    const total = document.sections.length;
+    document.sections.forEach((section, i) => {
+      words += countWords(document.text.slice(section.start, section.end));
+      onProgress({ stage: 'load', done: i + 1, total, unit: 'sections' });
+    });
+    report.document.words = words;
+    return `${total} sections, ${document.text.length.toLocaleString('en-US')} characters, ${words.toLocaleString('en-US')} words`;
+  },
+};
+
+/**
+ * The pipeline, in order. Each package issue adds its stage here:
+ * load → tokens → chunks → index + questions → summary.
+ */
+export const DIGEST_STAGES: DigestStage[] = [loadStage];

@@ -1,0 +1,6 @@
+export type { Span, Chunk, Tokenizer, Embedder, LanguageModel, GenerateRequest, GenerateResult } from './types.js';
+export { ChunkwiseError, isChunkwiseError, throwIfAborted } from './errors.js';
+export type { ChunkwiseErrorCode, ChunkwiseErrorOptions } from './errors.js';
+export { createProgress } from './progress.js';
+export type { ProgressEvent, ProgressCallback, ProgressReporter, ProgressOptions } from './progress.js';
+export { hashKey, canonicalEncode, toHex } from './hash-key.js';

@@ -1,0 +1,18 @@
+// Shared Vitest settings: resolve workspace packages to their TypeScript source (the
+// `@chunkwise/source` export condition), so tests never wait for a build, and write a JSON report
+// that `.ci/run` sums into its `tests: N passed, N failed` line.
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+const conditions = ['@chunkwise/source', 'module', 'node', 'import', 'default', 'development|production'];
+
+export function chunkwiseVitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
+  return defineConfig({
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ['@chunkwise/source'] } },
+    test: {
+      reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+      testTimeout: 30_000,
+      ...overrides,
+    },
+  });
+}
