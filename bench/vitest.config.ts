@@ -1,3 +1,3 @@
-import { chunkwiseVitestConfig } from '../../tooling/vitest.shared.js';
+import { chunkwiseVitestConfig } from '../tooling/vitest.shared.js';
 
 export default chunkwiseVitestConfig();
