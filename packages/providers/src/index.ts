@@ -1,2 +1,6 @@
-// Nothing is exported yet: this package is filled by its own issue.
-export {};
+export { openAICompatible } from './openai-compatible-model.js';
+export type { OpenAICompatibleOptions, OpenAICompatibleModel, OpenAICompatibleGenerateResult } from './openai-compatible-model.js';
+export type { HttpClientOptions } from './http-client.js';
+export type { RetryPolicy } from './retry.js';
+export { backoffDelay, parseRetryAfter } from './retry.js';
+export { Semaphore } from './semaphore.js';

@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createDefaultResponder, type MockRequest, type MockResponder, type MockResponse } from './mock-responder.js';
+
+/**
+ * One scripted answer. Named steps cover the usual failures; an object is laid over the normal
+ * answer (`{ delayMs: 500 }` is a slow but correct answer, `{ status: 503 }` an error with the
+ * normal body); a function decides from the request.
+ */
+export type MockStep =
+  /** The normal answer. */
+  | 'ok'
+  /** 429 with `Retry-After: 0`. */
+  | 'rate-limited'
+  /** 500 with an OpenAI-style error body. */
+  | 'server-error'
+  /** 400 with an OpenAI-style error body. */
+  | 'bad-request'
+  /** 200 with the first half of the normal JSON body. */
+  | 'truncated'
+  /** 200 with valid JSON of the wrong shape. */
+  | 'wrong-shape'
+  /** The connection is dropped without an answer. */
+  | 'reset'
+  | MockResponse
+  | MockResponder;
+
+export interface MockOpenAIServerOptions {
+  /** Steps used by the first requests, one each, in order; later requests get the normal answer. */
+  script?: MockStep[];
+  /** Replaces the normal answer (default: {@link createDefaultResponder}). */
+  respond?: MockResponder;
+  /** Dimensions of mock embeddings when the request names none. Default 8. */
+  embeddingDimensions?: number;
+  /** Port on 127.0.0.1; default 0 picks a free one. */
+  port?: number;
+}
+
+export interface MockOpenAIServer {
+  /** `http://127.0.0.1:<port>/v1`, ready for `openAICompatible({ baseURL })`. */
+  readonly baseURL: string;
+  /** Every request received so far, in arrival order (the array grows live). */
+  readonly requests: MockRequest[];
+  /** Requests being handled right now. */
+  readonly inFlight: number;
+  /** The most requests ever handled at once, for concurrency-limit checks. */
+  readonly maxInFlight: number;
+  /** Appends steps to the script. */
+  enqueue(...steps: MockStep[]): void;
+  /** Forgets recorded requests, the rest of the script and the in-flight maximum (call it between tests). */
+  reset(): void;
+  /** Stops listening, drops open connections and pending delayed answers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a small OpenAI-compatible HTTP server on 127.0.0.1 for tests: `/v1/chat/completions`,
+ * `/v1/completions` (with `echo` and `logprobs`) and `/v1/embeddings`, deterministic answers,
+ * scriptable failures, and a record of every request. Node only.
+ */
+export async function startMockOpenAIServer(options: MockOpenAIServerOptions = {}): Promise<MockOpenAIServer> {
+  const respond = options.respond ?? createDefaultResponder(options.embeddingDimensions === undefined ? {} : { embeddingDimensions: options.embeddingDimensions });
+  const script: MockStep[] = [...(options.script ?? [])];
+  const requests: MockRequest[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let count = 0;
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+    });
+    try {
+      const rawBody = await readBody(req);
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        body = undefined;
+      }
+      const request: MockRequest = {
+        index: count++,
+        method: req.method ?? 'GET',
+        path: (req.url ?? '/').split('?')[0]!,
+        headers: { ...req.headers },
+        body,
+        rawBody,
+        receivedAt: performance.now(),
+      };
+      requests.push(request);
+      const step = script.shift() ?? 'ok';
+      const answer = await resolveStep(step, request, respond);
+      if (answer.delayMs !== undefined && answer.delayMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, answer.delayMs);
+          timers.add(timer);
+          // A client that gave up (timeout, abort) closes the socket; stop waiting for it.
+          res.on('close', () => {
+            clearTimeout(timer);
+            timers.delete(timer);
+            resolve();
+          });
+        });
+      }
+      if (closed) return;
+      if (answer.destroy) {
+        req.socket.destroy();
+        return;
+      }
+      const payload = answer.rawBody ?? JSON.stringify(answer.body ?? {});
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+      res.end(payload);
+    } catch (error) {
+      if (!closed && !res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `mock server failed: ${String(error)}` } }));
+      }
+    } finally {
+      inFlight--;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    enqueue(...steps) {
+      script.push(...steps);
+    },
+    reset() {
+      requests.length = 0;
+      script.length = 0;
+      maxInFlight = inFlight;
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
+
+async function resolveStep(step: MockStep, request: MockRequest, respond: MockResponder): Promise<MockResponse> {
+  if (typeof step === 'function') return step(request);
+  switch (step) {
+    case 'ok':
+      return respond(request);
+    case 'rate-limited':
+      return { status: 429, headers: { 'retry-after': '0' }, body: { error: { message: 'Rate limit reached (mock).', type: 'rate_limit_exceeded' } } };
+    case 'server-error':
+      return { status: 500, body: { error: { message: 'The server had an error (mock).', type: 'server_error' } } };
+    case 'bad-request':
+      return { status: 400, body: { error: { message: 'Invalid request (mock).', type: 'invalid_request_error' } } };
+    case 'wrong-shape':
+      return { body: { unexpected: true, choices: 'not-an-array', data: 42 } };
+    case 'reset':
+      return { destroy: true };
+    case 'truncated': {
+      const normal = await respond(request);
+      const full = normal.rawBody ?? JSON.stringify(normal.body ?? {});
+      return { ...normal, rawBody: full.slice(0, Math.max(1, Math.floor(full.length / 2))) };
+    }
+    default: {
+      const normal = await respond(request);
+      // An object step is laid over the normal answer; a given body replaces the normal one.
+      return { ...normal, ...step, headers: { ...normal.headers, ...step.headers } };
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
