@@ -1,2 +1,6 @@
-// Nothing is exported yet: this package is filled by its own issue.
-export {};
+export { resolveAnalyzer, type Analyzer, type AnalyzerName } from './analyzers/analyzer.js';
+export { simpleAnalyzer } from './analyzers/simple.js';
+export { englishAnalyzer, ENGLISH_STOPWORDS } from './analyzers/english.js';
+export { cjkAnalyzer } from './analyzers/cjk.js';
+export { BM25Index, type BM25Document, type BM25Options, type BM25SearchOptions, type BM25Stats } from './bm25/bm25-index.js';
+export type { ScoredId } from './bm25/top-k-heap.js';
