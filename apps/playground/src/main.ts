@@ -1,0 +1,18 @@
+import './styles.css';
+import { h } from './shell/dom.js';
+import { createInputPanel } from './shell/input-panel.js';
+import { createTabs, type Tab } from './shell/tabs.js';
+import { TextStore } from './shell/text-store.js';
+
+const store = new TextStore();
+// Views join this list as the packages they show land in main; none has yet.
+const views: Tab[] = [];
+
+const app = document.querySelector<HTMLElement>('#app');
+if (!app) throw new Error('index.html lost its #app element.');
+const tabs = createTabs(views, 'Views');
+app.append(createInputPanel(store), h('section', { id: 'views', class: 'views', 'aria-label': 'Views', tabindex: -1 }, tabs.element));
+
+const requested = location.hash.slice(1);
+const first = views.find((view) => view.id === requested) ?? views[0];
+if (first) tabs.show(first.id);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { segmentBySpans } from './span-segments.js';
+
+describe('segmentBySpans', () => {
+  it('tiles the whole text, gaps included', () => {
+    const segments = segmentBySpans(20, [
+      { start: 2, end: 8 },
+      { start: 8, end: 15 },
+    ]);
+    expect(segments).toEqual([
+      { start: 0, end: 2, owners: [] },
+      { start: 2, end: 8, owners: [0] },
+      { start: 8, end: 15, owners: [1] },
+      { start: 15, end: 20, owners: [] },
+    ]);
+  });
+
+  it('marks the overlap of consecutive chunks as owned by both', () => {
+    const segments = segmentBySpans(10, [
+      { start: 0, end: 6 },
+      { start: 4, end: 10 },
+    ]);
+    expect(segments).toEqual([
+      { start: 0, end: 4, owners: [0] },
+      { start: 4, end: 6, owners: [0, 1] },
+      { start: 6, end: 10, owners: [1] },
+    ]);
+  });
+
+  it('rebuilds each span from its segments', () => {
+    const spans = [
+      { start: 0, end: 30 },
+      { start: 25, end: 60 },
+      { start: 50, end: 61 },
+      { start: 70, end: 70 },
+    ];
+    const segments = segmentBySpans(80, spans);
+    expect(segments[0]!.start).toBe(0);
+    expect(segments.at(-1)!.end).toBe(80);
+    for (let i = 1; i < segments.length; i++) expect(segments[i]!.start).toBe(segments[i - 1]!.end);
+    spans.forEach((span, index) => {
+      const own = segments.filter((segment) => segment.owners.includes(index));
+      if (span.start === span.end) return expect(own).toEqual([]);
+      expect(own[0]!.start).toBe(span.start);
+      expect(own.at(-1)!.end).toBe(span.end);
+    });
+  });
+
+  it('rejects spans outside the text', () => {
+    expect(() => segmentBySpans(5, [{ start: 3, end: 9 }])).toThrow(RangeError);
+    expect(() => segmentBySpans(5, [{ start: 4, end: 2 }])).toThrow(RangeError);
+  });
+});

