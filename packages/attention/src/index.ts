@@ -1,2 +1,22 @@
-// Nothing is exported yet: this package is filled by its own issue.
-export {};
+export { attention, createTileEngine, defaultBackend } from './attention.js';
+export type { AttentionBackend, AttentionKernel, AttentionOptions, AttentionResult } from './attention-options.js';
+export { validateAttentionInputs } from './attention-shape.js';
+export type { AttentionShape } from './attention-shape.js';
+export { mergeAttentionStates } from './merge-attention-states.js';
+export type { AttentionState } from './merge-attention-states.js';
+export { decodeSplits } from './decode-attention.js';
+export { TileCoverage } from './masks/attention-mask.js';
+export type { AttentionMask } from './masks/attention-mask.js';
+export { intersectMasks, unionMasks } from './masks/combine-masks.js';
+export { causalMask } from './masks/causal.js';
+export { slidingWindowMask } from './masks/sliding-window.js';
+export type { SlidingWindowOptions } from './masks/sliding-window.js';
+export { prefixMask } from './masks/prefix.js';
+export { attentionSinksMask } from './masks/attention-sinks.js';
+export type { AttentionSinksOptions } from './masks/attention-sinks.js';
+export { lambdaShapedMask } from './masks/lambda-shaped.js';
+export type { LambdaShapedOptions } from './masks/lambda-shaped.js';
+export { blockSparseMask } from './masks/block-sparse.js';
+export type { BlockSparseOptions } from './masks/block-sparse.js';
+export { KeySelection } from './masks/key-selection.js';
+export { initWasm, wasmAvailable } from './wasm/wasm-kernels.js';

@@ -1,0 +1,84 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import type { AttentionShape } from './attention-shape.js';
+import type { AttentionMask } from './masks/attention-mask.js';
+import { causalMask } from './masks/causal.js';
+import { intersectMasks } from './masks/combine-masks.js';
+
+export type AttentionKernel = 'auto' | 'reference' | 'flash' | 'decode';
+export type AttentionBackend = 'auto' | 'js' | 'wasm';
+
+export interface AttentionOptions {
+  /** Key `j` is visible to query row `i` only when `j ≤ queryOffset + i`. */
+  causal?: boolean;
+  /** Multiplies every logit; default `1 / √headDim`. */
+  scale?: number;
+  /**
+   * Position of the first query row. Default `seqK − seqQ` (at least 0): the queries are the last
+   * rows of the sequence, as in decoding and FlashAttention ≥ 2.1.
+   */
+  queryOffset?: number;
+  /** Extra mask over absolute positions, combined with `causal` by intersection. */
+  mask?: AttentionMask;
+  /** `'auto'`: `flash` on one thread (`AttentionPool` picks `decode` for few query rows). */
+  kernel?: AttentionKernel;
+  /** `'auto'`: WebAssembly SIMD where it loads, else plain JS. `reference` always runs in JS. */
+  backend?: AttentionBackend;
+  /** Also return the natural-log sum of exponentials of each row's scaled, masked logits. */
+  returnLse?: boolean;
+  /** Query rows per tile (default 64). */
+  blockQ?: number;
+  /** Keys per tile (default 64). */
+  blockK?: number;
+  /** Keys per split for the decode kernel (default 1024). */
+  splitK?: number;
+}
+
+export interface AttentionResult {
+  /** `[heads][seqQ][headDim]`; rows with no visible key are zeros. */
+  output: Float32Array;
+  /** `[heads][seqQ]` when `returnLse` was set; `-Infinity` for rows with no visible key. */
+  lse?: Float32Array;
+}
+
+/** Options after defaults, shared by every kernel. */
+export interface ResolvedOptions {
+  scale: number;
+  queryOffset: number;
+  causal: boolean;
+  /** The user mask, or undefined; `causal` is kept apart so kernels can special-case it. */
+  mask: AttentionMask | undefined;
+  /** `causal` ∩ `mask`, or undefined when nothing is masked. */
+  combinedMask: AttentionMask | undefined;
+  returnLse: boolean;
+  blockQ: number;
+  blockK: number;
+  splitK: number;
+}
+
+export function resolveOptions(shape: AttentionShape, options: AttentionOptions): ResolvedOptions {
+  const scale = options.scale ?? 1 / Math.sqrt(shape.headDim);
+  if (!Number.isFinite(scale)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `scale must be a finite number, got ${String(scale)}.`);
+  }
+  const queryOffset = options.queryOffset ?? Math.max(0, shape.seqK - shape.seqQ);
+  positiveInteger(queryOffset, 'queryOffset', 0);
+  const blockQ = options.blockQ ?? 64;
+  const blockK = options.blockK ?? 64;
+  const splitK = options.splitK ?? 1024;
+  positiveInteger(blockQ, 'blockQ', 1);
+  positiveInteger(blockK, 'blockK', 1);
+  positiveInteger(splitK, 'splitK', 1);
+  const causal = options.causal === true;
+  const mask = options.mask;
+  let combinedMask: AttentionMask | undefined;
+  if (causal && mask) combinedMask = intersectMasks(causalMask(), mask);
+  else if (causal) combinedMask = causalMask();
+  else combinedMask = mask;
+  return { scale, queryOffset, causal, mask, combinedMask, returnLse: options.returnLse === true, blockQ, blockK, splitK };
+}
+
+function positiveInteger(value: number, name: string, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${String(value)}.`);
+  }
+}

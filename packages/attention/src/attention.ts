@@ -1,0 +1,60 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { resolveOptions, type AttentionBackend, type AttentionOptions, type AttentionResult } from './attention-options.js';
+import { validateAttentionInputs, type AttentionShape } from './attention-shape.js';
+import { decodeAttentionInto } from './decode-attention.js';
+import { flashAttentionInto } from './flash-attention.js';
+import { JsTileEngine } from './js-tile-engine.js';
+import { referenceAttention64 } from './reference-attention.js';
+import type { TileEngine, TileEngineConfig } from './tile-engine.js';
+import { wasmAvailable } from './wasm/wasm-kernels.js';
+import { WasmTileEngine } from './wasm/wasm-tile-engine.js';
+
+/**
+ * softmax(scale · Q·Kᵀ + mask)·V for every head. See `AttentionOptions` for kernels, backends
+ * and masks; inputs are validated and wrong sizes throw `ChunkwiseError('INVALID_ARGUMENT')`.
+ *
+ * @example
+ * const { output } = attention(q, k, v, { heads: 8, kvHeads: 2, seqQ: 128, seqK: 128, headDim: 64 }, { causal: true });
+ */
+export function attention(
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  shape: AttentionShape,
+  options: AttentionOptions = {},
+): AttentionResult {
+  validateAttentionInputs(q, k, v, shape);
+  const resolved = resolveOptions(shape, options);
+  const kernel = options.kernel ?? 'auto';
+  if (kernel === 'reference') {
+    const exact = referenceAttention64(q, k, v, shape, resolved);
+    const result: AttentionResult = { output: Float32Array.from(exact.output) };
+    if (resolved.returnLse) result.lse = Float32Array.from(exact.lse);
+    return result;
+  }
+  const output = new Float32Array(shape.heads * shape.seqQ * shape.headDim);
+  const lse = resolved.returnLse ? new Float32Array(shape.heads * shape.seqQ) : undefined;
+  const engine = createTileEngine(options.backend ?? 'auto', {
+    headDim: shape.headDim,
+    scale: resolved.scale,
+    blockQ: resolved.blockQ,
+    blockK: resolved.blockK,
+  });
+  if (kernel === 'decode') decodeAttentionInto(q, k, v, shape, resolved, engine, output, lse);
+  else if (kernel === 'flash' || kernel === 'auto') flashAttentionInto(q, k, v, shape, resolved, engine, output, lse);
+  else throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown kernel "${String(kernel)}"; use auto, reference, flash or decode.`);
+  return lse ? { output, lse } : { output };
+}
+
+/** The tile arithmetic for a backend; `'auto'` prefers WebAssembly SIMD. */
+export function createTileEngine(backend: AttentionBackend, config: TileEngineConfig): TileEngine {
+  if (backend === 'js') return new JsTileEngine(config);
+  if (backend === 'wasm') return new WasmTileEngine(config);
+  if (backend === 'auto') return wasmAvailable() ? new WasmTileEngine(config) : new JsTileEngine(config);
+  throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown backend "${String(backend)}"; use auto, js or wasm.`);
+}
+
+/** The backend `'auto'` resolves to here. */
+export function defaultBackend(): 'wasm' | 'js' {
+  return wasmAvailable() ? 'wasm' : 'js';
+}

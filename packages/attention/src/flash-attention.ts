@@ -1,0 +1,108 @@
+import type { AttentionShape } from './attention-shape.js';
+import type { ResolvedOptions } from './attention-options.js';
+import { TileCoverage } from './masks/attention-mask.js';
+import type { TileEngine } from './tile-engine.js';
+
+export interface FlashRange {
+  /** Query heads `[headStart, headEnd)` to compute (default all). */
+  headStart?: number;
+  headEnd?: number;
+  /** Keys `[keyStart, keyEnd)` to attend over (default all); used by split-K decoding. */
+  keyStart?: number;
+  keyEnd?: number;
+}
+
+/**
+ * Tiled exact attention with an online softmax (FlashAttention, arXiv 2205.14135; loop order of
+ * FlashAttention-2, arXiv 2307.08691: outer loop over query tiles, so each tile owns its output and
+ * needs only O(blockQ·d) state). Extra memory is O(blockQ·blockK + seqK·d) for the engine's key
+ * copy, never O(seqQ·seqK). Tiles the mask empties are skipped; fully visible tiles run unmasked.
+ * Masks that list their keys (`keysFor`) are gathered per query tile, so token-level selections
+ * cost what they keep.
+ */
+export function flashAttentionInto(
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  shape: AttentionShape,
+  options: ResolvedOptions,
+  engine: TileEngine,
+  out: Float32Array,
+  lse: Float32Array | undefined,
+  range: FlashRange = {},
+): void {
+  const { heads, kvHeads, seqQ, seqK, headDim: d } = shape;
+  const { blockQ, blockK, queryOffset, causal, mask, combinedMask } = options;
+  const group = heads / kvHeads;
+  const headStart = range.headStart ?? 0;
+  const headEnd = range.headEnd ?? heads;
+  const keyStart = range.keyStart ?? 0;
+  const keyEnd = range.keyEnd ?? seqK;
+  const keyCount = keyEnd - keyStart;
+  const gathers = combinedMask?.keysFor !== undefined;
+  let loadedKvHead = -1;
+
+  for (let h = headStart; h < headEnd; h++) {
+    const kvHead = Math.floor(h / group);
+    const kvBase = kvHead * seqK * d;
+    for (let i0 = 0; i0 < seqQ; i0 += blockQ) {
+      const rows = Math.min(blockQ, seqQ - i0);
+      const p0 = queryOffset + i0;
+      const p1 = p0 + rows;
+      const qBase = (h * seqQ + i0) * d;
+
+      if (gathers && combinedMask) {
+        const selected = (combinedMask.keysFor as (h: number, q0: number, q1: number) => Int32Array)(h, p0, p1);
+        const index = keyStart === 0 && keyEnd === seqK ? selected : selected.filter((key) => key >= keyStart && key < keyEnd);
+        engine.loadKeys(k, v, kvBase, index.length, index);
+        loadedKvHead = -1;
+        engine.loadQueries(q, qBase, rows);
+        const buffer = engine.maskBuffer();
+        for (let j0 = 0; j0 < index.length; j0 += blockK) {
+          const count = Math.min(blockK, index.length - j0);
+          let hidden = 0;
+          for (let r = 0; r < rows; r++) {
+            for (let c = 0; c < count; c++) {
+              const visible = combinedMask.allows(h, p0 + r, index[j0 + c] as number);
+              buffer[r * count + c] = visible ? 1 : 0;
+              if (!visible) hidden++;
+            }
+          }
+          if (hidden === rows * count) continue;
+          engine.tile(j0, count, hidden === 0 ? 0 : 2, 0, 0);
+        }
+        engine.finish(out, qBase, lse, h * seqQ + i0);
+        continue;
+      }
+
+      if (loadedKvHead !== kvHead) {
+        engine.loadKeys(k, v, kvBase + keyStart * d, keyCount);
+        loadedKvHead = kvHead;
+      }
+      engine.loadQueries(q, qBase, rows);
+      const buffer = engine.maskBuffer();
+      // With only the causal flag, keys after the tile's last query never matter.
+      const lastKey = causal ? Math.min(keyEnd, p1) : keyEnd;
+      for (let k0 = keyStart; k0 < lastKey; k0 += blockK) {
+        const count = Math.min(blockK, lastKey - k0);
+        const k1 = k0 + count;
+        let coverage: TileCoverage;
+        if (!combinedMask) coverage = TileCoverage.Full;
+        else if (!mask) coverage = k1 - 1 <= p0 ? TileCoverage.Full : TileCoverage.Partial;
+        else coverage = combinedMask.tile(h, p0, p1, k0, k1);
+        if (coverage === TileCoverage.Empty) continue;
+        if (coverage === TileCoverage.Full) {
+          engine.tile(k0 - keyStart, count, 0, p0, k0);
+        } else if (!mask) {
+          engine.tile(k0 - keyStart, count, 1, p0, k0);
+        } else {
+          for (let r = 0; r < rows; r++) {
+            for (let c = 0; c < count; c++) buffer[r * count + c] = combinedMask?.allows(h, p0 + r, k0 + c) ? 1 : 0;
+          }
+          engine.tile(k0 - keyStart, count, 2, p0, k0);
+        }
+      }
+      engine.finish(out, qBase, lse, h * seqQ + i0);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { TileCoverage, type AttentionMask } from './attention-mask.js';
+
+/**
+ * Keys chosen per (head group, query block) by a dynamic selector: one bitset over key positions
+ * for every query block of `queryBlock` positions. Heads share a selection when `groups` is 1
+ * (DHSA), or each query head owns one (LongHeads, Squeezed Attention per KV head).
+ */
+export class KeySelection implements AttentionMask {
+  readonly description: string;
+  readonly queryBlock: number;
+  readonly queryBlocks: number;
+  readonly seqK: number;
+  readonly groups: number;
+  readonly queryOffset: number;
+  /** How many query heads map onto one group (`heads / groups`). */
+  readonly headsPerGroup: number;
+  private readonly words: number;
+  private readonly bits: Uint32Array;
+
+  constructor(options: {
+    name: string;
+    queryBlock: number;
+    queryBlocks: number;
+    queryOffset: number;
+    seqK: number;
+    groups: number;
+    headsPerGroup: number;
+  }) {
+    this.description = options.name;
+    this.queryBlock = options.queryBlock;
+    this.queryBlocks = options.queryBlocks;
+    this.queryOffset = options.queryOffset;
+    this.seqK = options.seqK;
+    this.groups = options.groups;
+    this.headsPerGroup = options.headsPerGroup;
+    this.words = Math.ceil(options.seqK / 32);
+    this.bits = new Uint32Array(this.groups * this.queryBlocks * this.words);
+  }
+
+  /** Marks `key` kept for query block `block` of `group`. */
+  keep(group: number, block: number, key: number): void {
+    const at = (group * this.queryBlocks + block) * this.words + (key >>> 5);
+    this.bits[at] = (this.bits[at] as number) | (1 << (key & 31));
+  }
+
+  /** Marks keys `[from, to)` kept. */
+  keepRange(group: number, block: number, from: number, to: number): void {
+    for (let key = Math.max(0, from); key < Math.min(to, this.seqK); key++) this.keep(group, block, key);
+  }
+
+  isKept(group: number, block: number, key: number): boolean {
+    if (key < 0 || key >= this.seqK) return false;
+    const word = this.bits[(group * this.queryBlocks + block) * this.words + (key >>> 5)] as number;
+    return ((word >>> (key & 31)) & 1) === 1;
+  }
+
+  /** Kept keys of one block, sorted. */
+  keptKeys(group: number, block: number): Int32Array {
+    const base = (group * this.queryBlocks + block) * this.words;
+    const out: number[] = [];
+    for (let w = 0; w < this.words; w++) {
+      let word = this.bits[base + w] as number;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        out.push(w * 32 + bit);
+        word &= word - 1;
+      }
+    }
+    return Int32Array.from(out);
+  }
+
+  /**
+   * Kept keys over all blocks and groups divided by what a causal dense pass would visit — the
+   * number the papers report as density. Keys after a block's last query count as not needed.
+   */
+  keptFraction(): number {
+    let kept = 0;
+    let needed = 0;
+    for (let g = 0; g < this.groups; g++) {
+      for (let b = 0; b < this.queryBlocks; b++) {
+        const last = Math.min(this.seqK, this.queryOffset + (b + 1) * this.queryBlock);
+        needed += last;
+        const base = (g * this.queryBlocks + b) * this.words;
+        for (let w = 0; w < this.words; w++) kept += popcount(this.bits[base + w] as number);
+      }
+    }
+    return needed === 0 ? 0 : kept / needed;
+  }
+
+  private blockOf(query: number): number {
+    return Math.floor((query - this.queryOffset) / this.queryBlock);
+  }
+
+  private groupOf(head: number): number {
+    return Math.floor(head / this.headsPerGroup) % this.groups;
+  }
+
+  allows(head: number, query: number, key: number): boolean {
+    const block = this.blockOf(query);
+    if (block < 0 || block >= this.queryBlocks) return false;
+    return this.isKept(this.groupOf(head), block, key);
+  }
+
+  tile(head: number, q0: number, q1: number, k0: number, k1: number): TileCoverage {
+    const group = this.groupOf(head);
+    const b0 = Math.max(0, this.blockOf(q0));
+    const b1 = Math.min(this.queryBlocks - 1, this.blockOf(q1 - 1));
+    if (b0 > b1) return TileCoverage.Empty;
+    let kept = 0;
+    for (let b = b0; b <= b1; b++) {
+      for (let key = k0; key < k1; key++) if (this.isKept(group, b, key)) kept++;
+    }
+    if (kept === 0) return TileCoverage.Empty;
+    const outside = this.blockOf(q0) < 0 || this.blockOf(q1 - 1) >= this.queryBlocks;
+    return kept === (b1 - b0 + 1) * (k1 - k0) && !outside ? TileCoverage.Full : TileCoverage.Partial;
+  }
+
+  keysFor(head: number, q0: number, q1: number): Int32Array {
+    const group = this.groupOf(head);
+    const b0 = Math.max(0, this.blockOf(q0));
+    const b1 = Math.min(this.queryBlocks - 1, this.blockOf(q1 - 1));
+    if (b0 === b1) return this.keptKeys(group, b0);
+    const union = new Set<number>();
+    for (let b = b0; b <= b1; b++) for (const key of this.keptKeys(group, b)) union.add(key);
+    return Int32Array.from([...union].sort((a, b) => a - b));
+  }
+
+  /** Throws INVALID_ARGUMENT when the selection was made for a different attention shape. */
+  assertFits(seqK: number): void {
+    if (seqK !== this.seqK) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `This key selection covers ${this.seqK} keys, the call has ${seqK}.`);
+    }
+  }
+}
+
+function popcount(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}

@@ -1,0 +1,60 @@
+import { ATTENTION_KERNELS_WASM_BASE64 } from './generated/attention-kernels.js';
+
+/** The exports of assembly/attention-kernels.ts. Pointers are byte offsets into `memory`. */
+export interface WasmKernelExports {
+  memory: WebAssembly.Memory;
+  flashTile(
+    qPtr: number, rows: number, rowsPad: number,
+    ktPtr: number, ktStride: number, vPtr: number, kStart: number, kCount: number, dp: number,
+    sPtr: number, sStride: number, mPtr: number, lPtr: number, accPtr: number,
+    mode: number, maskPtr: number, qPos0: number, kPos0: number,
+  ): void;
+  simdPeak(iterations: number): number;
+  heapBase(): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function wasmBytes(): Uint8Array<ArrayBuffer> {
+  const binary = atob(ATTENTION_KERNELS_WASM_BASE64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * The compiled kernel module, or null where WebAssembly SIMD is unavailable. Compiles
+ * synchronously (fine in Node and workers; browsers' main threads may refuse large synchronous
+ * compiles, so call `initWasm()` there first).
+ */
+export function wasmModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(wasmBytes()) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Compiles the WebAssembly SIMD kernels asynchronously; resolves to whether they are usable. */
+export async function initWasm(): Promise<boolean> {
+  if (compiled !== undefined) return compiled !== null;
+  try {
+    compiled = await WebAssembly.compile(wasmBytes());
+  } catch {
+    compiled = null;
+  }
+  return compiled !== null;
+}
+
+/** True when the WebAssembly SIMD backend can run here (compiling it on first call). */
+export function wasmAvailable(): boolean {
+  return wasmModule() !== null;
+}
+
+/** A fresh instance with its own memory (one per engine, so engines never share scratch). */
+export function instantiateKernels(module: WebAssembly.Module): WasmKernelExports {
+  const instance = new WebAssembly.Instance(module, {});
+  return instance.exports as unknown as WasmKernelExports;
+}

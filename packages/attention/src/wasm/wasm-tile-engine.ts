@@ -1,0 +1,142 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import type { TileEngine, TileEngineConfig } from '../tile-engine.js';
+import { instantiateKernels, wasmModule, type WasmKernelExports } from './wasm-kernels.js';
+
+const PAGE = 65536;
+const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
+
+/**
+ * Drives the WebAssembly SIMD `flashTile` kernel. Keys are copied once per KV head into wasm
+ * memory transposed and zero-padded to a multiple of four dimensions; the copy is O(n·d) against
+ * the kernel's O(n²·d), and it is what lets the kernel use aligned f32x4 loads without tails.
+ */
+export class WasmTileEngine implements TileEngine {
+  private readonly kernels: WasmKernelExports;
+  private readonly d: number;
+  private readonly dp: number;
+  private readonly scale: number;
+  private readonly blockQ: number;
+  private readonly rowsCapacity: number;
+  private readonly sStride: number;
+  // Byte offsets of the fixed regions.
+  private readonly qPtr: number;
+  private readonly sPtr: number;
+  private readonly mPtr: number;
+  private readonly lPtr: number;
+  private readonly accPtr: number;
+  private readonly maskPtr: number;
+  private readonly keysPtr: number;
+  private ktPtr = 0;
+  private vPtr = 0;
+  private ktStride = 0;
+  private rows = 0;
+  private f32!: Float32Array;
+  private u8!: Uint8Array;
+
+  constructor(config: TileEngineConfig) {
+    const module = wasmModule();
+    if (!module) throw new ChunkwiseError('UNSUPPORTED', 'WebAssembly SIMD is not available in this environment; use backend "js".');
+    this.kernels = instantiateKernels(module);
+    this.d = config.headDim;
+    this.dp = roundUp(config.headDim, 4);
+    this.scale = config.scale;
+    this.blockQ = config.blockQ;
+    this.rowsCapacity = roundUp(config.blockQ, 4);
+    this.sStride = roundUp(config.blockK, 8);
+    // Start after the module's static data.
+    let at = this.kernels.heapBase();
+    const region = (bytes: number) => {
+      const start = at;
+      at = roundUp(at + bytes, 16);
+      return start;
+    };
+    this.qPtr = region(this.rowsCapacity * this.dp * 4);
+    this.sPtr = region(this.rowsCapacity * this.sStride * 4);
+    this.mPtr = region(this.rowsCapacity * 4);
+    this.lPtr = region(this.rowsCapacity * 4);
+    this.accPtr = region(this.rowsCapacity * this.dp * 4);
+    this.maskPtr = region(this.rowsCapacity * this.sStride);
+    this.keysPtr = at;
+    this.ensure(at);
+  }
+
+  private ensure(bytes: number): void {
+    const memory = this.kernels.memory;
+    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    this.f32 = new Float32Array(memory.buffer);
+    this.u8 = new Uint8Array(memory.buffer);
+  }
+
+  loadKeys(k: Float32Array, v: Float32Array, base: number, count: number, index?: Int32Array): void {
+    const { d, dp } = this;
+    // Room for the kernel's eight-key loads past the last real key.
+    this.ktStride = roundUp(count, 8) + 8;
+    this.ktPtr = this.keysPtr;
+    this.vPtr = roundUp(this.ktPtr + dp * this.ktStride * 4, 16);
+    this.ensure(this.vPtr + count * dp * 4);
+    const f32 = this.f32;
+    const kt = this.ktPtr >> 2;
+    const stride = this.ktStride;
+    const vOut = this.vPtr >> 2;
+    for (let j = 0; j < count; j++) {
+      const from = base + (index ? (index[j] as number) : j) * d;
+      for (let c = 0; c < d; c++) f32[kt + c * stride + j] = k[from + c] as number;
+      f32.set(v.subarray(from, from + d), vOut + j * dp);
+    }
+    if (dp !== d) {
+      // Zero padding dimensions so they add nothing to dot products or outputs.
+      for (let c = d; c < dp; c++) f32.fill(0, kt + c * stride, kt + (c + 1) * stride);
+      for (let j = 0; j < count; j++) f32.fill(0, vOut + j * dp + d, vOut + (j + 1) * dp);
+    }
+  }
+
+  loadQueries(q: Float32Array, base: number, rows: number): void {
+    const { d, dp, f32, scale } = this;
+    const qOut = this.qPtr >> 2;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < d; c++) f32[qOut + r * dp + c] = (q[base + r * d + c] as number) * scale;
+      for (let c = d; c < dp; c++) f32[qOut + r * dp + c] = 0;
+    }
+    this.rows = rows;
+    f32.fill(Number.NEGATIVE_INFINITY, this.mPtr >> 2, (this.mPtr >> 2) + this.rowsCapacity);
+    f32.fill(0, this.lPtr >> 2, (this.lPtr >> 2) + this.rowsCapacity);
+    f32.fill(0, this.accPtr >> 2, (this.accPtr >> 2) + this.rowsCapacity * dp);
+  }
+
+  maskBuffer(): Uint8Array {
+    return this.u8.subarray(this.maskPtr, this.maskPtr + this.rowsCapacity * this.sStride);
+  }
+
+  tile(start: number, count: number, mode: 0 | 1 | 2, qPos0: number, kPos0: number): void {
+    this.kernels.flashTile(
+      this.qPtr, this.rows, roundUp(this.rows, 4),
+      this.ktPtr, this.ktStride, this.vPtr, start, count, this.dp,
+      this.sPtr, this.sStride, this.mPtr, this.lPtr, this.accPtr,
+      mode, this.maskPtr, qPos0, kPos0,
+    );
+  }
+
+  finish(out: Float32Array, outBase: number, lse: Float32Array | undefined, lseBase: number): void {
+    const { d, dp, f32 } = this;
+    const l = this.lPtr >> 2;
+    const m = this.mPtr >> 2;
+    const acc = this.accPtr >> 2;
+    for (let r = 0; r < this.rows; r++) {
+      const denominator = f32[l + r] as number;
+      const o = outBase + r * d;
+      if (denominator === 0) {
+        out.fill(0, o, o + d);
+        if (lse) lse[lseBase + r] = Number.NEGATIVE_INFINITY;
+        continue;
+      }
+      const inverse = 1 / denominator;
+      for (let c = 0; c < d; c++) out[o + c] = (f32[acc + r * dp + c] as number) * inverse;
+      if (lse) lse[lseBase + r] = (f32[m + r] as number) + Math.log(denominator);
+    }
+  }
+
+  /** Rows per tile this engine was sized for. */
+  get capacity(): number {
+    return this.blockQ;
+  }
+}
