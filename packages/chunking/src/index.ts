@@ -1,2 +1,17 @@
-// Nothing is exported yet: this package is filled by its own issue.
-export {};
+export type { Chunk, Span, Tokenizer, Embedder, LanguageModel } from '@chunkwise/core';
+export type { BaseChunkerOptions } from './chunk-options.js';
+export { BaseChunker, resolveTokenizer } from './chunker.js';
+export type { Chunker, ChunkCallOptions } from './chunker.js';
+export { CharacterTokenizer, characterTokenizer } from './character-tokenizer.js';
+export { TokenChunker } from './token-chunker.js';
+export type { TokenChunkerOptions } from './token-chunker.js';
+export { RecursiveChunker, plainRecipe, markdownRecipe, RECIPES } from './recursive-chunker.js';
+export type { RecursiveChunkerOptions, Recipe } from './recursive-chunker.js';
+export { SentenceChunker } from './sentence-chunker.js';
+export { MarkdownChunker } from './markdown-chunker.js';
+export { chunkStream } from './chunk-stream.js';
+export { regexLevel, paragraphLevel, lineLevel, sentenceLevel, wordLevel } from './boundaries/levels.js';
+export type { Level } from './boundaries/levels.js';
+export { sentenceSpans } from './boundaries/sentences.js';
+export { scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
+export type { MarkdownBlock, MarkdownBlockKind } from './boundaries/markdown-blocks.js';

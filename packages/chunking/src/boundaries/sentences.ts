@@ -1,0 +1,56 @@
+/**
+ * Sentence boundaries: UAX #29 via `Intl.Segmenter`, then a pass that removes the breaks UAX #29
+ * gets wrong in English prose — after titles and common abbreviations ("Mr. Smith", "e.g. X"),
+ * after initials ("J. R. R. Tolkien") and inside numbers with a space after a dot ("No. 5").
+ */
+const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+const ABBREVIATIONS = new Set(
+  [
+    'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'rev', 'gen', 'col', 'capt', 'lt', 'sgt', 'gov', 'sen',
+    'rep', 'hon', 'pres', 'messrs', 'mme', 'mlle', 'e.g', 'i.e', 'etc', 'vs', 'cf', 'al', 'approx', 'inc', 'ltd',
+    'corp', 'jan', 'feb', 'aug', 'sept', 'oct', 'nov', 'dec', 'u.s', 'u.k',
+  ],
+);
+
+/** Abbreviations that are also ordinary words ("no.", "art."): only when a number follows. */
+const NUMBER_ABBREVIATIONS = new Set(['no', 'nos', 'vol', 'vols', 'fig', 'figs', 'p', 'pp', 'ch', 'chap', 'sec', 'art']);
+
+/** True when the sentence ending just before `position` ends in an abbreviation or an initial. */
+function endsInAbbreviation(text: string, position: number): boolean {
+  let end = position;
+  while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+  if (text[end - 1] !== '.') return false;
+  let start = end - 1;
+  while (start > 0 && /[\p{L}.]/u.test(text[start - 1] ?? '')) start--;
+  const word = text.slice(start, end - 1);
+  if (word.length === 0) return false;
+  if (/^\p{Lu}$/u.test(word) && word !== 'I') return true;
+  const lower = word.toLowerCase();
+  if (ABBREVIATIONS.has(lower)) return true;
+  return NUMBER_ABBREVIATIONS.has(lower) && /^\s*\d/.test(text.slice(position, position + 8));
+}
+
+/** Sentence boundaries strictly inside `[start, end)`, in order. */
+export function sentenceSplits(text: string, start: number, end: number): number[] {
+  const splits: number[] = [];
+  for (const segment of sentenceSegmenter.segment(text.slice(start, end))) {
+    if (segment.index === 0) continue;
+    const position = start + segment.index;
+    if (endsInAbbreviation(text, position)) continue;
+    splits.push(position);
+  }
+  return splits;
+}
+
+/** The sentences of `[start, end)` as spans that tile it. */
+export function sentenceSpans(text: string, start = 0, end = text.length): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  let from = start;
+  for (const split of sentenceSplits(text, start, end)) {
+    spans.push({ start: from, end: split });
+    from = split;
+  }
+  if (from < end) spans.push({ start: from, end });
+  return spans;
+}

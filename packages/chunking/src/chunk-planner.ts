@@ -1,0 +1,255 @@
+import { ChunkwiseError, type Chunk, type Span, type Tokenizer } from '@chunkwise/core';
+import { GraphemeBoundaries, graphemeCeil } from './boundaries/graphemes.js';
+import type { Level } from './boundaries/levels.js';
+import { isCharacterTokenizer } from './character-tokenizer.js';
+import { characterBoundaries, computeTokenBoundaries, isCodePointBoundary, type TokenBoundaries } from './token-boundaries.js';
+
+/**
+ * The engine under every chunker. It tokenizes the text once, plans chunk spans from a hierarchy
+ * of levels using prefix token counts (no per-piece re-tokenization), and then verifies each chunk
+ * with exactly one `count` call. A chunk whose real count is over the limit — rare, where BPE
+ * merges differ at a cut — is re-planned with exact counts, so the limit is a guarantee, not an
+ * estimate.
+ */
+export class ChunkPlanner {
+  readonly boundaries: TokenBoundaries;
+  readonly graphemes: GraphemeBoundaries;
+  private readonly exactByConstruction: boolean;
+
+  constructor(
+    readonly text: string,
+    readonly tokenizer: Tokenizer,
+  ) {
+    this.exactByConstruction = isCharacterTokenizer(tokenizer);
+    this.boundaries = this.exactByConstruction ? characterBoundaries(text) : computeTokenBoundaries(tokenizer, text);
+    this.graphemes = new GraphemeBoundaries(text);
+  }
+
+  /** Estimated tokens of `[start, end)` from the single pass. */
+  estimate(start: number, end: number): number {
+    return this.boundaries.prefix(end) - this.boundaries.prefix(start);
+  }
+
+  /** Real tokens of `[start, end)`. */
+  count(start: number, end: number): number {
+    return this.exactByConstruction ? end - start : this.tokenizer.count(this.text.slice(start, end));
+  }
+
+  /**
+   * Spans tiling `[start, end)`, each estimated at `<= budget` tokens. Oversized pieces descend the
+   * levels (coarse to fine) and finally to grapheme-aligned token cuts; at every level the pieces
+   * are merged greedily left to right, so a chunk only ends inside a coarse unit when that unit
+   * cannot fit on its own.
+   */
+  plan(start: number, end: number, levels: readonly Level[], budget: number, exact = false): Span[] {
+    if (start >= end) return [];
+    const measure = exact ? (a: number, b: number) => this.count(a, b) : (a: number, b: number) => this.estimate(a, b);
+    const spans: Span[] = [];
+    let from = start;
+    for (const cut of this.split(start, end, levels, 0, budget, measure, exact)) {
+      spans.push({ start: from, end: cut });
+      from = cut;
+    }
+    return spans;
+  }
+
+  /** Ends of merged units tiling `[start, end)`. */
+  private split(
+    start: number,
+    end: number,
+    levels: readonly Level[],
+    depth: number,
+    budget: number,
+    measure: (a: number, b: number) => number,
+    exact: boolean,
+  ): number[] {
+    if (measure(start, end) <= budget) return [end];
+    for (let level = depth; level < levels.length; level++) {
+      const splits = levels[level]?.splits(this.text, start, end) ?? [];
+      if (splits.length === 0) continue;
+      const units: number[] = [];
+      let from = start;
+      splits.push(end);
+      for (const cut of splits) {
+        if (measure(from, cut) <= budget) units.push(cut);
+        else for (const unit of this.split(from, cut, levels, level + 1, budget, measure, exact)) units.push(unit);
+        from = cut;
+      }
+      return exact ? this.mergeExact(start, units, budget, measure) : this.merge(start, units, budget, measure);
+    }
+    const units: number[] = [];
+    this.fill(start, end, budget, measure, exact, units);
+    return units;
+  }
+
+  /**
+   * Last resort for a piece no level can split: cut it into runs of at most `budget` tokens at
+   * positions that are both token stops and grapheme boundaries. A grapheme bigger than the budget
+   * is cut between code points (and only there), as the contract allows.
+   */
+  private fill(
+    start: number,
+    end: number,
+    budget: number,
+    measure: (a: number, b: number) => number,
+    exact: boolean,
+    out: number[],
+  ): void {
+    let from = start;
+    while (from < end) {
+      if (measure(from, end) <= budget) {
+        out.push(end);
+        return;
+      }
+      let cut = exact ? this.exactFillTarget(from, end, budget) : this.estimatedFillTarget(from, end, budget);
+      const grapheme = this.graphemes.floor(cut, from);
+      if (grapheme > from) cut = grapheme;
+      else {
+        // No whole grapheme fits by the estimate: take the next grapheme whole if it really fits,
+        // otherwise cut it between code points (allowed: one grapheme over the limit).
+        const whole = graphemeCeil(this.graphemes, this.text, from + 1);
+        if (whole <= end && this.count(from, whole) <= budget) cut = whole;
+        else if (exact) {
+          cut = isCodePointBoundary(this.text, cut) ? cut : cut - 1;
+          if (cut <= from) cut = from + (isCodePointBoundary(this.text, from + 1) ? 1 : 2);
+        } else {
+          cut = this.boundaries.floorStop(cut);
+          if (cut <= from) cut = this.boundaries.nextStop(from);
+        }
+      }
+      // Exact mode: BPE counts are not monotone in the cut, so step back until the piece fits.
+      while (exact && cut > from && measure(from, cut) > budget) {
+        const previous = this.graphemes.floor(cut - 1, from);
+        if (previous <= from) break;
+        cut = previous;
+      }
+      if (cut <= from) cut = Math.min(end, this.boundaries.nextStop(from));
+      out.push(Math.min(cut, end));
+      from = Math.min(cut, end);
+    }
+  }
+
+  private estimatedFillTarget(from: number, end: number, budget: number): number {
+    let cut = Math.min(end, this.boundaries.stopForTokens(this.boundaries.prefix(from) + budget));
+    // Prefer a cut that is a token stop and a grapheme boundary at once; a few steps back at most.
+    for (let tries = 0; tries < 8 && cut > from; tries++) {
+      const grapheme = this.graphemes.floor(cut, from);
+      if (grapheme <= from) break;
+      const stop = this.boundaries.floorStop(grapheme);
+      if (stop === grapheme) return grapheme;
+      cut = stop;
+    }
+    return cut;
+  }
+
+  private exactFillTarget(from: number, end: number, budget: number): number {
+    let lo = from;
+    let hi = end;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.count(from, mid) <= budget) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Greedy merge with a cheap measure: one estimate per unit. */
+  private merge(start: number, units: readonly number[], budget: number, measure: (a: number, b: number) => number): number[] {
+    const ends: number[] = [];
+    let chunkStart = start;
+    let chunkEnd = start;
+    for (const unit of units) {
+      if (chunkEnd > chunkStart && measure(chunkStart, unit) > budget) {
+        ends.push(chunkEnd);
+        chunkStart = chunkEnd;
+      }
+      chunkEnd = unit;
+    }
+    if (chunkEnd > chunkStart) ends.push(chunkEnd);
+    return ends;
+  }
+
+  /**
+   * Greedy merge with real counts: galloping then binary search for the last unit that fits, so
+   * a chunk costs O(log units) counts instead of one per unit (a run of 50,000 newlines would
+   * otherwise be quadratic).
+   */
+  private mergeExact(start: number, units: readonly number[], budget: number, measure: (a: number, b: number) => number): number[] {
+    const ends: number[] = [];
+    let chunkStart = start;
+    let i = 0;
+    while (i < units.length) {
+      let lo = i;
+      let step = 1;
+      while (lo + step < units.length && measure(chunkStart, units[lo + step] ?? 0) <= budget) {
+        lo += step;
+        step *= 2;
+      }
+      let hi = Math.min(units.length - 1, lo + step - 1);
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (measure(chunkStart, units[mid] ?? 0) <= budget) lo = mid;
+        else hi = mid - 1;
+      }
+      const end = units[lo] ?? chunkStart;
+      ends.push(end);
+      chunkStart = end;
+      i = lo + 1;
+    }
+    return ends;
+  }
+
+  /**
+   * Turns planned spans into chunks: prepends up to `overlap` tokens of the preceding text (counted
+   * inside `maxTokens`), counts each chunk once, and re-plans exactly any span that is over.
+   * Spans planned elsewhere (sentence groups, semantic groups) may be oversize; they are split here.
+   */
+  toChunks(spans: readonly Span[], levels: readonly Level[], maxTokens: number, overlap: number): Chunk[] {
+    const chunks: Chunk[] = [];
+    const budget = maxTokens - overlap;
+    const emit = (span: Span, previousStart: number): void => {
+      let start = overlap > 0 && chunks.length > 0 ? this.overlapStart(span.start, overlap, previousStart) : span.start;
+      let tokenCount = this.count(start, span.end);
+      while (tokenCount > maxTokens && start < span.start) {
+        // Overlap is the first thing to give way: step it forward a stop at a time.
+        start = graphemeCeil(this.graphemes, this.text, this.boundaries.nextStop(start));
+        tokenCount = this.count(Math.min(start, span.start), span.end);
+        start = Math.min(start, span.start);
+      }
+      if (tokenCount > maxTokens) {
+        const pieces = this.plan(span.start, span.end, levels, budget, true);
+        if (pieces.length === 1 && pieces[0]?.start === span.start && pieces[0].end === span.end) {
+          throw new ChunkwiseError(
+            'LIMIT_EXCEEDED',
+            `A single character needs ${String(tokenCount)} tokens, more than maxTokens (${String(maxTokens)}); raise maxTokens.`,
+            { details: { maxTokens, tokenCount, start: span.start } },
+          );
+        }
+        let previous = previousStart;
+        for (const piece of pieces) {
+          emit(piece, previous);
+          previous = chunks[chunks.length - 1]?.start ?? previous;
+        }
+        return;
+      }
+      chunks.push({ text: this.text.slice(start, span.end), start, end: span.end, index: chunks.length, tokenCount });
+    };
+    for (const span of spans) {
+      if (this.estimate(span.start, span.end) > budget) {
+        for (const piece of this.plan(span.start, span.end, levels, budget)) emit(piece, chunks[chunks.length - 1]?.start ?? 0);
+      } else {
+        emit(span, chunks[chunks.length - 1]?.start ?? 0);
+      }
+    }
+    return chunks;
+  }
+
+  /** The earliest grapheme-aligned stop after `previousStart` with at most `overlap` tokens before `start`. */
+  private overlapStart(start: number, overlap: number, previousStart: number): number {
+    const target = this.boundaries.prefix(start) - overlap;
+    let position = this.boundaries.firstStopWithTokens(Math.max(0, target));
+    position = graphemeCeil(this.graphemes, this.text, position);
+    if (position <= previousStart || position > start) return start;
+    return position;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Chunk } from '@chunkwise/core';
+import { scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
+import { markdownLevels } from './boundaries/markdown-blocks.js';
+import type { ChunkPlanner } from './chunk-planner.js';
+import { BaseChunker } from './chunker.js';
+
+/**
+ * Markdown-aware chunks: sections split at the shallowest heading that makes them fit; code fences,
+ * tables and lists stay whole when they fit and are split by rows / items / lines when they do not.
+ * Each chunk carries `meta.headings`, the heading path (h1 → h6 titles) in force where it starts.
+ */
+export class MarkdownChunker extends BaseChunker {
+  protected chunkText(planner: ChunkPlanner): Chunk[] {
+    const { text } = planner;
+    const levels = markdownLevels(text);
+    const spans = planner.plan(0, text.length, levels, this.maxTokens - this.overlap);
+    const chunks = planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+    const headings = scanMarkdownBlocks(text).filter((block) => block.kind === 'heading');
+    const path: string[] = [];
+    let next = 0;
+    for (const chunk of chunks) {
+      // A chunk that begins with blank lines before a heading belongs to that heading.
+      const leading = /^\s*/.exec(chunk.text)?.[0].length ?? 0;
+      const anchor = chunk.start + leading;
+      for (; next < headings.length && (headings[next]?.start ?? Infinity) <= anchor; next++) {
+        const heading = headings[next];
+        if (!heading) continue;
+        path.length = Math.min(path.length, (heading.depth ?? 1) - 1);
+        while (path.length < (heading.depth ?? 1) - 1) path.push('');
+        path.push(heading.title ?? '');
+      }
+      chunk.meta = { ...chunk.meta, headings: path.filter((title) => title !== '') };
+    }
+    return chunks;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Chunk } from '@chunkwise/core';
+import { lineLevel, paragraphLevel, sentenceLevel, wordLevel, type Level } from './boundaries/levels.js';
+import { markdownLevels } from './boundaries/markdown-blocks.js';
+import type { ChunkPlanner } from './chunk-planner.js';
+import { BaseChunker } from './chunker.js';
+import type { BaseChunkerOptions } from './chunk-options.js';
+
+/** A named hierarchy of levels, coarse to fine; graphemes are always the implicit last level. */
+export interface Recipe {
+  readonly name: string;
+  /** Levels for one text (a recipe may pre-scan the text, as `markdown` does for fences). */
+  levels(text: string): readonly Level[];
+}
+
+/** Paragraphs → lines → sentences → words → graphemes. */
+export const plainRecipe: Recipe = {
+  name: 'plain',
+  levels: () => [paragraphLevel, lineLevel, sentenceLevel, wordLevel],
+};
+
+/** Sections by heading depth → blocks (fences, tables, lists whole) → list items → lines → sentences → words. */
+export const markdownRecipe: Recipe = { name: 'markdown', levels: markdownLevels };
+
+export const RECIPES = { plain: plainRecipe, markdown: markdownRecipe } as const;
+
+export interface RecursiveChunkerOptions extends BaseChunkerOptions {
+  /** `'plain'` (default), `'markdown'`, or your own levels. */
+  recipe?: keyof typeof RECIPES | Recipe;
+}
+
+/**
+ * Splits at the coarsest level that makes pieces fit, descending only into pieces that do not, then
+ * packs pieces greedily up to the limit (text-splitter / LangChain recursive splitting), at the cost
+ * of one tokenization pass plus one count per chunk.
+ */
+export class RecursiveChunker extends BaseChunker {
+  readonly recipe: Recipe;
+
+  constructor(options: RecursiveChunkerOptions) {
+    super(options);
+    const { recipe = 'plain' } = options;
+    this.recipe = typeof recipe === 'string' ? RECIPES[recipe] : recipe;
+  }
+
+  protected chunkText(planner: ChunkPlanner): Chunk[] {
+    const levels = this.recipe.levels(planner.text);
+    const spans = planner.plan(0, planner.text.length, levels, this.maxTokens - this.overlap);
+    return planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+  }
+}

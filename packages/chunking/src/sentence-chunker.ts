@@ -1,0 +1,16 @@
+import type { Chunk } from '@chunkwise/core';
+import { sentenceLevel, wordLevel } from './boundaries/levels.js';
+import type { ChunkPlanner } from './chunk-planner.js';
+import { BaseChunker } from './chunker.js';
+
+/**
+ * Packs whole sentences (UAX #29 with abbreviation and initial repair) up to the limit. A sentence
+ * longer than the limit is split at words, then graphemes — never emitted oversize (cf. chonkie #170).
+ */
+export class SentenceChunker extends BaseChunker {
+  protected chunkText(planner: ChunkPlanner): Chunk[] {
+    const levels = [sentenceLevel, wordLevel];
+    const spans = planner.plan(0, planner.text.length, levels, this.maxTokens - this.overlap);
+    return planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+  }
+}

@@ -1,0 +1,200 @@
+import { ChunkwiseError, type Tokenizer } from '@chunkwise/core';
+
+/**
+ * Where a text's tokens end, from one tokenization pass. Tokens that share a code point (byte-level
+ * BPE splits a multi-byte character over several tokens) are fused into one group, so every
+ * position listed here is a place a chunk may end without introducing U+FFFD.
+ */
+export interface TokenBoundaries {
+  /** Total tokens of the whole text. */
+  readonly total: number;
+  /**
+   * Tokens of the whole-text pass that end at or before `position`. `prefix(b) - prefix(a)`
+   * estimates `count(text.slice(a, b))`, exactly for most tokenizers when a and b are stops;
+   * chunkers plan with it and verify each chunk once with `count`.
+   */
+  prefix(position: number): number;
+  /** The last stop `<= position`. */
+  floorStop(position: number): number;
+  /** The last stop whose prefix is `<= tokens`. */
+  stopForTokens(tokens: number): number;
+  /** The first stop whose prefix is `>= tokens` (the text length when none). */
+  firstStopWithTokens(tokens: number): number;
+  /** The first stop `> position` (the text length when none). */
+  nextStop(position: number): number;
+}
+
+/** What `encodeWithOffsets` may return; tokenizers differ in layout, so all of these are read. */
+type OffsetsResult =
+  | { ids: ArrayLike<number>; offsets: ArrayLike<number> | ArrayLike<readonly [number, number]> }
+  | { ids: ArrayLike<number>; starts: ArrayLike<number>; ends: ArrayLike<number> };
+
+interface WithOffsets {
+  encodeWithOffsets(text: string, options?: { allowedSpecial?: never[]; disallowedSpecial?: never[] }): OffsetsResult;
+}
+
+/** True when the tokenizer reports UTF-16 spans per token (detected at run time, not by type). */
+export function hasOffsets(tokenizer: Tokenizer): tokenizer is Tokenizer & WithOffsets {
+  return typeof (tokenizer as Partial<WithOffsets>).encodeWithOffsets === 'function';
+}
+
+/**
+ * Token spans (UTF-16) per token, from `encodeWithOffsets` or derived by decoding. Without
+ * reported starts, each token is taken to start where the previous one ended.
+ */
+function tokenSpans(tokenizer: Tokenizer, text: string): { starts: ArrayLike<number> | undefined; ends: Uint32Array } {
+  // Special-token text is chunked as ordinary text, as `count` sees it.
+  if (hasOffsets(tokenizer)) {
+    const result = tokenizer.encodeWithOffsets(text, { allowedSpecial: [], disallowedSpecial: [] });
+    return { starts: 'starts' in result ? result.starts : startsFromOffsets(result.offsets), ends: endsFromOffsets(result, text.length) };
+  }
+  return { starts: undefined, ends: endsByDecoding(tokenizer, text) };
+}
+
+function startsFromOffsets(offsets: ArrayLike<number> | ArrayLike<readonly [number, number]>): ArrayLike<number> {
+  if (offsets.length > 0 && typeof offsets[0] !== 'number') {
+    return Array.from(offsets as ArrayLike<readonly [number, number]>, (pair) => pair[0]);
+  }
+  const flat = offsets as ArrayLike<number>;
+  return Array.from({ length: flat.length >> 1 }, (_, i) => flat[2 * i] ?? 0);
+}
+
+function endsFromOffsets(result: OffsetsResult, length: number): Uint32Array {
+  const count = result.ids.length;
+  const ends = new Uint32Array(count);
+  if ('ends' in result) {
+    for (let i = 0; i < count; i++) ends[i] = result.ends[i] ?? length;
+    return ends;
+  }
+  const offsets = result.offsets;
+  if (offsets.length === count && count > 0 && typeof offsets[0] !== 'number') {
+    const pairs = offsets as ArrayLike<readonly [number, number]>;
+    for (let i = 0; i < count; i++) ends[i] = pairs[i]?.[1] ?? length;
+    return ends;
+  }
+  const flat = offsets as ArrayLike<number>;
+  for (let i = 0; i < count; i++) ends[i] = flat[2 * i + 1] ?? length;
+  return ends;
+}
+
+/**
+ * Fallback for tokenizers without offsets: decode token by token and walk a cursor through the
+ * text. A cut after a token is real only when decoding both sides apart gives the same string as
+ * decoding them together (byte-level BPE tokens that split a character fail this: each side then
+ * decodes to U+FFFD). Costs a few decodes per token, once.
+ */
+function endsByDecoding(tokenizer: Tokenizer, text: string): Uint32Array {
+  const ids = tokenizer.encode(text);
+  const ends = new Uint32Array(ids.length);
+  let cursor = 0;
+  let pendingFrom = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const left = tokenizer.decode(ids.subarray(pendingFrom, i + 1));
+    const lookahead = Math.min(ids.length, i + 5);
+    const separable =
+      lookahead === i + 1 || left + tokenizer.decode(ids.subarray(i + 1, lookahead)) === tokenizer.decode(ids.subarray(pendingFrom, lookahead));
+    if (separable && text.startsWith(left, cursor)) {
+      cursor += left.length;
+      for (let k = pendingFrom; k <= i; k++) ends[k] = cursor;
+      pendingFrom = i + 1;
+    } else if (i + 1 - pendingFrom >= 16 || i + 1 === ids.length) {
+      throw new ChunkwiseError(
+        'UNSUPPORTED',
+        `Tokenizer "${tokenizer.name}" does not round-trip this text (decode(encode(s)) !== s), so chunk offsets cannot be derived; give it an encodeWithOffsets method.`,
+        { details: { tokenizer: tokenizer.name, at: cursor } },
+      );
+    }
+  }
+  return ends;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** True when a chunk may start or end at `position` without cutting a surrogate pair. */
+export function isCodePointBoundary(text: string, position: number): boolean {
+  if (position <= 0 || position >= text.length) return true;
+  return !(isLowSurrogate(text.charCodeAt(position)) && isHighSurrogate(text.charCodeAt(position - 1)));
+}
+
+/** Tokenizes `text` once and records where token groups end. */
+export function computeTokenBoundaries(tokenizer: Tokenizer, text: string): TokenBoundaries {
+  const { starts, ends } = tokenSpans(tokenizer, text);
+  const stops: number[] = [0];
+  const tokensAt: number[] = [0];
+  let last = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = Math.min(ends[i] ?? 0, text.length);
+    // A group closes only where the next token starts at or after it and no code point is cut.
+    const nextStartsAfter = i + 1 === ends.length || (starts ? (starts[i + 1] ?? 0) >= end : (ends[i + 1] ?? 0) > end);
+    if (end > last && nextStartsAfter && isCodePointBoundary(text, end)) {
+      stops.push(end);
+      tokensAt.push(i + 1);
+      last = end;
+    }
+  }
+  if (last < text.length) {
+    stops.push(text.length);
+    tokensAt.push(ends.length);
+  } else if (ends.length > 0) {
+    tokensAt[tokensAt.length - 1] = ends.length;
+  }
+  return boundariesFrom(Uint32Array.from(stops), Uint32Array.from(tokensAt), ends.length);
+}
+
+/** Walks back over equal values so the first of a run is found. */
+function firstIndexOf(values: Uint32Array, value: number, from: number): number {
+  let i = from;
+  while (i > 0 && values[i - 1] === value) i--;
+  return i;
+}
+
+function boundariesFrom(stops: Uint32Array, tokensAt: Uint32Array, total: number): TokenBoundaries {
+  const lastIndexAtMost = (values: Uint32Array, limit: number): number => {
+    let lo = 0;
+    let hi = values.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((values[mid] ?? 0) <= limit) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    total,
+    prefix: (position) => tokensAt[lastIndexAtMost(stops, position)] ?? 0,
+    floorStop: (position) => stops[lastIndexAtMost(stops, position)] ?? 0,
+    stopForTokens: (tokens) => stops[lastIndexAtMost(tokensAt, tokens)] ?? 0,
+    firstStopWithTokens: (tokens) => {
+      const i = lastIndexAtMost(tokensAt, tokens);
+      const at = tokensAt[i] ?? 0;
+      return at >= tokens ? (stops[firstIndexOf(tokensAt, at, i)] ?? 0) : (stops[i + 1] ?? stops[stops.length - 1] ?? 0);
+    },
+    nextStop: (position) => stops[lastIndexAtMost(stops, position) + 1] ?? stops[stops.length - 1] ?? 0,
+  };
+}
+
+/** Boundaries for the character tokenizer: every code-point boundary is a stop. */
+export function characterBoundaries(text: string): TokenBoundaries {
+  const floor = (position: number): number => {
+    const p = Math.max(0, Math.min(position, text.length));
+    return isCodePointBoundary(text, p) ? p : p - 1;
+  };
+  const ceil = (position: number): number => {
+    const p = Math.max(0, Math.min(position, text.length));
+    return isCodePointBoundary(text, p) ? p : p + 1;
+  };
+  return {
+    total: text.length,
+    prefix: (position) => position,
+    floorStop: floor,
+    stopForTokens: floor,
+    firstStopWithTokens: ceil,
+    nextStop: (position) => ceil(position + 1),
+  };
+}
