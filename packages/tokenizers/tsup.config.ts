@@ -1,12 +1,48 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
+const ENCODINGS = ['r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base', 'o200k_harmony'];
+const TABLES = ['r50k_base', 'p50k_base', 'cl100k_base', 'o200k_base'];
+
+/**
+ * Keeps every rank table in its own output file, imported by the encodings that need it. ESM
+ * code-splitting does this by itself; CommonJS output cannot split, so there the data modules are
+ * built as entries of their own and required, never inlined (otherwise `getEncoding` in index.cjs
+ * would carry every table).
+ */
+const externalData: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'chunkwise-external-rank-data',
+  setup(build) {
+    const extension = build.initialOptions.format === 'cjs' ? 'cjs' : 'js';
+    build.onResolve({ filter: /\/generated\/\w+\.js$/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const name = /\/generated\/(\w+)\.js$/.exec(args.path)![1]!;
+      return { path: `./generated/${name}.${extension}`, external: true };
+    });
+  },
+};
+
+const shared: Options = {
+  entry: {
+    index: 'src/index.ts',
+    ...Object.fromEntries(ENCODINGS.map((name) => [name, `src/${name}.ts`])),
+  },
   // tsup injects baseUrl, which TypeScript 6 deprecates (egoist/tsup#1388). Declarations resolve
   // siblings through their built types, not the source condition, so nothing gets inlined.
   dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
   sourcemap: true,
-  clean: true,
   target: 'es2022',
-});
+};
+
+const data: Options = {
+  entry: Object.fromEntries(TABLES.map((name) => [`generated/${name}`, `src/generated/${name}.ts`])),
+  format: ['esm', 'cjs'],
+  target: 'es2022',
+  // Base64 payloads: nothing to map back to.
+  sourcemap: false,
+};
+
+export default defineConfig([
+  // The three builds run in parallel, so none may clean: `pnpm build` empties dist first.
+  data,
+  { ...shared, format: ['esm', 'cjs'], esbuildPlugins: [externalData] },
+]);

@@ -1,2 +1,5 @@
-// Nothing is exported yet: this package is filled by its own issue.
-export {};
+export { Encoding } from './encoding.js';
+export type { EncodedWithOffsets, EncodingDefinition, SpecialTokenOptions } from './encoding.js';
+export { getEncoding, ENCODING_NAMES, isEncodingName } from './get-encoding.js';
+export type { EncodingName } from './get-encoding.js';
+export type { StreamingDecoder } from './streaming-decoder.js';

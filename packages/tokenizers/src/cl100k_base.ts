@@ -1,0 +1,13 @@
+import { Encoding } from './encoding.js';
+import { RegexPreTokenizer } from './pre-tokenizer.js';
+import { loadCl100kRanks } from './ranks/cl100k_base.js';
+import { CL100K_SPECIAL_TOKENS } from './special-token-tables.js';
+import { CL100K_PATTERN } from './split-patterns.js';
+
+/** cl100k_base: GPT-4, GPT-3.5 Turbo, text-embedding-3-*, text-embedding-ada-002. Ranks load on first use. */
+export const cl100k_base = new Encoding({
+  name: 'cl100k_base',
+  loadRanks: loadCl100kRanks,
+  preTokenizer: new RegexPreTokenizer(CL100K_PATTERN),
+  specialTokens: CL100K_SPECIAL_TOKENS,
+});

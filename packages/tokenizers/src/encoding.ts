@@ -1,0 +1,320 @@
+import { ChunkwiseError, type Tokenizer } from '@chunkwise/core';
+import { bytePairMerge, MergeWorkspace } from './byte-pair-merge.js';
+import type { PreTokenizer } from './pre-tokenizer.js';
+import { FNV_OFFSET, FNV_PRIME, type RankTable } from './rank-table.js';
+import { SpecialTokens, type SpecialTokenOptions } from './special-tokens.js';
+import { createStreamingDecoder, type StreamingDecoder } from './streaming-decoder.js';
+import { TokenBuffer } from './token-buffer.js';
+
+export type { SpecialTokenOptions } from './special-tokens.js';
+
+/** Token ids with the UTF-16 span `[starts[i], ends[i])` of the source text each token covers. */
+export interface EncodedWithOffsets {
+  ids: Uint32Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+
+export interface EncodingDefinition {
+  name: string;
+  /** Called once, on first use: decoding and indexing the ranks is the encoding's load cost. */
+  loadRanks: () => RankTable;
+  preTokenizer: PreTokenizer;
+  specialTokens: Record<string, number>;
+}
+
+const NO_LIMIT = Number.POSITIVE_INFINITY;
+
+/**
+ * A tiktoken-compatible BPE encoding: same ids as OpenAI's tiktoken for every input, including
+ * lone surrogates (encoded as U+FFFD, as tiktoken does) and special-token rules.
+ */
+export class Encoding implements Tokenizer {
+  readonly name: string;
+  private readonly definition: EncodingDefinition;
+  private readonly special: SpecialTokens;
+  private ranks: RankTable | null = null;
+  private readonly workspace = new MergeWorkspace();
+  /** UTF-8 of the current piece. */
+  private pieceBytes = new Uint8Array(1024);
+  /** For offsets: UTF-16 index, relative to the piece, of the first character starting at or after each byte. */
+  private charIndex = new Int32Array(1025);
+  private readonly textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+  constructor(definition: EncodingDefinition) {
+    this.name = definition.name;
+    this.definition = definition;
+    this.special = new SpecialTokens(definition.specialTokens);
+  }
+
+  /** Special tokens and their ids. */
+  get specialTokens(): ReadonlyMap<string, number> {
+    return this.special.ids;
+  }
+
+  /** One more than the highest id, special tokens included (tiktoken's `n_vocab`). */
+  get vocabSize(): number {
+    let max = this.table.size - 1;
+    for (const id of this.special.ids.values()) max = Math.max(max, id);
+    return max + 1;
+  }
+
+  /** The rank table, loaded on first use. */
+  get table(): RankTable {
+    return (this.ranks ??= this.definition.loadRanks());
+  }
+
+  /**
+   * Token ids for `text`. Special tokens follow tiktoken: by default any special token in the text
+   * throws `DISALLOWED_SPECIAL`; allow some to encode them as their ids.
+   */
+  encode(text: string, options: SpecialTokenOptions = {}): Uint32Array {
+    checkText(text);
+    const allowed = this.special.resolve(text, options);
+    const out = new TokenBuffer(text.length >> 2, false);
+    this.encodeWithSpecials(text, allowed, out);
+    return out.ids.slice(0, out.length);
+  }
+
+  /** Token ids for `text`, treating special-token text as ordinary text. */
+  encodeOrdinary(text: string): Uint32Array {
+    checkText(text);
+    const out = new TokenBuffer(text.length >> 2, false);
+    this.encodeSegment(text, 0, text.length, out, NO_LIMIT);
+    return out.ids.slice(0, out.length);
+  }
+
+  /**
+   * Ids plus the UTF-16 span of each token; spans tile the text: `starts[0] = 0`,
+   * `ends[i] = starts[i + 1]`, and the last end is `text.length`. A character whose UTF-8 bytes are
+   * split across tokens belongs to the token holding its first byte; a token made only of the
+   * remaining continuation bytes gets an empty span at that character's end.
+   */
+  encodeWithOffsets(text: string, options: SpecialTokenOptions = {}): EncodedWithOffsets {
+    checkText(text);
+    const allowed = this.special.resolve(text, options);
+    const out = new TokenBuffer(text.length >> 2, true);
+    this.encodeWithSpecials(text, allowed, out);
+    return { ids: out.ids.slice(0, out.length), starts: out.starts!.slice(0, out.length), ends: out.ends!.slice(0, out.length) };
+  }
+
+  /** Number of tokens `encodeOrdinary(text)` returns, without building the id array. */
+  count(text: string): number {
+    checkText(text);
+    return this.encodeSegment(text, 0, text.length, null, NO_LIMIT);
+  }
+
+  /**
+   * The token count when it is at most `limit`, else `false`. Stops as soon as the limit is passed,
+   * so a check against a small budget costs little even on a huge text.
+   */
+  isWithinLimit(text: string, limit: number): number | false {
+    checkText(text);
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `limit must be a non-negative integer, got ${String(limit)}.`);
+    }
+    const count = this.encodeSegment(text, 0, text.length, null, limit);
+    return count <= limit ? count : false;
+  }
+
+  /** UTF-8 bytes of the tokens. Throws `NOT_FOUND` for an id that is not in the vocabulary. */
+  decodeBytes(ids: ArrayLike<number>): Uint8Array {
+    const table = this.table;
+    const { bytes, starts, lengths, size } = table;
+    let total = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id >= 0 && id < size && lengths[id] !== 0) total += lengths[id]!;
+      else total += this.specialBytes(id).length;
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id >= 0 && id < size && lengths[id] !== 0) {
+        const start = starts[id]!;
+        const end = start + lengths[id]!;
+        for (let j = start; j < end; j++) out[at++] = bytes[j]!;
+      } else {
+        const special = this.specialBytes(id);
+        out.set(special, at);
+        at += special.length;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Text of the tokens. Invalid UTF-8 (a sequence cut inside a character) becomes U+FFFD, as in
+   * tiktoken's `decode(errors="replace")`; use `decodeBytes` or `createDecoder` to keep bytes exact.
+   */
+  decode(ids: ArrayLike<number>): string {
+    return this.textDecoder.decode(this.decodeBytes(ids));
+  }
+
+  /** A decoder for ids that arrive in chunks; see {@link StreamingDecoder}. */
+  createDecoder(): StreamingDecoder {
+    return createStreamingDecoder((ids) => this.decodeBytes(ids));
+  }
+
+  private specialBytesCache = new Map<number, Uint8Array>();
+
+  private specialBytes(id: number): Uint8Array {
+    let bytes = this.specialBytesCache.get(id);
+    if (bytes) return bytes;
+    const text = this.special.texts.get(id);
+    if (text === undefined) {
+      throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not in ${this.name} (ids are 0 to ${this.vocabSize - 1}).`, {
+        details: { id, encoding: this.name },
+      });
+    }
+    bytes = new TextEncoder().encode(text);
+    this.specialBytesCache.set(id, bytes);
+    return bytes;
+  }
+
+  private encodeWithSpecials(text: string, allowed: ReadonlySet<string>, out: TokenBuffer): void {
+    if (allowed.size === 0) {
+      this.encodeSegment(text, 0, text.length, out, NO_LIMIT);
+      return;
+    }
+    const regex = this.special.regexFor(allowed);
+    regex.lastIndex = 0;
+    let position = 0;
+    for (let match = regex.exec(text); match; match = regex.exec(text)) {
+      this.encodeSegment(text, position, match.index, out, NO_LIMIT);
+      const id = this.special.ids.get(match[0])!;
+      if (out.starts) out.pushWithSpan(id, match.index, match.index + match[0].length);
+      else out.push(id);
+      position = match.index + match[0].length;
+    }
+    this.encodeSegment(text, position, text.length, out, NO_LIMIT);
+  }
+
+  /**
+   * Encodes `text[start, end)` as ordinary text. tiktoken splits the text between special tokens as
+   * separate strings (so `\s+(?!\S)` sees the segment end as the end of input); a slice reproduces that.
+   * Returns the number of tokens, stopping early once it exceeds `limit`.
+   */
+  private encodeSegment(text: string, start: number, end: number, out: TokenBuffer | null, limit: number): number {
+    if (start === end) return 0;
+    const segment = start === 0 && end === text.length ? text : text.slice(start, end);
+    const preTokenizer = this.definition.preTokenizer;
+    const length = segment.length;
+    let count = 0;
+    let position = 0;
+    while (position < length) {
+      const pieceEnd = preTokenizer.pieceEnd(segment, position);
+      count += this.encodePiece(segment, position, pieceEnd, start, out);
+      if (count > limit) return count;
+      position = pieceEnd;
+    }
+    return count;
+  }
+
+  /** Encodes one piece, appending to `out` when given; returns its token count. */
+  private encodePiece(text: string, start: number, end: number, base: number, out: TokenBuffer | null): number {
+    const table = this.table;
+    if (this.pieceBytes.length < (end - start) * 3) this.pieceBytes = new Uint8Array((end - start) * 3 + 1024);
+    const bytes = this.pieceBytes;
+    // UTF-8 and FNV-1a in one pass. Lone surrogates become U+FFFD (EF BF BD), as in tiktoken, whose
+    // bindings receive the text as UTF-8.
+    let hash = FNV_OFFSET;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      let code = text.charCodeAt(i);
+      if (code < 0x80) {
+        bytes[n++] = code;
+        hash = Math.imul(hash ^ code, FNV_PRIME);
+        continue;
+      }
+      if (code < 0x800) {
+        const b0 = 0xc0 | (code >> 6);
+        const b1 = 0x80 | (code & 0x3f);
+        bytes[n++] = b0;
+        bytes[n++] = b1;
+        hash = Math.imul(Math.imul(hash ^ b0, FNV_PRIME) ^ b1, FNV_PRIME);
+        continue;
+      }
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const low = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+          const b0 = 0xf0 | (code >> 18);
+          const b1 = 0x80 | ((code >> 12) & 0x3f);
+          const b2 = 0x80 | ((code >> 6) & 0x3f);
+          const b3 = 0x80 | (code & 0x3f);
+          bytes[n++] = b0;
+          bytes[n++] = b1;
+          bytes[n++] = b2;
+          bytes[n++] = b3;
+          hash = Math.imul(Math.imul(Math.imul(Math.imul(hash ^ b0, FNV_PRIME) ^ b1, FNV_PRIME) ^ b2, FNV_PRIME) ^ b3, FNV_PRIME);
+          continue;
+        }
+        code = 0xfffd;
+      }
+      const b0 = 0xe0 | (code >> 12);
+      const b1 = 0x80 | ((code >> 6) & 0x3f);
+      const b2 = 0x80 | (code & 0x3f);
+      bytes[n++] = b0;
+      bytes[n++] = b1;
+      bytes[n++] = b2;
+      hash = Math.imul(Math.imul(Math.imul(hash ^ b0, FNV_PRIME) ^ b1, FNV_PRIME) ^ b2, FNV_PRIME);
+    }
+
+    // Most pieces (≈90% of English prose) are a whole token: one probe, no merge.
+    const whole = table.rankOfHashed(bytes, 0, n, hash);
+    if (whole >= 0) {
+      if (out) {
+        if (out.starts) out.pushWithSpan(whole, base + start, base + end);
+        else out.push(whole);
+      }
+      return 1;
+    }
+
+    const workspace = this.workspace;
+    const count = bytePairMerge(table, bytes, n, workspace);
+    if (!out) return count;
+    const { tokenRanks, starts } = workspace;
+    if (!out.starts) {
+      for (let t = 0; t < count; t++) out.push(tokenRanks[t]!);
+      return count;
+    }
+    const charIndex = this.mapBytesToChars(text, start, end, n);
+    for (let t = 0; t < count; t++) {
+      out.pushWithSpan(tokenRanks[t]!, base + start + charIndex[starts[t]!]!, base + start + charIndex[starts[t + 1]!]!);
+    }
+    return count;
+  }
+
+  /** Fills `charIndex[b]` = piece-relative UTF-16 index of the first character whose first byte is at or after b. */
+  private mapBytesToChars(text: string, start: number, end: number, byteLength: number): Int32Array {
+    if (this.charIndex.length <= byteLength) this.charIndex = new Int32Array(byteLength * 2 + 1);
+    const charIndex = this.charIndex;
+    let b = 0;
+    for (let i = start; i < end; i++) {
+      const code = text.charCodeAt(i);
+      let width: number;
+      let units = 1;
+      if (code < 0x80) width = 1;
+      else if (code < 0x800) width = 2;
+      else if (code >= 0xd800 && code <= 0xdbff && i + 1 < end && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        width = 4;
+        units = 2;
+      } else width = 3;
+      charIndex[b] = i - start;
+      for (let k = 1; k < width; k++) charIndex[b + k] = i - start + units;
+      b += width;
+      i += units - 1;
+    }
+    charIndex[byteLength] = end - start;
+    return charIndex;
+  }
+}
+
+function checkText(text: unknown): asserts text is string {
+  if (typeof text !== 'string') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${text === null ? 'null' : typeof text}.`);
+  }
+}
