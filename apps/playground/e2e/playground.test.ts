@@ -1,0 +1,148 @@
+// The playground, built for production and driven in Debian's Chromium: the counts the page shows
+// must be the ones the packages compute here, in Node, for the same text.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RecursiveChunker, TokenChunker } from '@chunkwise/chunking';
+import { getEncoding } from '@chunkwise/tokenizers';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mobyDickDataset } from '../vite-plugins/dataset-assets.js';
+import { chromiumSkipReason, launchChromium } from './chromium.js';
+import { serveStatic, type StaticServer } from './static-server.js';
+
+const appRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+const screenshots = join(appRoot, 'test-results', 'screenshots');
+const skipReason = chromiumSkipReason();
+if (skipReason) console.warn(`[playground e2e] SKIPPED: ${skipReason}`);
+
+/** A real chapter plus the characters tokenizers get wrong: accents, CJK, emoji and a ZWJ family. */
+const chapter = mobyDickDataset(2).items[1]!.text;
+const PASTED = `${chapter}\n\nNaïve café — 東京の鯨 🐋 👩‍👩‍👧 x² ≠ y₂.\n`;
+
+describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
+  let outDir: string;
+  let server: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'chunkwise-playground-'));
+    await build({ root: appRoot, configFile: join(appRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    server = await serveStatic(outDir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`HTTP ${String(response.status())} for ${response.url()}`);
+    });
+    await mkdir(screenshots, { recursive: true });
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await browser?.close();
+    await server?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  async function showView(id: string): Promise<void> {
+    await page.click(`#tab-${id}`);
+    await page.waitForSelector(`#panel-${id}[data-status="ready"]`);
+  }
+
+  async function pasteText(text: string): Promise<void> {
+    await page.selectOption('#input-source', 'paste');
+    await page.fill('#input-text', text);
+    // The store commits after a short typing pause; its stats line proves the new text is in.
+    await page.waitForFunction((length) => document.querySelector('.input-stats')?.textContent?.startsWith(`${length.toLocaleString('en-US')} characters · pasted`), text.length);
+  }
+
+  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
+
+  it('opens on a Moby Dick chapter and tokenizes it', async () => {
+    await page.waitForSelector('#panel-tokens[data-status="ready"]');
+    const loaded = await page.inputValue('#input-text');
+    expect(loaded.startsWith('Call me Ishmael.')).toBe(true);
+    const o200k = await getEncoding('o200k_base');
+    expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(o200k.count(loaded)));
+    await shot('tokens-moby-dick-1366x768');
+  });
+
+  it('shows the token counts the library computes for pasted text, in two encodings', async () => {
+    await pasteText(PASTED);
+    await page.waitForSelector('#panel-tokens[data-status="ready"]');
+    const [o200k, cl100k] = await Promise.all([getEncoding('o200k_base'), getEncoding('cl100k_base')]);
+    const expected = o200k.count(PASTED);
+    expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(expected));
+    expect(await page.textContent('#token-count')).toBe(expected.toLocaleString('en-US'));
+    expect(await page.getAttribute('#token-compare-count', 'data-value')).toBe(String(cl100k.count(PASTED)));
+    // The coloured pieces put the text back together exactly, emoji included.
+    const drawn = await page.$$eval('#token-text .tok', (spans) => spans.map((span) => span.textContent).join(''));
+    expect(drawn).toBe(PASTED);
+    const firstTitle = await page.getAttribute('#token-text .tok', 'title');
+    expect(firstTitle).toMatch(new RegExp(`^id ${String(o200k.encode(PASTED)[0])} `));
+
+    await page.selectOption('#tokens-encoding', 'cl100k_base');
+    await page.waitForSelector('#panel-tokens[data-status="ready"]');
+    expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(cl100k.count(PASTED)));
+    await page.selectOption('#tokens-encoding', 'o200k_base');
+    await page.waitForSelector('#panel-tokens[data-status="ready"]');
+    await page.evaluate(() => document.querySelector('#token-text')?.scrollTo(0, 1e6));
+    await shot('tokens-pasted-1366x768');
+  });
+
+  it('shows the chunks the library computes, with their sizes, for two strategies', async () => {
+    await showView('chunks');
+    const o200k = await getEncoding('o200k_base');
+    const recursive = await new RecursiveChunker({ tokenizer: o200k, maxTokens: 128 }).chunk(PASTED);
+    expect(await page.getAttribute('#chunk-count', 'data-value')).toBe(String(recursive.length));
+    expect(await page.getAttribute('#chunk-sizes', 'data-value')).toBe(recursive.map((chunk) => chunk.tokenCount).join(','));
+    expect(await page.locator('#chunk-list button').count()).toBe(recursive.length);
+    expect(await page.locator('#chunk-text .boundary').count()).toBe(recursive.length);
+    expect(await page.locator('.histogram .bar').count()).toBeGreaterThan(0);
+
+    const third = recursive[2]!;
+    await page.click('#chunk-list button[data-index="2"]');
+    expect(await page.textContent('[data-testid="chunk-offsets"]')).toBe(`[${String(third.start)}, ${String(third.end)})`);
+    expect(await page.locator('#chunk-text .seg.selected').allTextContents().then((parts) => parts.join(''))).toBe(third.text);
+    await shot('chunks-recursive-1366x768');
+
+    await page.selectOption('#chunks-strategy', 'token');
+    await page.fill('#chunks-max-tokens', '64');
+    await page.fill('#chunks-overlap', '16');
+    await page.press('#chunks-overlap', 'Enter');
+    const windows = await new TokenChunker({ tokenizer: o200k, maxTokens: 64, overlap: 16 }).chunk(PASTED);
+    await page.waitForFunction((expected) => document.querySelector('#panel-chunks')?.getAttribute('data-status') === 'ready' && document.querySelector('#chunk-count')?.getAttribute('data-value') === expected, String(windows.length));
+    expect(await page.getAttribute('#chunk-sizes', 'data-value')).toBe(windows.map((chunk) => chunk.tokenCount).join(','));
+    expect(await page.locator('#chunk-text .seg.overlap').count()).toBeGreaterThan(0);
+    await shot('chunks-token-overlap-1366x768');
+  });
+
+  it('is operable from the keyboard: tabs move with arrow keys and show focus', async () => {
+    await page.focus('#tab-tokens');
+    await page.keyboard.press('End');
+    const last = await page.evaluate(() => document.activeElement?.id);
+    expect(last).toMatch(/^tab-/);
+    expect(await page.getAttribute(`#${last!}`, 'aria-selected')).toBe('true');
+    await page.keyboard.press('Home');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-tokens');
+    expect(await page.getAttribute('#tab-tokens', 'aria-selected')).toBe('true');
+    // Every control has a label the accessibility tree can name.
+    const unlabelled = await page.$$eval('input, select, textarea', (controls) =>
+      controls.filter((control) => !control.id || !document.querySelector(`label[for="${control.id}"]`)).map((control) => control.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+  });
+
+  it('raised no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
