@@ -160,7 +160,7 @@ async function main() {
   copy = join(work, 'repo');
   copyWorkingTree();
   log('pnpm install (throwaway copy)');
-  run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], { cwd: copy });
+  run('pnpm', ['install', '--prefer-offline', '--reporter=silent'], { cwd: copy });
   const pending = readdirSync(join(copy, '.changeset')).filter((file) => file.endsWith('.md') && file !== 'README.md');
   log(`applying ${pending.length} pending changeset(s)`);
   if (pending.length) run('pnpm', ['exec', 'changeset', 'version'], { cwd: copy });
