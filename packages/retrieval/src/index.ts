@@ -7,3 +7,8 @@ export type { ScoredId } from './bm25/top-k-heap.js';
 export { VectorIndex, type VectorIndexOptions, type VectorSearchOptions } from './vector/vector-index.js';
 export { HNSWIndex, type HNSWOptions, type HNSWSearchOptions } from './vector/hnsw-index.js';
 export type { Metric } from './vector/metric.js';
+export { reciprocalRankFusion, type RRFOptions } from './fusion/rrf.js';
+export { convexCombination, type ConvexCombinationOptions } from './fusion/convex-combination.js';
+export { maximalMarginalRelevance, type MMRCandidate, type MMROptions } from './fusion/mmr.js';
+export { selectContext, redundancyDiscountedUtility } from './context/select-context.js';
+export type { ContextHit, ContextPassage, ContextResult, ContextUtility, SelectContextOptions } from './context/types.js';

@@ -1,0 +1,127 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { simpleAnalyzer } from '../analyzers/simple.js';
+import { expandHits, type Unit } from './expand.js';
+import { knapsack } from './knapsack.js';
+import { mctsSelect } from './mcts-search.js';
+import type { ContextHit, ContextPassage, ContextResult, ContextUtility, SelectContextOptions } from './types.js';
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Picks passages for a prompt under a hard token budget and returns them in document order with
+ * citations. Strategies:
+ * - 'top-k': best first, skipping any passage that no longer fits.
+ * - 'score-drop': SAGE (arXiv 2503.01713) §3: cut where the sorted relevance falls sharply rather
+ *   than at a fixed k; `threshold` (fraction of the top score, default 0.25) and `minCount` (1).
+ * - 'knapsack': the subset with the largest total score that fits (0/1 knapsack).
+ * - 'search': CORAG-style Monte Carlo tree search with a pluggable utility.
+ * The budget covers the passages and the separators between them, and the final joined text is
+ * counted again with the tokenizer: if merges across a separator ever made it longer, the weakest
+ * passage is dropped until it fits.
+ */
+export function selectContext(hits: readonly ContextHit[], options: SelectContextOptions): ContextResult {
+  const { budgetTokens, tokenizer, strategy = 'top-k', separator = '\n\n' } = options;
+  if (!Number.isInteger(budgetTokens) || budgetTokens < 1) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${budgetTokens}.`);
+  }
+  if (!tokenizer || typeof tokenizer.count !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'selectContext needs a tokenizer with count(text).');
+  const k = options.k ?? Number.POSITIVE_INFINITY;
+  if (!(k >= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be ≥ 1, got ${k}.`);
+  for (const hit of hits) {
+    if (typeof hit.text !== 'string' || !Number.isFinite(hit.score)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Hit "${hit.id}" needs a text string and a finite score.`);
+    }
+  }
+  const units = expandHits(hits, options.expand);
+  const passages: ContextPassage[] = units.map((u: Unit) => ({ ...u, tokens: tokenizer.count(u.text) }));
+  const separatorTokens = tokenizer.count(separator);
+  // n passages need n − 1 separators: charge one per passage and grant one extra.
+  const costs = passages.map((p) => p.tokens + separatorTokens);
+  const capacity = budgetTokens + separatorTokens;
+
+  let chosen: number[];
+  switch (strategy) {
+    case 'top-k':
+      chosen = greedy(passages.map((_, i) => i), costs, capacity, k);
+      break;
+    case 'score-drop': {
+      const { threshold = 0.25, minCount = 1 } = options.scoreDrop ?? {};
+      if (!(threshold >= 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `scoreDrop.threshold must be ≥ 0, got ${threshold}.`);
+      let cut = passages.length;
+      const top = Math.abs(passages[0]?.score ?? 0);
+      for (let i = 1; i < passages.length; i++) {
+        const drop = (passages[i - 1] as ContextPassage).score - (passages[i] as ContextPassage).score;
+        if (i >= minCount && drop > threshold * top) {
+          cut = i;
+          break;
+        }
+      }
+      chosen = greedy(passages.slice(0, cut).map((_, i) => i), costs, capacity, k);
+      break;
+    }
+    case 'knapsack': {
+      chosen = knapsack(passages.map((p) => p.score), costs, capacity);
+      if (chosen.length > k) chosen = chosen.sort((a, b) => a - b).slice(0, k);
+      break;
+    }
+    case 'search': {
+      const { iterations = 200, exploration = 1.41, lengthPenalty = 1, maxCandidates = 16, utility = redundancyDiscountedUtility } = options.search ?? {};
+      const pool = passages.slice(0, maxCandidates);
+      chosen = mctsSelect(pool, costs, { iterations, exploration, lengthPenalty, capacity, budget: budgetTokens, utility });
+      if (chosen.length > k) chosen = chosen.slice(0, k);
+      break;
+    }
+    default:
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown strategy ${JSON.stringify(strategy)}: use 'top-k', 'score-drop', 'knapsack' or 'search'.`);
+  }
+
+  let selected = chosen.map((i) => passages[i] as ContextPassage).sort(documentOrder);
+  let text = selected.map((p) => p.text).join(separator);
+  let tokens = tokenizer.count(text);
+  while (tokens > budgetTokens && selected.length > 0) {
+    const weakest = selected.reduce((w, p) => (p.score < w.score ? p : w));
+    selected = selected.filter((p) => p !== weakest);
+    text = selected.map((p) => p.text).join(separator);
+    tokens = tokenizer.count(text);
+  }
+  return { passages: selected, text, tokens, budgetTokens };
+}
+
+function greedy(order: number[], costs: readonly number[], capacity: number, k: number): number[] {
+  const chosen: number[] = [];
+  let used = 0;
+  for (const i of order) {
+    if (chosen.length >= k) break;
+    const cost = costs[i] as number;
+    if (used + cost > capacity) continue;
+    chosen.push(i);
+    used += cost;
+  }
+  return chosen;
+}
+
+function documentOrder(a: ContextPassage, b: ContextPassage): number {
+  const byDoc = collator.compare(a.docId ?? '', b.docId ?? '');
+  if (byDoc !== 0) return byDoc;
+  const byStart = (a.start ?? 0) - (b.start ?? 0);
+  return byStart !== 0 ? byStart : collator.compare(a.id, b.id);
+}
+
+/**
+ * The default utility for 'search': the summed scores, each discounted by how much of its wording
+ * an earlier (better) passage already covers. Adding a near-duplicate can therefore lower the
+ * utility, which is the non-monotonic case CORAG's search is built for.
+ */
+export const redundancyDiscountedUtility: ContextUtility = (passages) => {
+  const seen = new Set<string>();
+  let total = 0;
+  for (const p of [...passages].sort((a, b) => b.score - a.score)) {
+    const terms = new Set(simpleAnalyzer(p.text));
+    let repeated = 0;
+    for (const t of terms) if (seen.has(t)) repeated++;
+    const novelty = terms.size === 0 ? 0 : 1 - repeated / terms.size;
+    total += p.score * (2 * novelty - 1);
+    for (const t of terms) seen.add(t);
+  }
+  return total;
+};
