@@ -15,3 +15,5 @@ export type { Level } from './boundaries/levels.js';
 export { sentenceSpans } from './boundaries/sentences.js';
 export { scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
 export type { MarkdownBlock, MarkdownBlockKind } from './boundaries/markdown-blocks.js';
+export { SemanticChunker } from './semantic-chunker.js';
+export type { SemanticChunkerOptions, SemanticThreshold } from './semantic-chunker.js';
