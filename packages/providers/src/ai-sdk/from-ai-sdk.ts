@@ -1,0 +1,88 @@
+import { generateText, type LanguageModel as AISDKLanguageModel } from 'ai';
+import { ChunkwiseError, isChunkwiseError, throwIfAborted } from '@chunkwise/core';
+import type { GenerateRequest, LanguageModel, Tokenizer } from '@chunkwise/core';
+import { excerpt } from '../http-client.js';
+import { Semaphore } from '../semaphore.js';
+
+export interface FromAISDKOptions {
+  /** Prompt plus completion, in tokens. AI SDK models do not expose it, so the caller must. */
+  contextWindow: number;
+  /** The model's tokenizer, when the caller has one. */
+  tokenizer?: Tokenizer;
+  /** Calls in flight at once through this adapter. Default 4. */
+  maxConcurrency?: number;
+  /** Passed to `generateText`, which retries with its own backoff. Default 2 (the AI SDK's default). */
+  maxRetries?: number;
+  /** Passed to `generateText` as `providerOptions` (reasoning effort, safety settings…). */
+  providerOptions?: Parameters<typeof generateText>[0]['providerOptions'];
+}
+
+/** `generate()`'s answer, with the AI SDK's unified finish reason. */
+export interface AISDKGenerateResult {
+  text: string;
+  usage?: { promptTokens: number; completionTokens: number };
+  finishReason?: string;
+}
+
+/**
+ * Adapts a Vercel AI SDK language model (`openai('gpt-4o-mini')`, `ollama('llama3.2')`, any
+ * provider's model object) to a core `LanguageModel`, calling `generateText` from `ai` ≥ 5.
+ * Errors become ChunkwiseErrors: the AI SDK's API errors → UPSTREAM with status and body excerpt,
+ * a fired signal → ABORTED.
+ */
+export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions): LanguageModel & { generate(req: GenerateRequest): Promise<AISDKGenerateResult> } {
+  if (model === null || model === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', 'fromAISDK needs an AI SDK language model.');
+  if (!Number.isInteger(options?.contextWindow) || options.contextWindow < 1) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `contextWindow must be a positive integer (tokens), got ${String(options?.contextWindow)}.`);
+  }
+  const semaphore = new Semaphore(options.maxConcurrency ?? 4);
+
+  async function generate(req: GenerateRequest): Promise<AISDKGenerateResult> {
+    if (typeof req?.prompt !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'generate() needs a prompt string.');
+    throwIfAborted(req.signal);
+    return semaphore.run(async () => {
+      try {
+        const result = await generateText({
+          model,
+          prompt: req.prompt,
+          ...(req.system === undefined || req.system === '' ? {} : { system: req.system }),
+          ...(req.maxTokens === undefined ? {} : { maxOutputTokens: req.maxTokens }),
+          ...(req.temperature === undefined ? {} : { temperature: req.temperature }),
+          ...(req.signal === undefined ? {} : { abortSignal: req.signal }),
+          ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+          ...(options.providerOptions === undefined ? {} : { providerOptions: options.providerOptions }),
+        });
+        const out: AISDKGenerateResult = { text: result.text, finishReason: result.finishReason };
+        const { inputTokens, outputTokens } = result.usage;
+        if (typeof inputTokens === 'number' && typeof outputTokens === 'number') out.usage = { promptTokens: inputTokens, completionTokens: outputTokens };
+        return out;
+      } catch (error) {
+        throw toChunkwiseError(error, req.signal);
+      }
+    }, req.signal);
+  }
+
+  return {
+    contextWindow: options.contextWindow,
+    ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
+    generate,
+  };
+}
+
+/** Maps AI SDK errors (matched by shape, so any installed copy of `ai` works) to ChunkwiseErrors. */
+function toChunkwiseError(error: unknown, signal: AbortSignal | undefined): ChunkwiseError {
+  if (signal?.aborted) return new ChunkwiseError('ABORTED', 'The operation was aborted by its AbortSignal.', { cause: signal.reason ?? error });
+  if (isChunkwiseError(error)) return error;
+  // RetryError wraps the last attempt's error; report that one, with the attempt count.
+  const retry = error as { lastError?: unknown; errors?: unknown[] };
+  const last = retry && typeof retry === 'object' && 'lastError' in retry ? retry.lastError : error;
+  const api = last as { statusCode?: unknown; responseBody?: unknown; url?: unknown; message?: unknown };
+  const message = typeof api?.message === 'string' ? api.message : String(last);
+  const details: Record<string, unknown> = {};
+  if (typeof api?.statusCode === 'number') details.status = api.statusCode;
+  if (typeof api?.url === 'string') details.url = api.url;
+  if (typeof api?.responseBody === 'string') details.body = excerpt(api.responseBody);
+  if (Array.isArray(retry?.errors)) details.attempts = retry.errors.length;
+  const status = details.status === undefined ? '' : ` (HTTP ${String(details.status)})`;
+  return new ChunkwiseError('UPSTREAM', `The AI SDK model failed${status}: ${excerpt(message)}`, { cause: error, details });
+}

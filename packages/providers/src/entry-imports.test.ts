@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const srcDir = dirname(fileURLToPath(import.meta.url));
+
+/** Every module specifier a source file imports or re-exports. */
+function specifiers(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+}
+
+/** The files an entry reaches through relative imports, with every bare specifier they use. */
+function reach(entry: string): { files: Set<string>; bare: Set<string> } {
+  const files = new Set<string>();
+  const bare = new Set<string>();
+  const visit = (file: string): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const spec of specifiers(file)) {
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else bare.add(spec);
+    }
+  };
+  visit(join(srcDir, entry));
+  return { files, bare };
+}
+
+describe('entry points', () => {
+  it('keeps the default entry browser-safe: only @chunkwise/core, no node: modules, no peers', () => {
+    const { bare } = reach('index.ts');
+    expect([...bare]).toEqual(['@chunkwise/core']);
+  });
+
+  it('loads the ai peer only from the ai-sdk subpath', () => {
+    expect([...reach('ai-sdk/index.ts').bare].sort()).toEqual(['@chunkwise/core', 'ai']);
+  });
+});
