@@ -15,6 +15,7 @@ export class KeySelection implements AttentionMask {
   readonly queryOffset: number;
   /** How many query heads map onto one group (`heads / groups`). */
   readonly headsPerGroup: number;
+  readonly causal: boolean;
   private readonly words: number;
   private readonly bits: Uint32Array;
 
@@ -26,7 +27,10 @@ export class KeySelection implements AttentionMask {
     seqK: number;
     groups: number;
     headsPerGroup: number;
+    /** Count only keys at or before each block's last query as available (causal use). */
+    causal: boolean;
   }) {
+    this.causal = options.causal;
     this.description = options.name;
     this.queryBlock = options.queryBlock;
     this.queryBlocks = options.queryBlocks;
@@ -71,16 +75,15 @@ export class KeySelection implements AttentionMask {
   }
 
   /**
-   * Kept keys over all blocks and groups divided by what a causal dense pass would visit — the
-   * number the papers report as density. Keys after a block's last query count as not needed.
+   * Kept keys over all blocks and groups divided by the keys a dense pass would visit (for a
+   * causal selection, those at or before each block's last query) — the density papers report.
    */
   keptFraction(): number {
     let kept = 0;
     let needed = 0;
     for (let g = 0; g < this.groups; g++) {
       for (let b = 0; b < this.queryBlocks; b++) {
-        const last = Math.min(this.seqK, this.queryOffset + (b + 1) * this.queryBlock);
-        needed += last;
+        needed += this.causal ? Math.min(this.seqK, this.queryOffset + (b + 1) * this.queryBlock) : this.seqK;
         const base = (g * this.queryBlocks + b) * this.words;
         for (let w = 0; w < this.words; w++) kept += popcount(this.bits[base + w] as number);
       }
