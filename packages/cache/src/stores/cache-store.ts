@@ -1,0 +1,65 @@
+import { ChunkwiseError } from '@chunkwise/core';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** One entry for a batched write. `expiresAt` is milliseconds since the epoch; absent means never. */
+export interface StoreEntry {
+  key: string;
+  value: Uint8Array;
+  expiresAt?: number;
+}
+
+/**
+ * Where a content cache keeps its bytes. Memory and SQLite answer synchronously (a returned value,
+ * not a promise), so hot loops pay no microtask per hit; Redis answers with promises.
+ * Stores throw `ChunkwiseError` with code STORE when the backend fails, LIMIT_EXCEEDED for a value
+ * over their size limit and INVALID_ARGUMENT for a key or value of the wrong type.
+ */
+export interface CacheStore {
+  readonly name: string;
+  /** The stored bytes, or undefined when absent or expired. */
+  get(key: string): MaybePromise<Uint8Array | undefined>;
+  set(key: string, value: Uint8Array, expiresAt?: number): MaybePromise<void>;
+  /** Writes all entries at once (one transaction in SQLite, one pipeline in Redis). */
+  setMany(entries: readonly StoreEntry[]): MaybePromise<void>;
+  /** True when an entry was removed. */
+  delete(key: string): MaybePromise<boolean>;
+  close(): MaybePromise<void>;
+}
+
+/** Shared argument checks, so every store rejects the same mistakes with the same codes. */
+export function assertKey(store: string, key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${store}: a key must be a non-empty string, got ${describe(key)}.`);
+  }
+}
+
+export function assertBytes(store: string, value: unknown): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new ChunkwiseError(
+      'INVALID_ARGUMENT',
+      `${store}: a stored value must be a Uint8Array (use createCache for JSON and typed arrays), got ${describe(value)}.`,
+    );
+  }
+}
+
+export function assertExpiresAt(store: string, expiresAt: unknown): asserts expiresAt is number | undefined {
+  if (expiresAt !== undefined && (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt))) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${store}: expiresAt must be a finite number of milliseconds since the epoch, got ${describe(expiresAt)}.`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+  return typeof value === 'string' ? 'an empty string' : typeof value;
+}
+
+/** A store that answers synchronously (memory, SQLite): usable in hot loops without awaiting. */
+export interface SyncCacheStore extends CacheStore {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array, expiresAt?: number): void;
+  setMany(entries: readonly StoreEntry[]): void;
+  delete(key: string): boolean;
+  close(): void;
+}
