@@ -20,8 +20,13 @@ export async function* chunkStream(
   let buffer = '';
   let base = 0;
   let index = 0;
+  // A re-chunked buffer starts inside the overlap of the last emitted chunk; its first chunks may
+  // end before that chunk did, and are dropped so ends stay strictly increasing with no gap.
+  let emittedEnd = 0;
+  const fresh = (chunk: Chunk): boolean => chunk.end + base > emittedEnd;
   const shift = (chunk: Chunk): Chunk => {
     const shifted: Chunk = { ...chunk, start: chunk.start + base, end: chunk.end + base, index: index++ };
+    emittedEnd = shifted.end;
     const context = chunk.meta?.context as { start: number; end: number } | undefined;
     if (context) shifted.meta = { ...chunk.meta, context: { start: context.start + base, end: context.end + base } };
     return shifted;
@@ -42,11 +47,11 @@ export async function* chunkStream(
         window *= 2;
         continue;
       }
-      for (const chunk of chunks.slice(0, keepFrom)) yield shift(chunk);
+      for (const chunk of chunks.slice(0, keepFrom)) if (fresh(chunk)) yield shift(chunk);
       const cut = chunks[keepFrom]?.start ?? limit;
       buffer = buffer.slice(cut);
       base += cut;
     }
   }
-  if (buffer.length > 0) for (const chunk of await chunker.chunk(buffer, options)) yield shift(chunk);
+  if (buffer.length > 0) for (const chunk of await chunker.chunk(buffer, options)) if (fresh(chunk)) yield shift(chunk);
 }
