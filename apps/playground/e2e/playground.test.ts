@@ -4,11 +4,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { causalMask, dhsaSelect, intersectMasks, slidingWindowMask, type AttentionMask } from '@chunkwise/attention';
 import { RecursiveChunker, TokenChunker } from '@chunkwise/chunking';
 import { getEncoding } from '@chunkwise/tokenizers';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenEmbeddings } from '../src/views/token-embeddings.js';
 import { mobyDickDataset } from '../vite-plugins/dataset-assets.js';
 import { chromiumSkipReason, launchChromium } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
@@ -124,6 +126,35 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     expect(await page.getAttribute('#chunk-sizes', 'data-value')).toBe(windows.map((chunk) => chunk.tokenCount).join(','));
     expect(await page.locator('#chunk-text .seg.overlap').count()).toBeGreaterThan(0);
     await shot('chunks-token-overlap-1366x768');
+  });
+
+  it('shows the fraction of pairs each attention mask keeps, as the library decides them', async () => {
+    await showView('attention');
+    const pairsKept = (mask: AttentionMask, n: number): number => {
+      let kept = 0;
+      for (let q = 0; q < n; q++) for (let k = 0; k < n; k++) if (mask.allows(0, q, k)) kept++;
+      return kept;
+    };
+    const causal = pairsKept(causalMask(), 256);
+
+    await page.selectOption('#mask-kind', 'window');
+    await page.fill('#mask-length', '256');
+    await page.fill('#mask-window', '32');
+    await page.press('#mask-window', 'Enter');
+    const windowKept = pairsKept(slidingWindowMask({ window: 32 }), 256);
+    await page.waitForFunction((expected) => document.querySelector('#panel-attention')?.getAttribute('data-status') === 'ready' && document.querySelector('#mask-kept')?.getAttribute('data-value') === expected, String(windowKept));
+    expect(Number(await page.getAttribute('#mask-fraction', 'data-value'))).toBeCloseTo(windowKept / causal, 12);
+    await shot('attention-window-1366x768');
+
+    // DHSA on the pasted text's own tokens: the same selection computed here, in Node.
+    const ids = (await getEncoding('o200k_base')).encode(PASTED).subarray(0, 256);
+    const embeddings = tokenEmbeddings(ids, 4, 32);
+    const selection = dhsaSelect(embeddings, embeddings, { heads: 4, kvHeads: 4, seqQ: 256, seqK: 256, headDim: 32 }, { topTokens: 64, localTokens: 16, queryBlock: 16 });
+    await page.selectOption('#mask-kind', 'dhsa');
+    await page.waitForFunction((expected) => document.querySelector('#panel-attention')?.getAttribute('data-status') === 'ready' && document.querySelector('#mask-kept')?.getAttribute('data-value') === expected, String(pairsKept(intersectMasks(causalMask(), selection), 256)));
+    expect(Number(await page.getAttribute('#mask-selector-fraction', 'data-value'))).toBe(selection.keptFraction());
+    expect(await page.isVisible('#mask-embeddings')).toBe(true);
+    await shot('attention-dhsa-1366x768');
   });
 
   it('is operable from the keyboard: tabs move with arrow keys and show focus', async () => {
