@@ -17,3 +17,5 @@ export { scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
 export type { MarkdownBlock, MarkdownBlockKind } from './boundaries/markdown-blocks.js';
 export { SemanticChunker } from './semantic-chunker.js';
 export type { SemanticChunkerOptions, SemanticThreshold } from './semantic-chunker.js';
+export { PerplexityChunker, perplexityMinima } from './perplexity-chunker.js';
+export type { PerplexityChunkerOptions } from './perplexity-chunker.js';

@@ -51,6 +51,11 @@ function tokenSpans(tokenizer: Tokenizer, text: string): { starts: ArrayLike<num
   return { starts: undefined, ends: endsByDecoding(tokenizer, text) };
 }
 
+/** UTF-16 end offset of each token of `text` (tokens that split a character share its end). */
+export function tokenEndOffsets(tokenizer: Tokenizer, text: string): Uint32Array {
+  return tokenSpans(tokenizer, text).ends;
+}
+
 function startsFromOffsets(offsets: ArrayLike<number> | ArrayLike<readonly [number, number]>): ArrayLike<number> {
   if (offsets.length > 0 && typeof offsets[0] !== 'number') {
     return Array.from(offsets as ArrayLike<readonly [number, number]>, (pair) => pair[0]);
