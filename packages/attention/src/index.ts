@@ -29,3 +29,8 @@ export type { LongHeadsOptions } from './selectors/longheads.js';
 export type { SelectorOptions } from './selectors/selector-inputs.js';
 export { kMeans } from './selectors/kmeans.js';
 export type { KMeansResult } from './selectors/kmeans.js';
+export { applyRope, unapplyRope, reassignPositions, ropeFrequencies, stretchPositions } from './rope.js';
+export type { RopeOptions, RopeScaling, RopeShape } from './rope.js';
+export { cacheWindowPositions, streamingCacheKeep } from './cache-positions.js';
+export { lmInfiniteAttention } from './lm-infinite.js';
+export type { LmInfiniteOptions } from './lm-infinite.js';
