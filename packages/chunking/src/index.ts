@@ -19,3 +19,5 @@ export { SemanticChunker } from './semantic-chunker.js';
 export type { SemanticChunkerOptions, SemanticThreshold } from './semantic-chunker.js';
 export { PerplexityChunker, perplexityMinima } from './perplexity-chunker.js';
 export type { PerplexityChunkerOptions } from './perplexity-chunker.js';
+export { OptimalChunker } from './optimal-chunker.js';
+export type { OptimalChunkerOptions, OptimalSegmentation } from './optimal-chunker.js';
