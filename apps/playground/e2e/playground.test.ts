@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { causalMask, dhsaSelect, intersectMasks, slidingWindowMask, type AttentionMask } from '@chunkwise/attention';
 import { RecursiveChunker, TokenChunker } from '@chunkwise/chunking';
+import { BM25Index, selectContext, type ContextHit } from '@chunkwise/retrieval';
 import { getEncoding } from '@chunkwise/tokenizers';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
@@ -126,6 +127,40 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     expect(await page.getAttribute('#chunk-sizes', 'data-value')).toBe(windows.map((chunk) => chunk.tokenCount).join(','));
     expect(await page.locator('#chunk-text .seg.overlap').count()).toBeGreaterThan(0);
     await shot('chunks-token-overlap-1366x768');
+  });
+
+  it('ranks the chunks with BM25 and assembles the context selectContext picks, as the library does', async () => {
+    // The Chunks tab was left on TokenChunker, 64 tokens, 16 overlap: search runs over those chunks.
+    await showView('search');
+    const o200k = await getEncoding('o200k_base');
+    const chunks = await new TokenChunker({ tokenizer: o200k, maxTokens: 64, overlap: 16 }).chunk(PASTED);
+    expect(await page.getAttribute('#search-corpus', 'data-value')).toBe(String(chunks.length));
+
+    const query = 'whaling voyage in New Bedford';
+    await page.fill('#search-query', query);
+    await page.fill('#search-budget', '200');
+    await page.selectOption('#search-strategy', 'knapsack');
+    await page.click('#search-submit');
+    await page.waitForSelector('#panel-search[data-status="ready"]');
+
+    const index = new BM25Index({ analyzer: 'english' });
+    index.addAll(chunks.map((chunk) => ({ id: String(chunk.index), doc: chunk.text })));
+    const expected = index.search(query, { k: 8 });
+    expect(expected.length).toBeGreaterThan(1);
+    const shown = await page.$$eval('#search-hits li', (items) => items.map((item) => ({ id: item.dataset.id, score: Number(item.dataset.score) })));
+    expect(shown).toEqual(expected);
+    expect(await page.locator('#search-hits mark').count()).toBeGreaterThan(0);
+
+    const hits: ContextHit[] = expected.map(({ id, score }) => {
+      const chunk = chunks[Number(id)]!;
+      return { id, score, text: chunk.text, docId: 'text', start: chunk.start, end: chunk.end, chunkIndex: chunk.index };
+    });
+    const context = selectContext(hits, { budgetTokens: 200, tokenizer: o200k, strategy: 'knapsack' });
+    expect(await page.getAttribute('#search-context', 'data-ids')).toBe(context.passages.map((passage) => passage.id).join(','));
+    expect(await page.getAttribute('#context-tokens', 'data-value')).toBe(String(context.tokens));
+    expect(context.tokens).toBeLessThanOrEqual(200);
+    expect(await page.locator('#search-text .hit-mark[data-rank="1"]').count()).toBeGreaterThan(0);
+    await shot('search-1366x768');
   });
 
   it('shows the fraction of pairs each attention mask keeps, as the library decides them', async () => {

@@ -6,11 +6,12 @@ import { TextStore } from './shell/text-store.js';
 import { createAttentionView } from './views/attention-view.js';
 import { ChunkSettings } from './views/chunk-settings.js';
 import { createChunksView } from './views/chunks-view.js';
+import { createSearchView } from './views/search-view.js';
 import { createTokensView } from './views/tokens-view.js';
 
 const store = new TextStore();
 const chunkSettings = new ChunkSettings();
-const views: Tab[] = [createTokensView(store), createChunksView(store, chunkSettings), createAttentionView(store)];
+const views: Tab[] = [createTokensView(store), createChunksView(store, chunkSettings), createSearchView(store, chunkSettings), createAttentionView(store)];
 
 const app = document.querySelector<HTMLElement>('#app');
 if (!app) throw new Error('index.html lost its #app element.');
