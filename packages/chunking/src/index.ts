@@ -21,3 +21,5 @@ export { PerplexityChunker, perplexityMinima } from './perplexity-chunker.js';
 export type { PerplexityChunkerOptions } from './perplexity-chunker.js';
 export { OptimalChunker } from './optimal-chunker.js';
 export type { OptimalChunkerOptions, OptimalSegmentation } from './optimal-chunker.js';
+export { LateChunker } from './late-chunker.js';
+export type { LateChunkerOptions, TokenEmbedder } from './late-chunker.js';
