@@ -36,4 +36,12 @@ describe('entry points', () => {
   it('loads the ai peer only from the ai-sdk subpath', () => {
     expect([...reach('ai-sdk/index.ts').bare].sort()).toEqual(['@chunkwise/core', 'ai']);
   });
+
+  it('loads transformers.js only on demand from the transformers subpath (no static import)', () => {
+    expect([...reach('transformers/index.ts').bare]).toEqual(['@chunkwise/core']);
+  });
+
+  it('keeps node: modules to the testing subpath', () => {
+    expect([...reach('testing/index.ts').bare].filter((s) => s.startsWith('node:')).sort()).toEqual(['node:http', 'node:net', 'node:perf_hooks']);
+  });
 });
