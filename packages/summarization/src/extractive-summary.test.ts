@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { isChunkwiseError } from '@chunkwise/core';
+import { countWords } from './count-words.js';
+import { extractiveSummary } from './extractive-summary.js';
+import { mobyDick, sotuAddresses } from './__fixtures__/datasets.js';
+
+const addresses = sotuAddresses();
+
+function normalised(text: string, span: { start: number; end: number }) {
+  return text.slice(span.start, span.end).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+describe('extractiveSummary', () => {
+  it('lands within ±10% of 150 words on every one of the 233 SOTU addresses, without repeats', () => {
+    expect(addresses.length).toBe(233);
+    const errors: number[] = [];
+    for (const address of addresses) {
+      const result = extractiveSummary(address.text, { targetWords: 150 });
+      expect(result.words).toBe(countWords(result.summary));
+      const error = Math.abs(result.words - 150) / 150;
+      if (error > 0.1) throw new Error(`${address.year} ${address.name}: ${result.words} words`);
+      errors.push(error);
+      const keys = result.sentences.map((span) => normalised(address.text, span));
+      expect(new Set(keys).size).toBe(keys.length);
+      for (let i = 1; i < result.sentences.length; i++) {
+        expect(result.sentences[i]!.start).toBeGreaterThanOrEqual(result.sentences[i - 1]!.end);
+      }
+    }
+    expect(Math.max(...errors)).toBeLessThanOrEqual(0.1);
+  });
+
+  it('is deterministic and made only of sentences from the source', () => {
+    for (const address of [addresses[0]!, addresses[120]!, addresses[232]!]) {
+      const first = extractiveSummary(address.text, { targetWords: 200, algorithm: 'textrank' });
+      const second = extractiveSummary(address.text, { targetWords: 200, algorithm: 'textrank' });
+      expect(second).toEqual(first);
+      for (const span of first.sentences) expect(first.summary).toContain(address.text.slice(span.start, span.end).replace(/\s+/g, ' '));
+    }
+  });
+
+  it('honours a tighter tolerance when the sentences allow it', () => {
+    const result = extractiveSummary(addresses[200]!.text, { targetWords: 300, tolerance: 0.03 });
+    expect(Math.abs(result.words - 300)).toBeLessThanOrEqual(9);
+  });
+
+  it('returns the whole text, minus repeats, when it is already shorter than the target', () => {
+    const text = 'The ship sailed at dawn with every hand aboard. The ship sailed at dawn with every hand aboard! It came back.';
+    const result = extractiveSummary(text, { targetWords: 100 });
+    expect(result.summary).toBe('The ship sailed at dawn with every hand aboard. It came back.');
+    expect(result.levels).toBe(1);
+  });
+
+  it('summarises Moby Dick hierarchically, chapters first, to the target', () => {
+    const book = mobyDick();
+    const events: string[] = [];
+    const result = extractiveSummary(book.text, { targetWords: 400, sections: book.chapters, onProgress: (e) => events.push(e.stage) });
+    expect(result.levels).toBe(2);
+    expect(Math.abs(result.words - 400) / 400).toBeLessThanOrEqual(0.1);
+    expect(events).toContain('extract');
+    // Sentences come from many parts of the book, not only the opening chapters.
+    const last = result.sentences[result.sentences.length - 1]!;
+    expect(last.start).toBeGreaterThan(book.text.length / 2);
+  });
+
+  it('rejects bad options with INVALID_ARGUMENT and stops on an aborted signal', () => {
+    expect(() => extractiveSummary('x', { targetWords: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => extractiveSummary('x', { targetWords: 10, tolerance: 1.5 })).toThrow(/tolerance/);
+    const controller = new AbortController();
+    controller.abort();
+    try {
+      extractiveSummary(addresses[0]!.text, { targetWords: 50, signal: controller.signal });
+      expect.unreachable();
+    } catch (error) {
+      expect(isChunkwiseError(error, 'ABORTED')).toBe(true);
+    }
+  });
+});
