@@ -10,6 +10,9 @@ export interface FlashRange {
   /** Keys `[keyStart, keyEnd)` to attend over (default all); used by split-K decoding. */
   keyStart?: number;
   keyEnd?: number;
+  /** Query rows `[rowStart, rowEnd)` (default all); lets a pool split one head by query tiles. */
+  rowStart?: number;
+  rowEnd?: number;
 }
 
 /**
@@ -39,14 +42,16 @@ export function flashAttentionInto(
   const keyStart = range.keyStart ?? 0;
   const keyEnd = range.keyEnd ?? seqK;
   const keyCount = keyEnd - keyStart;
+  const rowStart = range.rowStart ?? 0;
+  const rowEnd = range.rowEnd ?? seqQ;
   const gathers = combinedMask?.keysFor !== undefined;
   let loadedKvHead = -1;
 
   for (let h = headStart; h < headEnd; h++) {
     const kvHead = Math.floor(h / group);
     const kvBase = kvHead * seqK * d;
-    for (let i0 = 0; i0 < seqQ; i0 += blockQ) {
-      const rows = Math.min(blockQ, seqQ - i0);
+    for (let i0 = rowStart; i0 < rowEnd; i0 += blockQ) {
+      const rows = Math.min(blockQ, rowEnd - i0);
       const p0 = queryOffset + i0;
       const p1 = p0 + rows;
       const qBase = (h * seqQ + i0) * d;

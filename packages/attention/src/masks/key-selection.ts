@@ -42,6 +42,28 @@ export class KeySelection implements AttentionMask {
     this.bits = new Uint32Array(this.groups * this.queryBlocks * this.words);
   }
 
+  /** Plain data for `structuredClone`/`postMessage`; rebuild with `KeySelection.fromData`. */
+  toData(): KeySelectionData {
+    return {
+      name: this.description,
+      queryBlock: this.queryBlock,
+      queryBlocks: this.queryBlocks,
+      queryOffset: this.queryOffset,
+      seqK: this.seqK,
+      groups: this.groups,
+      headsPerGroup: this.headsPerGroup,
+      causal: this.causal,
+      bits: this.bits,
+    };
+  }
+
+  static fromData(data: KeySelectionData): KeySelection {
+    const selection = new KeySelection(data);
+    if (data.bits.length !== selection.bits.length) throw new ChunkwiseError('INVALID_ARGUMENT', 'Key selection data has the wrong size.');
+    selection.bits.set(data.bits);
+    return selection;
+  }
+
   /** Marks `key` kept for query block `block` of `group`. */
   keep(group: number, block: number, key: number): void {
     const at = (group * this.queryBlocks + block) * this.words + (key >>> 5);
@@ -135,6 +157,18 @@ export class KeySelection implements AttentionMask {
       throw new ChunkwiseError('INVALID_ARGUMENT', `This key selection covers ${this.seqK} keys, the call has ${seqK}.`);
     }
   }
+}
+
+export interface KeySelectionData {
+  name: string;
+  queryBlock: number;
+  queryBlocks: number;
+  queryOffset: number;
+  seqK: number;
+  groups: number;
+  headsPerGroup: number;
+  causal: boolean;
+  bits: Uint32Array;
 }
 
 function popcount(word: number): number {
