@@ -7,3 +7,13 @@ export type { CacheValue, JsonValue, BinaryValue } from './content/value-codec.j
 export { memoryStore } from './stores/memory-store.js';
 export type { MemoryStore, MemoryStoreOptions } from './stores/memory-store.js';
 export type { CacheStore, SyncCacheStore, StoreEntry, MaybePromise } from './stores/cache-store.js';
+export { cachedEmbedder } from './content/cached-embedder.js';
+export type { CachedEmbedderOptions } from './content/cached-embedder.js';
+export { cachedModel } from './content/cached-model.js';
+export type { CachedModelOptions } from './content/cached-model.js';
+// KV-cache structures (pure TypeScript, browser-safe).
+export { PagedKVCache } from './kv/paged-kv-cache.js';
+export type { PagedKVCacheOptions, KVView } from './kv/paged-kv-cache.js';
+export { RadixPrefixCache } from './kv/radix-prefix-cache.js';
+export type { RadixPrefixCacheOptions, RadixMatch, RadixInsertResult, RadixNode } from './kv/radix-prefix-cache.js';
+export { chainBlockHashes } from './kv/block-hash.js';
