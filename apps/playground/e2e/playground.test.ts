@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenEmbeddings } from '../src/views/token-embeddings.js';
-import { mobyDickDataset } from '../vite-plugins/dataset-assets.js';
+import { mobyDickDataset, sotuDataset } from '../vite-plugins/dataset-assets.js';
 import { chromiumSkipReason, launchChromium } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
@@ -77,6 +77,18 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     const o200k = await getEncoding('o200k_base');
     expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(o200k.count(loaded)));
     await shot('tokens-moby-dick-1366x768');
+  });
+
+  it('loads a State of the Union address from the built data and counts its tokens', async () => {
+    const address = sotuDataset().items[3]!;
+    await page.selectOption('#input-source', 'sotu');
+    await page.waitForSelector(`#input-item option[value="${address.id}"]`, { state: 'attached' });
+    await page.selectOption('#input-item', address.id);
+    await page.waitForFunction((length) => document.querySelector('.input-stats')?.textContent?.startsWith(`${length.toLocaleString('en-US')} characters · State of the Union`), address.text.length);
+    await page.waitForSelector('#panel-tokens[data-status="ready"]');
+    expect(await page.inputValue('#input-text')).toBe(address.text);
+    const o200k = await getEncoding('o200k_base');
+    expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(o200k.count(address.text)));
   });
 
   it('shows the token counts the library computes for pasted text, in two encodings', async () => {
@@ -192,8 +204,33 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     await shot('attention-dhsa-1366x768');
   });
 
-  it('is operable from the keyboard: tabs move with arrow keys and show focus', async () => {
+  it('is operable from the keyboard: a sensible tab order, a visible focus ring, arrow keys between tabs', async () => {
+    // Clicking the heading moves the sequential focus starting point to the top of the page.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.click('h1');
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const element = document.activeElement as HTMLElement;
+        const style = getComputedStyle(element);
+        return { id: element.id || element.className || element.tagName, ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+      });
+      expect(focused.ring, `focus ring on ${focused.id}`).toBe(true);
+      order.push(focused.id);
+    }
+    // The input column top to bottom, then the selected tab, its panel and the panel's controls.
+    expect(order).toEqual(['input-source', 'input-text', 'tab-attention', 'panel-attention', 'mask-kind', 'mask-length']);
+    // Before them all, the skip link, which shows itself when focused.
+    await page.focus('#input-source');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link');
+    expect(await page.evaluate(() => document.activeElement!.getBoundingClientRect().left)).toBeGreaterThanOrEqual(0);
+
     await page.focus('#tab-tokens');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-chunks');
+    expect(await page.isVisible('#panel-chunks')).toBe(true);
     await page.keyboard.press('End');
     const last = await page.evaluate(() => document.activeElement?.id);
     expect(last).toMatch(/^tab-/);
@@ -206,6 +243,22 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
       controls.filter((control) => !control.id || !document.querySelector(`label[for="${control.id}"]`)).map((control) => control.outerHTML),
     );
     expect(unlabelled).toEqual([]);
+  });
+
+  it('fits laptop and desktop screens without sideways scrolling, in every view', async () => {
+    for (const [width, height] of [
+      [1366, 768],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      for (const view of ['tokens', 'chunks', 'search', 'attention']) {
+        await showView(view);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${view} at ${String(width)}×${String(height)}`).toBeLessThanOrEqual(0);
+        await shot(`${view}-${String(width)}x${String(height)}`);
+      }
+    }
   });
 
   it('raised no errors in the page', () => {

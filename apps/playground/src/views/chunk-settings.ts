@@ -5,15 +5,17 @@ import { tokenizerChoice } from './tokenizer-choices.js';
 export interface ChunkStrategy {
   id: string;
   label: string;
+  /** The class behind the label, named in summaries. */
+  className: string;
   create(options: BaseChunkerOptions): Chunker;
 }
 
 export const CHUNK_STRATEGIES: readonly ChunkStrategy[] = [
-  { id: 'recursive', label: 'RecursiveChunker (plain recipe)', create: (options) => new RecursiveChunker(options) },
-  { id: 'recursive-markdown', label: 'RecursiveChunker (markdown recipe)', create: (options) => new RecursiveChunker({ ...options, recipe: 'markdown' }) },
-  { id: 'sentence', label: 'SentenceChunker', create: (options) => new SentenceChunker(options) },
-  { id: 'markdown', label: 'MarkdownChunker', create: (options) => new MarkdownChunker(options) },
-  { id: 'token', label: 'TokenChunker (fixed windows)', create: (options) => new TokenChunker(options) },
+  { id: 'recursive', label: 'Recursive (plain)', className: 'RecursiveChunker', create: (options) => new RecursiveChunker(options) },
+  { id: 'recursive-markdown', label: 'Recursive (markdown)', className: 'RecursiveChunker', create: (options) => new RecursiveChunker({ ...options, recipe: 'markdown' }) },
+  { id: 'sentence', label: 'Sentence', className: 'SentenceChunker', create: (options) => new SentenceChunker(options) },
+  { id: 'markdown', label: 'Markdown', className: 'MarkdownChunker', create: (options) => new MarkdownChunker(options) },
+  { id: 'token', label: 'Token windows', className: 'TokenChunker', create: (options) => new TokenChunker(options) },
 ];
 
 export interface ChunkConfig {
@@ -66,7 +68,8 @@ export class ChunkSettings {
 
   describe(): string {
     const { strategy, tokenizer, maxTokens, overlap } = this.#config;
-    const label = CHUNK_STRATEGIES.find((candidate) => candidate.id === strategy)?.label ?? strategy;
+    const found = CHUNK_STRATEGIES.find((candidate) => candidate.id === strategy);
+    const label = found ? `${found.className} (${found.label.toLowerCase()})` : strategy;
     return `${label}, at most ${String(maxTokens)} ${tokenizer} tokens${overlap > 0 ? `, ${String(overlap)} overlap` : ''}`;
   }
 }

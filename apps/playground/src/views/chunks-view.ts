@@ -53,7 +53,9 @@ export function createChunksView(store: TextStore, settings: ChunkSettings): Tab
     for (const segment of textBox.querySelectorAll<HTMLElement>('.seg')) {
       segment.classList.toggle('selected', (segment.dataset.owners ?? '').split(' ').includes(String(index)));
     }
-    if (scroll) textBox.querySelector('.seg.selected')?.scrollIntoView({ block: 'nearest' });
+    // Scroll the text box only, never the page, so the chosen chunk's start is in view.
+    const first = textBox.querySelector<HTMLElement>('.seg.selected');
+    if (scroll && first) textBox.scrollTop = first.offsetTop - 24;
     const preview = chunk.text.length > 240 ? `${chunk.text.slice(0, 240)}…` : chunk.text;
     details.replaceChildren(
       h('h3', {}, `Chunk #${String(chunk.index)}`),
@@ -118,7 +120,8 @@ export function createChunksView(store: TextStore, settings: ChunkSettings): Tab
     if (!owners) return;
     const index = Number(owners.split(' ')[0]);
     selectChunk(index, false);
-    list.querySelector<HTMLElement>(`button[data-index="${String(index)}"]`)?.scrollIntoView({ block: 'nearest' });
+    const button = list.querySelector<HTMLElement>(`button[data-index="${String(index)}"]`);
+    if (button) list.scrollTop = button.offsetTop - 24;
   });
 
   const readSettings = (): void => {

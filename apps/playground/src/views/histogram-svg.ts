@@ -15,7 +15,7 @@ export function histogramSvg(bins: readonly HistogramBin[], limit: number, label
   const height = 150;
   const left = 36;
   const bottom = 22;
-  const top = 8;
+  const top = 18;
   const right = 8;
   const maxCount = Math.max(1, ...bins.map((bin) => bin.count));
   const domain = Math.max(limit + 1, bins.at(-1)?.to ?? 1);
@@ -31,7 +31,7 @@ export function histogramSvg(bins: readonly HistogramBin[], limit: number, label
     root.append(rect);
   }
   root.append(svg('line', { class: 'limit', x1: x(limit), x2: x(limit), y1: top, y2: y(0) }));
-  root.append(svg('text', { x: x(limit) - 4, y: top + 10, 'text-anchor': 'end' }, `limit ${String(limit)}`));
+  root.append(svg('text', { x: x(limit), y: top - 6, 'text-anchor': 'middle' }, `limit ${String(limit)}`));
   root.append(svg('line', { x1: left, x2: width - right, y1: y(0), y2: y(0), stroke: '#8a93a6' }));
   root.append(svg('text', { x: left, y: height - 6, 'text-anchor': 'start' }, '0'));
   root.append(svg('text', { x: width - right, y: height - 6, 'text-anchor': 'end' }, `${String(domain)} tokens`));

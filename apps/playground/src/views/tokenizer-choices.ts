@@ -14,7 +14,7 @@ export interface TokenizerChoice {
 }
 
 export const TOKENIZER_CHOICES: readonly TokenizerChoice[] = [
-  { id: 'o200k_base', label: 'o200k_base (GPT-4o, GPT-4.1, o-series)', load: () => getEncoding('o200k_base') },
+  { id: 'o200k_base', label: 'o200k_base (GPT-4o, o-series)', load: () => getEncoding('o200k_base') },
   { id: 'cl100k_base', label: 'cl100k_base (GPT-4, GPT-3.5)', load: () => getEncoding('cl100k_base') },
 ];
 
