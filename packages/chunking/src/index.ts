@@ -23,3 +23,5 @@ export { OptimalChunker } from './optimal-chunker.js';
 export type { OptimalChunkerOptions, OptimalSegmentation } from './optimal-chunker.js';
 export { LateChunker } from './late-chunker.js';
 export type { LateChunkerOptions, TokenEmbedder } from './late-chunker.js';
+export { createChunker, summarizeChunks, STRATEGIES } from './create-chunker.js';
+export type { Strategy, ChunkSizeSummary } from './create-chunker.js';

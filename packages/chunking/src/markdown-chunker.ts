@@ -1,13 +1,13 @@
 import type { Chunk } from '@chunkwise/core';
-import { scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
-import { markdownLevels } from './boundaries/markdown-blocks.js';
+import { markdownLevels, scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker } from './chunker.js';
 
 /**
  * Markdown-aware chunks: sections split at the shallowest heading that makes them fit; code fences,
  * tables and lists stay whole when they fit and are split by rows / items / lines when they do not.
- * Each chunk carries `meta.headings`, the heading path (h1 → h6 titles) in force where it starts.
+ * Each chunk carries `meta.headings`, the heading path (h1 → h6 titles) in force where its new
+ * (non-overlap) content starts.
  */
 export class MarkdownChunker extends BaseChunker {
   protected chunkText(planner: ChunkPlanner): Chunk[] {
@@ -18,10 +18,11 @@ export class MarkdownChunker extends BaseChunker {
     const headings = scanMarkdownBlocks(text).filter((block) => block.kind === 'heading');
     const path: string[] = [];
     let next = 0;
-    for (const chunk of chunks) {
-      // A chunk that begins with blank lines before a heading belongs to that heading.
-      const leading = /^\s*/.exec(chunk.text)?.[0].length ?? 0;
-      const anchor = chunk.start + leading;
+    chunks.forEach((chunk, i) => {
+      // New content starts where the previous chunk ended (overlap is repeated context), and a
+      // chunk that begins with blank lines before a heading belongs to that heading.
+      const from = Math.max(chunk.start, chunks[i - 1]?.end ?? 0);
+      const anchor = from + (/^\s*/.exec(text.slice(from, chunk.end))?.[0].length ?? 0);
       for (; next < headings.length && (headings[next]?.start ?? Infinity) <= anchor; next++) {
         const heading = headings[next];
         if (!heading) continue;
@@ -30,7 +31,7 @@ export class MarkdownChunker extends BaseChunker {
         path.push(heading.title ?? '');
       }
       chunk.meta = { ...chunk.meta, headings: path.filter((title) => title !== '') };
-    }
+    });
     return chunks;
   }
 }

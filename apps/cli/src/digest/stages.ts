@@ -1,4 +1,5 @@
-import type { ProgressCallback } from '@chunkwise/core';
+import type { Chunk, ProgressCallback } from '@chunkwise/core';
+import { chunksStage } from './chunks-stage.js';
 import { countWords, type SourceDocument } from './document.js';
 
 export interface DigestOptions {
@@ -12,6 +13,8 @@ export interface DigestContext {
   options: DigestOptions;
   report: DigestReport;
   onProgress: ProgressCallback;
+  /** Set by the chunks stage: the document's chunks, for the index and summary stages to reuse. */
+  chunks?: Chunk[];
 }
 
 export interface DigestReport {
@@ -46,4 +49,4 @@ export const loadStage: DigestStage = {
  * The pipeline, in order. Each package issue adds its stage here:
  * load → tokens → chunks → index + questions → summary.
  */
-export const DIGEST_STAGES: DigestStage[] = [loadStage];
+export const DIGEST_STAGES: DigestStage[] = [loadStage, chunksStage];

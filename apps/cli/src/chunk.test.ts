@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200k_base } from '@chunkwise/tokenizers/o200k_base';
+
+const exec = promisify(execFile);
+const main = join(import.meta.dirname, 'main.ts');
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+let dir: string;
+
+async function chunkwise(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = exec(process.execPath, ['--conditions=@chunkwise/source', '--import', tsxLoader, main, ...args], {
+    cwd: dir,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (input !== undefined) child.child.stdin!.end(input);
+  try {
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const TEXT = `# Loomings\n\n${'Call me Ishmael. Some years ago, never mind how long precisely, I thought I would sail about a little. '.repeat(30)}\n\n## Next\n\nWhenever I find myself growing grim about the mouth, 日本語の文です。 😀\n`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'chunkwise-chunk-'));
+});
+
+describe('chunkwise chunk', () => {
+  it('writes one JSON chunk per line with exact offsets and counts under the limit', async () => {
+    const file = join(dir, 'book.md');
+    await writeFile(file, TEXT);
+    const result = await chunkwise(['chunk', file, '--strategy', 'markdown', '--max-tokens', '64', '--overlap', '8', '--jsonl']);
+    expect(result.code).toBe(0);
+    const chunks = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; start: number; end: number; tokenCount: number; meta?: { headings: string[] } });
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) {
+      expect(TEXT.slice(chunk.start, chunk.end)).toBe(chunk.text);
+      expect(chunk.tokenCount).toBe(o200k_base.count(chunk.text));
+      expect(chunk.tokenCount).toBeLessThanOrEqual(64);
+    }
+    expect(chunks.at(-1)?.meta?.headings).toEqual(['Loomings', 'Next']);
+  });
+
+  it('reads stdin and reports a size histogram as JSON', async () => {
+    const result = await chunkwise(['--json', 'chunk', '-', '--strategy', 'token', '--max-tokens', '100'], TEXT);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { summary: { count: number; histogram: { count: number }[] }; chunks: unknown[] };
+    expect(report.summary.count).toBe(report.chunks.length);
+    expect(report.summary.histogram.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(report.chunks.length);
+  });
+
+  it('exits 2 on a bad strategy and 1 when overlap is not below max-tokens', async () => {
+    const usage = await chunkwise(['chunk', '-', '--strategy', 'magic'], 'x');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--strategy must be one of');
+    const invalid = await chunkwise(['chunk', '-', '--max-tokens', '10', '--overlap', '10'], 'x');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('[INVALID_ARGUMENT]');
+  });
+
+  it('adds a chunks stage to the digest, with a histogram in the report', async () => {
+    const result = await chunkwise(['--json', 'digest', '-'], TEXT);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { stages: { name: string }[]; chunks: { count: number; maxTokens: number; histogram: unknown[] } };
+    expect(report.stages.map((stage) => stage.name)).toContain('chunks');
+    expect(report.chunks.count).toBeGreaterThan(0);
+    expect(report.chunks.histogram).toHaveLength(8);
+  });
+});

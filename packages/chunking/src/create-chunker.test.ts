@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { Chunk } from '@chunkwise/core';
+import { characterTokenizer } from './character-tokenizer.js';
+import { createChunker, STRATEGIES, summarizeChunks } from './create-chunker.js';
+import { expectChunkInvariants } from './__fixtures__/invariants.js';
+
+describe('createChunker', () => {
+  it('builds every model-free strategy, each keeping the invariants', async () => {
+    const text = '# Title\n\nCall me Ishmael. Some years ago I went to sea.\n\n- a\n- b\n';
+    for (const strategy of STRATEGIES) {
+      const chunks = await createChunker(strategy, { tokenizer: characterTokenizer, maxTokens: 20 }).chunk(text);
+      expectChunkInvariants(text, chunks, characterTokenizer, { maxTokens: 20 });
+    }
+  });
+
+  it('rejects an unknown strategy with INVALID_ARGUMENT', () => {
+    expect(() => createChunker('magic', { maxTokens: 5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+  });
+});
+
+describe('summarizeChunks', () => {
+  it('counts chunks into equal-width token buckets', () => {
+    const chunk = (tokenCount: number): Chunk => ({ text: '', start: 0, end: 0, index: 0, tokenCount });
+    const summary = summarizeChunks([1, 2, 3, 4, 8].map(chunk), 8, 4);
+    expect(summary.histogram).toEqual([
+      { from: 0, to: 2, count: 2 },
+      { from: 3, to: 4, count: 2 },
+      { from: 5, to: 6, count: 0 },
+      { from: 7, to: 8, count: 1 },
+    ]);
+    expect(summary.tokens).toEqual({ min: 1, max: 8, mean: 3.6, total: 18 });
+  });
+});
