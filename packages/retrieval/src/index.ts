@@ -12,3 +12,6 @@ export { convexCombination, type ConvexCombinationOptions } from './fusion/conve
 export { maximalMarginalRelevance, type MMRCandidate, type MMROptions } from './fusion/mmr.js';
 export { selectContext, redundancyDiscountedUtility } from './context/select-context.js';
 export type { ContextHit, ContextPassage, ContextResult, ContextUtility, SelectContextOptions } from './context/types.js';
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
+export type { IndexedStoreOptions } from './stores/indexed-records.js';
+export type { Store, StoreRecord, StoredRecord, StoreSearchOptions, RecordMeta } from './stores/store.js';

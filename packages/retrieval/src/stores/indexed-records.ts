@@ -1,0 +1,143 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import type { Analyzer, AnalyzerName } from '../analyzers/analyzer.js';
+import { BM25Index } from '../bm25/bm25-index.js';
+import type { ScoredId } from '../bm25/top-k-heap.js';
+import { HNSWIndex } from '../vector/hnsw-index.js';
+import { prepareVector, type Metric } from '../vector/metric.js';
+import { VectorIndex } from '../vector/vector-index.js';
+import { metaFilter, type RecordMeta, type StoredRecord, type StoreRecord, type StoreSearchOptions } from './store.js';
+
+export interface IndexedStoreOptions {
+  analyzer?: Analyzer | AnalyzerName;
+  /** BM25F field weights; `text` is always a field (default weight 1). */
+  fields?: Record<string, number>;
+  k1?: number;
+  b?: number;
+  /** Vector dimension; default: taken from the first vector stored. */
+  dimensions?: number;
+  metric?: Metric;
+  /** Use HNSW instead of flat vector search, with these parameters. */
+  hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
+}
+
+/**
+ * The records of a store plus their in-memory BM25 and vector indexes. Writes are validated in
+ * full before anything changes, so a bad record leaves the store as it was.
+ */
+export class IndexedRecords {
+  private readonly records = new Map<string, StoredRecord>();
+  private readonly bm25: BM25Index<RecordMeta>;
+  private vectors: VectorIndex<RecordMeta> | HNSWIndex<RecordMeta> | undefined;
+  private readonly fieldWeights: Record<string, number>;
+
+  constructor(private readonly options: IndexedStoreOptions = {}) {
+    this.fieldWeights = { text: 1, ...options.fields };
+    const bm25Options = { fields: this.fieldWeights, ...(options.analyzer !== undefined && { analyzer: options.analyzer }), ...(options.k1 !== undefined && { k1: options.k1 }), ...(options.b !== undefined && { b: options.b }) };
+    this.bm25 = new BM25Index<RecordMeta>(bm25Options);
+    if (options.dimensions !== undefined) this.vectors = this.createVectorIndex(options.dimensions);
+  }
+
+  get dimensions(): number | undefined {
+    return this.vectors?.dimensions;
+  }
+
+  /** Checks one record and returns its normalised form; throws before anything is stored. */
+  validate(record: StoreRecord, dimensions: number | undefined): StoredRecord {
+    if (record === null || typeof record !== 'object') throw new ChunkwiseError('INVALID_ARGUMENT', 'A record must be an object with id and text.');
+    const { id, text, fields, meta, vector } = record;
+    if (typeof id !== 'string' || id === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'A record id must be a non-empty string.');
+    if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" needs a text string.`);
+    const doc = { ...fields, text };
+    for (const name of Object.keys(doc)) {
+      if (!(name in this.fieldWeights)) throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" has field "${name}", which the store does not declare in options.fields.`);
+    }
+    if (Object.values(doc).every((value) => this.bm25.analyzeQuery(value).length === 0)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" is empty: it has no terms after analysis.`, { details: { id } });
+    }
+    if (meta !== undefined) {
+      if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new ChunkwiseError('INVALID_ARGUMENT', `meta of record "${id}" must be a plain object.`);
+      for (const [key, value] of Object.entries(meta)) {
+        if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+          throw new ChunkwiseError('INVALID_ARGUMENT', `meta.${key} of record "${id}" must be a string, number, boolean or null.`);
+        }
+      }
+    }
+    const out: StoredRecord = { id, text };
+    if (fields !== undefined) out.fields = { ...fields };
+    if (meta !== undefined) out.meta = { ...meta };
+    if (vector !== undefined) {
+      const dims = dimensions ?? vector.length;
+      // Validate as given (cosine normalisation happens inside the index; store what the user gave).
+      prepareVector(vector, dims, this.options.metric ?? 'cosine', `Vector of record "${id}"`);
+      out.vector = Float32Array.from(vector);
+    }
+    return out;
+  }
+
+  /** Validates every record (and their vector dimensions against each other) without applying. */
+  validateAll(records: Iterable<StoreRecord>): StoredRecord[] {
+    let dimensions = this.dimensions;
+    const out: StoredRecord[] = [];
+    for (const record of records) {
+      const valid = this.validate(record, dimensions);
+      if (valid.vector) dimensions ??= valid.vector.length;
+      out.push(valid);
+    }
+    return out;
+  }
+
+  /** Applies already-validated records. */
+  apply(records: readonly StoredRecord[]): void {
+    for (const record of records) {
+      const previous = this.records.get(record.id);
+      this.bm25.add(record.id, { ...record.fields, text: record.text }, record.meta);
+      if (previous?.vector && this.vectors?.has(record.id)) this.vectors.remove(record.id);
+      if (record.vector) {
+        this.vectors ??= this.createVectorIndex(record.vector.length);
+        this.vectors.add(record.id, record.vector, record.meta);
+      }
+      this.records.set(record.id, record);
+    }
+  }
+
+  assertAllExist(ids: readonly string[]): void {
+    for (const id of ids) {
+      if (!this.records.has(id)) throw new ChunkwiseError('NOT_FOUND', `No record with id "${id}" to delete; nothing was deleted.`, { details: { id } });
+    }
+  }
+
+  remove(ids: readonly string[]): void {
+    for (const id of ids) {
+      const record = this.records.get(id);
+      if (!record) continue;
+      this.bm25.remove(id);
+      if (record.vector && this.vectors?.has(id)) this.vectors.remove(id);
+      this.records.delete(id);
+    }
+  }
+
+  get(id: string): StoredRecord | undefined {
+    const record = this.records.get(id);
+    return record && { ...record, ...(record.vector && { vector: record.vector.slice() }) };
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  searchText(query: string, options: StoreSearchOptions = {}): ScoredId[] {
+    const filter = metaFilter(options.filter);
+    return this.bm25.search(query, { k: options.k ?? 10, ...(filter && { filter }) });
+  }
+
+  searchVector(vector: ArrayLike<number>, options: StoreSearchOptions = {}): ScoredId[] {
+    if (!this.vectors) return [];
+    const filter = metaFilter(options.filter);
+    return this.vectors.search(vector, { k: options.k ?? 10, ...(filter && { filter }) });
+  }
+
+  private createVectorIndex(dimensions: number): VectorIndex<RecordMeta> | HNSWIndex<RecordMeta> {
+    const metric = this.options.metric ?? 'cosine';
+    return this.options.hnsw ? new HNSWIndex<RecordMeta>({ dimensions, metric, ...this.options.hnsw }) : new VectorIndex<RecordMeta>({ dimensions, metric });
+  }
+}
