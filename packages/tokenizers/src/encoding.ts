@@ -1,5 +1,6 @@
 import { ChunkwiseError, type Tokenizer } from '@chunkwise/core';
 import { bytePairMerge, MergeWorkspace } from './byte-pair-merge.js';
+import { MergeCache } from './merge-cache.js';
 import type { PreTokenizer } from './pre-tokenizer.js';
 import { FNV_OFFSET, FNV_PRIME, type RankTable } from './rank-table.js';
 import { SpecialTokens, type SpecialTokenOptions } from './special-tokens.js';
@@ -35,6 +36,7 @@ export class Encoding implements Tokenizer {
   private readonly special: SpecialTokens;
   private ranks: RankTable | null = null;
   private readonly workspace = new MergeWorkspace();
+  private readonly mergeCache = new MergeCache();
   /** UTF-8 of the current piece. */
   private pieceBytes = new Uint8Array(1024);
   /** For offsets: UTF-16 index, relative to the piece, of the first character starting at or after each byte. */
@@ -273,8 +275,23 @@ export class Encoding implements Tokenizer {
       return 1;
     }
 
+    // Offsets need each token's byte start, which the cache does not keep.
+    if (!out?.starts) {
+      const cache = this.mergeCache;
+      const slot = cache.find(bytes, n, hash);
+      if (slot >= 0) {
+        const cached = cache.tokenCount(slot);
+        if (out) {
+          const tokens = cache.tokens;
+          for (let t = cache.tokenStart(slot), stop = t + cached; t < stop; t++) out.push(tokens[t]!);
+        }
+        return cached;
+      }
+    }
+
     const workspace = this.workspace;
     const count = bytePairMerge(table, bytes, n, workspace);
+    if (!out?.starts) this.mergeCache.store(bytes, n, hash, workspace.tokenRanks, count);
     if (!out) return count;
     const { tokenRanks, starts } = workspace;
     if (!out.starts) {
