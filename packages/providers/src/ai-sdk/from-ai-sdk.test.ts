@@ -101,6 +101,7 @@ describe('fromAISDK with the AI SDK mock model', () => {
     const model = fromAISDK(mock, { contextWindow: 10, maxConcurrency: 2 });
     await Promise.all(Array.from({ length: 8 }, () => model.generate({ prompt: 'x' })));
     expect(peak).toBe(2);
+    expect(model.maxConcurrency).toBe(2);
   });
 
   it('rejects a missing context window', () => {

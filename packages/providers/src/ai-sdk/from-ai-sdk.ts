@@ -30,7 +30,10 @@ export interface AISDKGenerateResult {
  * Errors become ChunkwiseErrors: the AI SDK's API errors → UPSTREAM with status and body excerpt,
  * a fired signal → ABORTED.
  */
-export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions): LanguageModel & { generate(req: GenerateRequest): Promise<AISDKGenerateResult> } {
+export function fromAISDK(
+  model: AISDKLanguageModel,
+  options: FromAISDKOptions,
+): LanguageModel & { readonly maxConcurrency: number; generate(req: GenerateRequest): Promise<AISDKGenerateResult> } {
   if (model === null || model === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', 'fromAISDK needs an AI SDK language model.');
   if (!Number.isInteger(options?.contextWindow) || options.contextWindow < 1) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `contextWindow must be a positive integer (tokens), got ${String(options?.contextWindow)}.`);
@@ -64,6 +67,7 @@ export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions):
 
   return {
     contextWindow: options.contextWindow,
+    maxConcurrency: semaphore.limit,
     ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
     generate,
   };
