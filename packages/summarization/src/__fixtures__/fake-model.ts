@@ -1,0 +1,149 @@
+import type { GenerateRequest, GenerateResult, LanguageModel, Tokenizer } from '@chunkwise/core';
+
+/** What the fake answers to one call. */
+export type FakeStep =
+  /** Exactly the word target the prompt asks for, in full sentences. */
+  | 'normal'
+  /** Twice the target. */
+  | 'too-long'
+  /** Half the target. */
+  | 'too-short'
+  /** The target's length, stopping mid-sentence (as when max_tokens cuts a completion). */
+  | 'mid-sentence'
+  /** The request fails (a crash, a dropped connection). */
+  | 'fail'
+  | { text: string };
+
+export interface FakeModelOptions {
+  contextWindow: number;
+  /** The model's tokenizer; leave out to test the o200k fallback. */
+  tokenizer?: Tokenizer;
+  /** Steps for the first calls, in order; later calls answer 'normal'. */
+  script?: FakeStep[];
+  /** Decides a step from the request when the script is used up. */
+  respond?: (request: GenerateRequest, call: number) => FakeStep;
+  /** Resolve after this many ms (or when the request's signal aborts). */
+  delayMs?: number;
+  maxConcurrency?: number;
+}
+
+/** The last "N words" a prompt mentions: every prompt of this package ends with its target. */
+export function askedWords(prompt: string): number {
+  const matches = [...prompt.matchAll(/(\d+) words/g)];
+  return Number(matches.at(-1)?.[1] ?? 30);
+}
+
+/** Plain words from the prompt's fenced content, so answers talk about the text they were given. */
+function contentWords(prompt: string): string[] {
+  const fenced = [...prompt.matchAll(/"""\n([\s\S]*?)\n"""/g)].map((m) => m[1]).join(' ');
+  const words = fenced.match(/\p{L}{3,}/gu) ?? [];
+  return words.length > 0 ? words : ['whale'];
+}
+
+/** `count` words from the prompt's content, in sentences of up to twelve words. */
+export function sentencesOf(prompt: string, count: number, finished = true): string {
+  const source = contentWords(prompt);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let word = source[i % source.length]!.toLowerCase();
+    if (i % 12 === 0) word = word[0]!.toUpperCase() + word.slice(1);
+    const endsSentence = (i % 12 === 11 || i === count - 1) && (finished || i < count - 1);
+    out.push(endsSentence ? `${word}.` : word);
+  }
+  return out.join(' ');
+}
+
+/**
+ * A deterministic in-process LanguageModel for tests: it records every request, counts calls and
+ * in-flight requests, honours AbortSignal, and answers with exactly the word count the prompt asks
+ * for unless scripted to misbehave.
+ */
+export class FakeModel implements LanguageModel {
+  readonly contextWindow: number;
+  readonly tokenizer?: Tokenizer;
+  readonly maxConcurrency: number;
+  readonly model = 'fake-model';
+  readonly requests: GenerateRequest[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  private readonly script: FakeStep[];
+
+  constructor(private readonly options: FakeModelOptions) {
+    this.contextWindow = options.contextWindow;
+    if (options.tokenizer) this.tokenizer = options.tokenizer;
+    this.maxConcurrency = options.maxConcurrency ?? 4;
+    this.script = [...(options.script ?? [])];
+  }
+
+  get calls(): number {
+    return this.requests.length;
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const call = this.requests.length;
+    this.requests.push(request);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await this.wait(request.signal);
+      const step = this.script.shift() ?? this.options.respond?.(request, call) ?? 'normal';
+      const target = askedWords(request.prompt);
+      let text: string;
+      if (step === 'fail') throw new Error('fake model: scripted failure');
+      else if (step === 'normal') text = sentencesOf(request.prompt, target);
+      else if (step === 'too-long') text = sentencesOf(request.prompt, target * 2);
+      else if (step === 'too-short') text = sentencesOf(request.prompt, Math.max(1, Math.floor(target / 2)));
+      else if (step === 'mid-sentence') text = sentencesOf(request.prompt, target, false);
+      else text = step.text;
+      return { text };
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private wait(signal: AbortSignal | undefined): Promise<void> {
+    const delay = this.options.delayMs ?? 0;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, delay);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+/** A text of `n` paragraphs of about `wordsEach` words, with distinct vocabulary per paragraph. */
+export function paragraphs(n: number, wordsEach: number): string {
+  const vocabulary = ['harpoon', 'captain', 'ocean', 'voyage', 'sailor', 'tempest', 'compass', 'island', 'lantern', 'anchor', 'rigging', 'horizon'];
+  const out: string[] = [];
+  for (let p = 0; p < n; p++) {
+    const words: string[] = [];
+    for (let i = 0; i < wordsEach; i++) {
+      const word = vocabulary[(p * 7 + i * 5) % vocabulary.length]!;
+      words.push(i % 10 === 0 ? word[0]!.toUpperCase() + word.slice(1) : word);
+      if (i % 10 === 9) words[words.length - 1] += '.';
+    }
+    out.push(words.join(' ').replace(/([^.])$/, '$1.'));
+  }
+  return out.join('\n\n');
+}
+
+/**
+ * The largest share of its budget any recorded request used: prompt + system tokens plus the chat
+ * overhead, over `contextWindow − maxTokens`, counted with `tokenizer` (times `margin` for models
+ * without their own). A value above 1 means some prompt did not fit.
+ */
+export function worstBudgetUse(model: FakeModel, tokenizer: Tokenizer, margin = 1, overhead = 12): number {
+  let worst = 0;
+  for (const request of model.requests) {
+    const tokens = Math.ceil((tokenizer.count(request.system ?? '') + tokenizer.count(request.prompt)) * margin) + overhead;
+    worst = Math.max(worst, tokens / (model.contextWindow - (request.maxTokens ?? 0)));
+  }
+  return worst;
+}

@@ -1,0 +1,104 @@
+import { ChunkwiseError, hashKey, isChunkwiseError, throwIfAborted, type LanguageModel } from '@chunkwise/core';
+import type { Prompt } from './prompts.js';
+import type { SummaryCache } from './summary-cache.js';
+import type { PromptBudget } from './token-budget.js';
+
+/** What the calls of one `summarize()` run cost. */
+export interface CallStats {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Calls that repeated a prompt with a length or unfinished-sentence correction. */
+  retries: number;
+  /** Summaries taken from the cache instead of the model. */
+  cacheHits: number;
+}
+
+export interface ModelCallsOptions {
+  method: string;
+  signal?: AbortSignal | undefined;
+  cache?: SummaryCache | undefined;
+}
+
+/**
+ * Every model call of a run goes through here: each prompt is measured against the budget before it
+ * is sent (never truncated, never sent over), usage is added up (the server's counts when it gives
+ * them, ours otherwise), the AbortSignal is checked before each call and passed to the model, and
+ * finished summaries are cached under a key of method, model and prompt.
+ */
+export class ModelCalls {
+  readonly stats: CallStats = { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cacheHits: 0 };
+  private readonly modelId: string;
+
+  constructor(
+    readonly model: LanguageModel,
+    readonly budget: PromptBudget,
+    private readonly options: ModelCallsOptions,
+  ) {
+    this.modelId = describeModel(model);
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
+  /** One call. Throws ChunkwiseError('ABORTED') when the signal fires, before or during the call. */
+  async generate(prompt: Prompt): Promise<string> {
+    throwIfAborted(this.options.signal);
+    const counted = this.budget.assertFits(prompt);
+    this.stats.calls++;
+    let result;
+    try {
+      result = await this.model.generate({
+        system: prompt.system,
+        prompt: prompt.prompt,
+        maxTokens: this.budget.maxTokens,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+      });
+    } catch (error) {
+      if (this.options.signal?.aborted && !isChunkwiseError(error, 'ABORTED')) {
+        throw new ChunkwiseError('ABORTED', 'The summary was aborted by its AbortSignal.', { cause: error });
+      }
+      throw error;
+    }
+    throwIfAborted(this.options.signal);
+    this.stats.promptTokens += result.usage?.promptTokens ?? counted;
+    this.stats.completionTokens += result.usage?.completionTokens ?? this.budget.count(result.text);
+    return result.text;
+  }
+
+  /** The cache key of a summary: method, model, the first prompt and the length target. */
+  async cacheKey(prompt: Prompt, targetWords: number, tolerance: number): Promise<string | undefined> {
+    if (!this.options.cache) return undefined;
+    return hashKey({
+      v: 1,
+      method: this.options.method,
+      model: this.modelId,
+      system: prompt.system,
+      prompt: prompt.prompt,
+      targetWords,
+      tolerance,
+    });
+  }
+
+  async cacheGet(key: string | undefined): Promise<string | undefined> {
+    if (key === undefined || !this.options.cache) return undefined;
+    const value = await this.options.cache.get(key);
+    if (typeof value !== 'string') return undefined;
+    this.stats.cacheHits++;
+    return value;
+  }
+
+  async cacheSet(key: string | undefined, value: string): Promise<void> {
+    if (key === undefined || !this.options.cache) return;
+    await this.options.cache.set(key, value);
+  }
+}
+
+/** A stable identity for cache keys: the provider's model name and endpoint when it exposes them. */
+function describeModel(model: LanguageModel): string {
+  const named = model as { model?: unknown; name?: unknown; id?: unknown; baseURL?: unknown };
+  const name = [named.model, named.name, named.id].find((value) => typeof value === 'string') ?? 'model';
+  const endpoint = typeof named.baseURL === 'string' ? `@${named.baseURL}` : '';
+  return `${String(name)}${endpoint}#${model.contextWindow}`;
+}
