@@ -103,6 +103,7 @@ export function createChunksView(store: TextStore, settings: ChunkSettings): Tab
       fragment.append(h('span', { class: `seg ${kind}`, 'data-owners': segment.owners.join(' ') }, text.slice(segment.start, segment.end)));
     }
     textBox.replaceChildren(fragment);
+    textBox.scrollTop = 0;
     list.replaceChildren(
       ...chunks.map((chunk, i) =>
         h('li', {}, h('button', { type: 'button', 'data-index': i, 'aria-pressed': 'false' }, `#${String(chunk.index)} · ${formatInt(chunk.tokenCount)} tokens · ${formatInt(chunk.start)}–${formatInt(chunk.end)}`)),
