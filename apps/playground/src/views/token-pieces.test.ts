@@ -1,3 +1,4 @@
+import { getEncoding } from '@chunkwise/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_COLOURS, tokenPieces } from './token-pieces.js';
 
@@ -17,6 +18,17 @@ describe('tokenPieces', () => {
       { start: 1, end: 3, ids: [2, 3], colour: 1 },
       { start: 3, end: 4, ids: [4], colour: 2 },
     ]);
+  });
+
+  it.each(['o200k_base', 'cl100k_base'] as const)('rebuilds the text and keeps every id in order with real %s offsets', async (name) => {
+    const encoding = await getEncoding(name);
+    const text = 'Whales 🐋 and a family 👩‍👩‍👧 in 東京の鯨, naïve café, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and \u0301 alone.\n\n  spaced';
+    const { ids, starts, ends } = encoding.encodeWithOffsets(text);
+    const pieces = tokenPieces(ids, starts, ends);
+    expect(pieces.map((piece) => text.slice(piece.start, piece.end)).join('')).toBe(text);
+    expect(pieces.flatMap((piece) => piece.ids)).toEqual(Array.from(ids));
+    expect(pieces.length).toBeLessThan(ids.length); // some emoji bytes were split over tokens
+    for (const piece of pieces) expect(encoding.decode(piece.ids)).toBe(text.slice(piece.start, piece.end));
   });
 
   it('is empty for no tokens', () => {
