@@ -10,19 +10,19 @@ export interface HttpClientOptions {
    */
   baseURL: string;
   /** Sent as `Authorization: Bearer <apiKey>`; omit it for local servers. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Extra headers on every request (organisation ids, proxies' keys…). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Requests in flight at once, per client, retries included. Default 4. */
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /** Deadline for one attempt, from sending to the last byte of the body. Default 60 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt on network errors, timeouts, 408, 429 and 5xx. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Backoff tuning; tests shrink `baseDelayMs` to keep runs fast. */
-  retry?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+  retry?: Partial<Omit<RetryPolicy, 'maxRetries'>> | undefined;
   /** A fetch implementation; defaults to the global one (Node ≥ 18, browsers, Deno, Bun). */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 export interface HttpClient {

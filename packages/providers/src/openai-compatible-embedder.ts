@@ -9,18 +9,18 @@ export interface OpenAICompatibleEmbedderOptions extends HttpClientOptions {
    * The vector size you expect. Every answer is checked against it (DIMENSION_MISMATCH otherwise).
    * Without it, the size is learned from the first answer and `dimensions` reads 0 until then.
    */
-  dimensions?: number;
+  dimensions?: number | undefined;
   /**
    * Also send `dimensions` in the request, asking the server to shorten vectors (OpenAI
    * text-embedding-3, Matryoshka models on vLLM). Off by default: most servers reject or ignore it.
    */
-  requestDimensions?: boolean;
+  requestDimensions?: boolean | undefined;
   /** Texts per request. Default 64; requests of one `embed()` call run concurrently up to `maxConcurrency`. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** `'base64'` halves the bytes on the wire where the server supports it (OpenAI, vLLM). Default `'float'`. */
-  encodingFormat?: 'float' | 'base64';
+  encodingFormat?: 'float' | 'base64' | undefined;
   /** Extra fields merged into every request body. */
-  extraBody?: Record<string, unknown>;
+  extraBody?: Record<string, unknown> | undefined;
 }
 
 export interface OpenAICompatibleEmbedder extends Embedder {

@@ -79,6 +79,14 @@ describe('openAICompatible: generate', () => {
     expect(result.usage?.completionTokens).toBe(3);
   });
 
+  it('takes undefined for every optional setting, as values read from the environment are', async () => {
+    const m = model({ apiKey: process.env.CHUNKWISE_TEST_UNSET_KEY, headers: undefined, maxConcurrency: undefined, timeoutMs: undefined, maxRetries: undefined, tokenizer: undefined });
+    expect(m.maxConcurrency).toBe(4);
+    expect(m.tokenizer).toBeUndefined();
+    await m.generate({ prompt: 'x' });
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
   it('appends /v1 to a bare origin', async () => {
     const origin = server.baseURL.replace(/\/v1$/, '');
     const m = model({ baseURL: origin });

@@ -8,15 +8,15 @@ export interface OpenAICompatibleOptions extends HttpClientOptions {
   /** Prompt plus completion, in tokens. The server does not tell us, so the caller must. */
   contextWindow: number;
   /** The model's tokenizer, when the caller has one; budget code falls back to o200k otherwise. */
-  tokenizer?: Tokenizer;
+  tokenizer?: Tokenizer | undefined;
   /**
    * How `logprobs(text)` is obtained. `'completions-echo'` (default) asks `/v1/completions` to echo
    * the prompt with its log-probabilities, which vLLM and OpenAI's legacy completion models do;
    * `false` leaves `logprobs` off the model, so callers see up front that it is not available.
    */
-  logprobs?: 'completions-echo' | false;
+  logprobs?: 'completions-echo' | false | undefined;
   /** Extra fields merged into every request body (`top_p`, `seed`, vendor options…). */
-  extraBody?: Record<string, unknown>;
+  extraBody?: Record<string, unknown> | undefined;
 }
 
 /** `generate()`'s answer, with the server's finish reason when it gave one ('stop', 'length'…). */

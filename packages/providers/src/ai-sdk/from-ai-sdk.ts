@@ -8,13 +8,13 @@ export interface FromAISDKOptions {
   /** Prompt plus completion, in tokens. AI SDK models do not expose it, so the caller must. */
   contextWindow: number;
   /** The model's tokenizer, when the caller has one. */
-  tokenizer?: Tokenizer;
+  tokenizer?: Tokenizer | undefined;
   /** Calls in flight at once through this adapter. Default 4. */
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /** Passed to `generateText`, which retries with its own backoff. Default 2 (the AI SDK's default). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Passed to `generateText` as `providerOptions` (reasoning effort, safety settings…). */
-  providerOptions?: Parameters<typeof generateText>[0]['providerOptions'];
+  providerOptions?: Parameters<typeof generateText>[0]['providerOptions'] | undefined;
 }
 
 /** `generate()`'s answer, with the AI SDK's unified finish reason. */

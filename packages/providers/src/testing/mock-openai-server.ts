@@ -28,13 +28,13 @@ export type MockStep =
 
 export interface MockOpenAIServerOptions {
   /** Steps used by the first requests, one each, in order; later requests get the normal answer. */
-  script?: MockStep[];
+  script?: MockStep[] | undefined;
   /** Replaces the normal answer (default: {@link createDefaultResponder}). */
-  respond?: MockResponder;
+  respond?: MockResponder | undefined;
   /** Dimensions of mock embeddings when the request names none. Default 8. */
-  embeddingDimensions?: number;
+  embeddingDimensions?: number | undefined;
   /** Port on 127.0.0.1; default 0 picks a free one. */
-  port?: number;
+  port?: number | undefined;
 }
 
 export interface MockOpenAIServer {

@@ -11,17 +11,17 @@ export interface TransformersEmbedderOptions {
    */
   modelPath: string;
   /** The vector size you expect (checked). Without it, it is learned from the first call and reads 0 until then. */
-  dimensions?: number;
+  dimensions?: number | undefined;
   /** How token vectors become one vector per text. Default `'mean'` (sentence-transformers style). */
-  pooling?: 'mean' | 'cls';
+  pooling?: 'mean' | 'cls' | undefined;
   /** L2-normalise each vector. Default true. */
-  normalize?: boolean;
+  normalize?: boolean | undefined;
   /** Weights variant to load, as transformers.js names them (`'fp32'`, `'fp16'`, `'q8'`…). Default `'fp32'`. */
-  dtype?: string;
+  dtype?: string | undefined;
   /** Where to run (`'cpu'`, `'wasm'`, `'webgpu'`…), as transformers.js names it. Default: its own choice. */
-  device?: string;
+  device?: string | undefined;
   /** Texts per model call. Default 32. */
-  batchSize?: number;
+  batchSize?: number | undefined;
 }
 
 export interface TransformersEmbedder extends Embedder {
