@@ -6,4 +6,5 @@ import type { Suite } from '../harness.js';
  */
 export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   harness: () => import('./harness.js'),
+  chunking: () => import('./chunking.js'),
 };
