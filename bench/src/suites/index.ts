@@ -6,5 +6,6 @@ import type { Suite } from '../harness.js';
  */
 export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   harness: () => import('./harness.js'),
+  tokenizers: () => import('./tokenizers.js'),
   chunking: () => import('./chunking.js'),
 };
