@@ -1,5 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { parseRetryAfter, resolveRetryPolicy, retryDelay, sleep, type RetryPolicy } from './retry.js';
+import { resolveRetryPolicy, retryAfterFromHeaders, retryDelay, sleep, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
 
 /** Connection settings shared by the OpenAI-compatible model and embedder. */
@@ -142,7 +142,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return {
           kind: 'failed',
           retryable,
-          retryAfterMs: retryable ? parseRetryAfter(res.headers.get('retry-after')) : undefined,
+          retryAfterMs: retryable ? retryAfterFromHeaders(res.headers) : undefined,
           error: new ChunkwiseError('UPSTREAM', `${url} answered HTTP ${res.status}: ${excerpt(text) || res.statusText}`, {
             details: { url, status: res.status, body: excerpt(text) },
           }),

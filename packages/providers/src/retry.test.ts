@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isChunkwiseError } from '@chunkwise/core';
-import { backoffDelay, parseRetryAfter, resolveRetryPolicy, retryDelay, sleep } from './retry.js';
+import { backoffDelay, parseRetryAfter, resolveRetryPolicy, retryAfterFromHeaders, retryDelay, sleep } from './retry.js';
 
 describe('backoffDelay', () => {
   it('stays in [0, min(maxDelay, base·2^attempt)) for every attempt and random draw', () => {
@@ -51,6 +51,14 @@ describe('parseRetryAfter', () => {
     for (const value of [null, undefined, '', 'soon', '-5', '1e3', 'Mon, 99 Foo']) {
       expect(parseRetryAfter(value, now)).toBeUndefined();
     }
+  });
+});
+
+describe('retryAfterFromHeaders', () => {
+  it("prefers OpenAI's retry-after-ms, then falls back to Retry-After", () => {
+    expect(retryAfterFromHeaders(new Headers({ 'retry-after-ms': '250', 'retry-after': '9' }))).toBe(250);
+    expect(retryAfterFromHeaders(new Headers({ 'retry-after-ms': 'soon', 'retry-after': '2' }))).toBe(2000);
+    expect(retryAfterFromHeaders(new Headers())).toBeUndefined();
   });
 });
 

@@ -50,6 +50,16 @@ export function parseRetryAfter(header: string | null | undefined, now: number =
   return Math.max(0, at - now);
 }
 
+/**
+ * The wait a response asks for: OpenAI's `retry-after-ms` (milliseconds) first, then the standard
+ * `Retry-After`. Undefined when neither is present or readable.
+ */
+export function retryAfterFromHeaders(headers: { get(name: string): string | null }, now: number = Date.now()): number | undefined {
+  const ms = headers.get('retry-after-ms')?.trim();
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return Math.round(Number(ms));
+  return parseRetryAfter(headers.get('retry-after'), now);
+}
+
 /** The wait before retry number `attempt + 1`: the server's Retry-After when given (capped), else backoff. */
 export function retryDelay(
   attempt: number,
