@@ -25,6 +25,8 @@ export interface FakeModelOptions {
   /** Resolve after this many ms (or when the request's signal aborts). */
   delayMs?: number;
   maxConcurrency?: number;
+  /** Called as each request arrives, before it is answered (e.g. to abort mid-run). */
+  onRequest?: (request: GenerateRequest, call: number) => void;
 }
 
 /** The last "N words" a prompt mentions: every prompt of this package ends with its target. */
@@ -84,6 +86,7 @@ export class FakeModel implements LanguageModel {
     this.requests.push(request);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.options.onRequest?.(request, call);
     try {
       await this.wait(request.signal);
       const step = this.script.shift() ?? this.options.respond?.(request, call) ?? 'normal';
@@ -118,13 +121,26 @@ export class FakeModel implements LanguageModel {
   }
 }
 
-/** A text of `n` paragraphs of about `wordsEach` words, with distinct vocabulary per paragraph. */
+/** A letters-only name for `n` ("Ba", "Be", …), so every paragraph has a word of its own. */
+function uniqueName(n: number): string {
+  const consonants = 'bdfgklmnprstvz';
+  const vowels = 'aeiou';
+  let name = '';
+  let rest = n;
+  do {
+    name += consonants[rest % consonants.length]! + vowels[Math.floor(rest / consonants.length) % vowels.length]!;
+    rest = Math.floor(rest / (consonants.length * vowels.length));
+  } while (rest > 0);
+  return name[0]!.toUpperCase() + name.slice(1);
+}
+
+/** A text of `n` distinct paragraphs of `wordsEach` words, each starting with a name of its own. */
 export function paragraphs(n: number, wordsEach: number): string {
   const vocabulary = ['harpoon', 'captain', 'ocean', 'voyage', 'sailor', 'tempest', 'compass', 'island', 'lantern', 'anchor', 'rigging', 'horizon'];
   const out: string[] = [];
   for (let p = 0; p < n; p++) {
-    const words: string[] = [];
-    for (let i = 0; i < wordsEach; i++) {
+    const words: string[] = [uniqueName(p)];
+    for (let i = 1; i < wordsEach; i++) {
       const word = vocabulary[(p * 7 + i * 5) % vocabulary.length]!;
       words.push(i % 10 === 0 ? word[0]!.toUpperCase() + word.slice(1) : word);
       if (i % 10 === 9) words[words.length - 1] += '.';
