@@ -13,7 +13,7 @@ describe('backoffDelay', () => {
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (attempt, baseDelayMs, maxDelayMs, draw) => {
           const delay = backoffDelay(attempt, { baseDelayMs, maxDelayMs }, () => draw);
-          const window = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+          const window = baseDelayMs === 0 ? 0 : Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
           expect(Number.isInteger(delay)).toBe(true);
           expect(delay).toBeGreaterThanOrEqual(0);
           if (window > 0) expect(delay).toBeLessThan(window);
@@ -21,6 +21,10 @@ describe('backoffDelay', () => {
         },
       ),
     );
+  });
+
+  it('is 0, not NaN, with a zero base after very many attempts', () => {
+    expect(backoffDelay(5000, { baseDelayMs: 0, maxDelayMs: 100 }, () => 0.5)).toBe(0);
   });
 
   it('doubles its window with each attempt until the cap', () => {

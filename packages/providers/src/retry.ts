@@ -29,8 +29,8 @@ export function backoffDelay(
   policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
   random: () => number = Math.random,
 ): number {
-  // 2^attempt overflows to Infinity for huge attempts; min() keeps the window finite.
-  const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt));
+  // Cap the exponent: 2^attempt overflows to Infinity for huge attempts, and 0 · Infinity is NaN.
+  const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(Math.max(0, attempt), 60));
   return Math.floor(random() * window);
 }
 
