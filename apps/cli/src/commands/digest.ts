@@ -51,6 +51,25 @@ function renderReport(report: DigestReport): string {
     ...report.stages.map((stage) => `  ${stage.name.padEnd(10)} ${formatMs(stage.ms).padStart(9)}  ${stage.summary}`),
     `  ${'total'.padEnd(10)} ${formatMs(report.totalMs).padStart(9)}`,
     '',
+    ...summaryLines(report),
   ];
   return lines.join('\n');
+}
+
+/** The summary stage's text, wrapped for the terminal, under its method and length. */
+function summaryLines(report: DigestReport): string[] {
+  const summary = report.summary as { text: string; words: number; method: string; targetWords: number } | undefined;
+  if (!summary) return [];
+  const lines = [`summary  (${summary.method}, ${summary.words} words, target ${summary.targetWords})`];
+  let line = ' ';
+  for (const word of summary.text.split(/\s+/)) {
+    if (line.length + word.length + 1 > 100 && line.trim()) {
+      lines.push(line);
+      line = ' ';
+    }
+    line += ` ${word}`;
+  }
+  if (line.trim()) lines.push(line);
+  lines.push('');
+  return lines;
 }

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { registerChunk } from './chunk.js';
 import { registerCount } from './count.js';
 import { registerDigest } from './digest.js';
+import { registerSummarize } from './summarize.js';
 import { registerTokenize } from './tokenize.js';
 
 /** Every subcommand, in the order `--help` lists them. Each package issue adds its own here. */
-export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk];
+export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerSummarize];

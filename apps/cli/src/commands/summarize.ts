@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { SUMMARIZATION_METHODS, summarize, type SummarizationMethod, type SummarizeResult } from '@chunkwise/summarization';
+import { documentFromText } from '../digest/document.js';
+import { UsageError } from '../errors.js';
+import { readInput } from '../input.js';
+import { addLlmOptions, languageModelFromOptions, type LlmFlags } from '../llm-options.js';
+import { writeJson, type GlobalOptions } from '../output.js';
+import { ProgressUI } from '../progress-ui.js';
+
+interface SummarizeFlags extends LlmFlags {
+  method?: string;
+  words: string;
+  tolerance: string;
+  chunkTokens?: string;
+}
+
+function positiveInteger(value: string, flag: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}.`);
+  return Number(value);
+}
+
+export function registerSummarize(program: Command): void {
+  const command = program
+    .command('summarize')
+    .description('summarize a text to a word target: extractive offline, or hierarchical/incremental/map-reduce/refine with an LLM')
+    .argument('<file>', 'UTF-8 text or Markdown file, or - for stdin')
+    .option('-m, --method <name>', `one of ${SUMMARIZATION_METHODS.join(', ')} (default: extractive, or hierarchical when an LLM is configured)`)
+    .option('-w, --words <n>', 'target length in words', '250')
+    .option('--tolerance <fraction>', 'allowed length deviation before a retry, e.g. 0.1 for ±10%', '0.1')
+    .option('--chunk-tokens <n>', 'largest chunk sent to the LLM, in tokens (default 2048, capped by the window)');
+  addLlmOptions(command).action(async (file: string, flags: SummarizeFlags, cmd: Command) => {
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    const targetWords = positiveInteger(flags.words, '--words');
+    const tolerance = Number(flags.tolerance);
+    if (!(tolerance >= 0 && tolerance < 1)) throw new UsageError(`--tolerance must be a fraction in [0, 1), got ${JSON.stringify(flags.tolerance)}.`);
+    const model = languageModelFromOptions(flags);
+    const method = (flags.method ?? (model ? 'hierarchical' : 'extractive')) as SummarizationMethod;
+    if (!SUMMARIZATION_METHODS.includes(method)) {
+      throw new UsageError(`--method must be one of ${SUMMARIZATION_METHODS.join(', ')}, got ${JSON.stringify(flags.method)}.`);
+    }
+    if (method !== 'extractive' && !model) {
+      throw new UsageError(`--method ${method} needs an LLM: pass --llm <baseURL> --model <name> (or set CHUNKWISE_LLM_URL and CHUNKWISE_LLM_MODEL).`);
+    }
+    const input = await readInput(file);
+    // Chapters and Markdown sections guide extractive summaries of long texts.
+    const sections = documentFromText(input.name, input.text).sections;
+    const ui = new ProgressUI({ quiet: globals.quiet === true });
+    let result: SummarizeResult;
+    try {
+      result = await summarize(input.text, {
+        method,
+        targetWords,
+        tolerance,
+        ...(model ? { model } : {}),
+        ...(flags.chunkTokens === undefined ? {} : { chunkTokens: positiveInteger(flags.chunkTokens, '--chunk-tokens') }),
+        extractive: { sections },
+        onProgress: ui.onProgress,
+      });
+    } finally {
+      ui.stop();
+    }
+    if (globals.json) {
+      writeJson({ source: input.name, ...result });
+      return;
+    }
+    // The summary alone on stdout (so `> summary.txt` works); the figures on stderr.
+    process.stdout.write(result.summary + '\n');
+    if (globals.quiet !== true) process.stderr.write(describeResult(result) + '\n');
+  });
+}
+
+/** One line of figures: method, achieved length against the target, calls and tokens. */
+export function describeResult(result: SummarizeResult): string {
+  const error = `${result.lengthError >= 0 ? '+' : ''}${(result.lengthError * 100).toFixed(1)}%`;
+  const parts = [`${result.method}: ${result.words.toLocaleString('en-US')} words (target ${result.targetWords.toLocaleString('en-US')}, ${error})`];
+  if (result.method !== 'extractive') {
+    parts.push(
+      `${result.calls} calls (${result.retries} retries, ${result.cacheHits} cached)`,
+      `${result.promptTokens.toLocaleString('en-US')} prompt + ${result.completionTokens.toLocaleString('en-US')} completion tokens`,
+    );
+  }
+  parts.push(`${result.levels} level${result.levels === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
