@@ -7,5 +7,8 @@ import type { Suite } from '../harness.js';
 export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   harness: () => import('./harness.js'),
   tokenizers: () => import('./tokenizers.js'),
+  attention: () => import('./attention.js'),
   chunking: () => import('./chunking.js'),
+  cache: () => import('./cache.js'),
+  retrieval: () => import('./retrieval.js'),
 };

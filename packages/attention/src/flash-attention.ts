@@ -1,6 +1,7 @@
 import type { AttentionShape } from './attention-shape.js';
 import type { ResolvedOptions } from './attention-options.js';
 import { TileCoverage } from './masks/attention-mask.js';
+import { KeySelection } from './masks/key-selection.js';
 import type { TileEngine } from './tile-engine.js';
 
 export interface FlashRange {
@@ -63,8 +64,23 @@ export function flashAttentionInto(
         loadedKvHead = -1;
         engine.loadQueries(q, qBase, rows);
         const buffer = engine.maskBuffer();
+        // A query tile inside one selection block sees every gathered key but for causality, which
+        // is a comparison — no per-element mask calls (they would cost more than the arithmetic).
+        const selectionOnly = mask instanceof KeySelection && mask.withinOneBlock(p0, p1);
         for (let j0 = 0; j0 < index.length; j0 += blockK) {
           const count = Math.min(blockK, index.length - j0);
+          if (selectionOnly) {
+            if (!causal || (index[j0 + count - 1] as number) <= p0) {
+              engine.tile(j0, count, 0, 0, 0);
+              continue;
+            }
+            if ((index[j0] as number) > p1 - 1) continue;
+            for (let r = 0; r < rows; r++) {
+              for (let c = 0; c < count; c++) buffer[r * count + c] = (index[j0 + c] as number) <= p0 + r ? 1 : 0;
+            }
+            engine.tile(j0, count, 2, 0, 0);
+            continue;
+          }
           let hidden = 0;
           for (let r = 0; r < rows; r++) {
             for (let c = 0; c < count; c++) {

@@ -34,3 +34,7 @@ export type { RopeOptions, RopeScaling, RopeShape } from './rope.js';
 export { cacheWindowPositions, streamingCacheKeep } from './cache-positions.js';
 export { lmInfiniteAttention } from './lm-infinite.js';
 export type { LmInfiniteOptions } from './lm-infinite.js';
+export { runAttentionBenchmark } from './benchmark/attention-benchmark.js';
+export type { AttentionBenchmarkOptions, AttentionBenchmarkReport, AttentionBenchmarkRow } from './benchmark/attention-benchmark.js';
+export { simdPeakGflops } from './benchmark/simd-peak.js';
+export { visiblePairs } from './benchmark/visible-pairs.js';

@@ -121,6 +121,12 @@ export class KeySelection implements AttentionMask {
     return Math.floor(head / this.headsPerGroup) % this.groups;
   }
 
+  /** True when positions `[q0, q1)` all fall in one query block (so they share one key set). */
+  withinOneBlock(q0: number, q1: number): boolean {
+    const block = this.blockOf(q0);
+    return block >= 0 && block < this.queryBlocks && block === this.blockOf(q1 - 1);
+  }
+
   allows(head: number, query: number, key: number): boolean {
     const block = this.blockOf(query);
     if (block < 0 || block >= this.queryBlocks) return false;

@@ -7,8 +7,10 @@ const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple)
 
 /**
  * Drives the WebAssembly SIMD `flashTile` kernel. Keys are copied once per KV head into wasm
- * memory transposed and zero-padded to a multiple of four dimensions; the copy is O(n·d) against
- * the kernel's O(n²·d), and it is what lets the kernel use aligned f32x4 loads without tails.
+ * memory transposed per key tile (`[tile][dim][blockK]`, so one tile's keys sit in a few
+ * contiguous KiB instead of one page per dimension at long lengths) and zero-padded to a multiple
+ * of four dimensions; the copy is O(n·d) against the kernel's O(n²·d). Tiles must start at
+ * multiples of `blockK` in the loaded key order, which the tiling loop guarantees.
  */
 export class WasmTileEngine implements TileEngine {
   private readonly kernels: WasmKernelExports;
@@ -16,6 +18,9 @@ export class WasmTileEngine implements TileEngine {
   private readonly dp: number;
   private readonly scale: number;
   private readonly blockQ: number;
+  private readonly blockK: number;
+  /** Floats between consecutive dimensions inside one transposed key tile. */
+  private readonly tileStride: number;
   private readonly rowsCapacity: number;
   private readonly sStride: number;
   // Byte offsets of the fixed regions.
@@ -28,7 +33,6 @@ export class WasmTileEngine implements TileEngine {
   private readonly keysPtr: number;
   private ktPtr = 0;
   private vPtr = 0;
-  private ktStride = 0;
   private rows = 0;
   private f32!: Float32Array;
   private u8!: Uint8Array;
@@ -41,6 +45,8 @@ export class WasmTileEngine implements TileEngine {
     this.dp = roundUp(config.headDim, 4);
     this.scale = config.scale;
     this.blockQ = config.blockQ;
+    this.blockK = config.blockK;
+    this.tileStride = roundUp(config.blockK, 8);
     this.rowsCapacity = roundUp(config.blockQ, 4);
     this.sStride = roundUp(config.blockK, 8);
     // Start after the module's static data.
@@ -68,24 +74,28 @@ export class WasmTileEngine implements TileEngine {
   }
 
   loadKeys(k: Float32Array, v: Float32Array, base: number, count: number, index?: Int32Array): void {
-    const { d, dp } = this;
-    // Room for the kernel's eight-key loads past the last real key.
-    this.ktStride = roundUp(count, 8) + 8;
+    const { d, dp, blockK, tileStride } = this;
+    const tiles = Math.ceil(count / blockK);
+    const tileFloats = dp * tileStride;
     this.ktPtr = this.keysPtr;
-    this.vPtr = roundUp(this.ktPtr + dp * this.ktStride * 4, 16);
+    this.vPtr = roundUp(this.ktPtr + tiles * tileFloats * 4, 16);
     this.ensure(this.vPtr + count * dp * 4);
     const f32 = this.f32;
     const kt = this.ktPtr >> 2;
-    const stride = this.ktStride;
     const vOut = this.vPtr >> 2;
     for (let j = 0; j < count; j++) {
       const from = base + (index ? (index[j] as number) : j) * d;
-      for (let c = 0; c < d; c++) f32[kt + c * stride + j] = k[from + c] as number;
-      f32.set(v.subarray(from, from + d), vOut + j * dp);
+      const tile = Math.floor(j / blockK);
+      const at = kt + tile * tileFloats + (j - tile * blockK);
+      const row = vOut + j * dp;
+      for (let c = 0; c < d; c++) {
+        f32[at + c * tileStride] = k[from + c] as number;
+        f32[row + c] = v[from + c] as number;
+      }
     }
     if (dp !== d) {
       // Zero padding dimensions so they add nothing to dot products or outputs.
-      for (let c = d; c < dp; c++) f32.fill(0, kt + c * stride, kt + (c + 1) * stride);
+      for (let tile = 0; tile < tiles; tile++) f32.fill(0, kt + tile * tileFloats + d * tileStride, kt + (tile + 1) * tileFloats);
       for (let j = 0; j < count; j++) f32.fill(0, vOut + j * dp + d, vOut + (j + 1) * dp);
     }
   }
@@ -108,9 +118,14 @@ export class WasmTileEngine implements TileEngine {
   }
 
   tile(start: number, count: number, mode: 0 | 1 | 2, qPos0: number, kPos0: number): void {
+    const tile = start / this.blockK;
+    if (!Number.isInteger(tile)) throw new ChunkwiseError('INVALID_ARGUMENT', `Key tiles must start at multiples of blockK (${this.blockK}), got ${start}.`);
+    // The kernel reads Kᵀ at ktPtr + 4·(start + j) and V at row start + j; shifting the Kᵀ base
+    // back by `start` lands it on this tile's own transposed block.
+    const ktTile = this.ktPtr + tile * this.dp * this.tileStride * 4 - start * 4;
     this.kernels.flashTile(
       this.qPtr, this.rows, roundUp(this.rows, 4),
-      this.ktPtr, this.ktStride, this.vPtr, start, count, this.dp,
+      ktTile, this.tileStride, this.vPtr, start, count, this.dp,
       this.sPtr, this.sStride, this.mPtr, this.lPtr, this.accPtr,
       mode, this.maskPtr, qPos0, kPos0,
     );
