@@ -108,6 +108,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function attemptOnce(fetchImpl: typeof fetch, url: string, payload: string, signal: AbortSignal | undefined): Promise<Outcome> {
     // One controller per attempt, fired by the caller's signal or by this attempt's deadline, so a
     // timeout cancels the socket (not just the promise) and the caller can tell the two apart.
+    // The caller may have given up while this attempt waited for its slot.
+    throwIfCallerAborted(signal);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -241,7 +241,8 @@ describe('openAICompatible: timeouts and cancellation', () => {
 
   it('retries after a timeout and takes the next answer', async () => {
     server.enqueue({ delayMs: 5_000 });
-    const result = await model({ timeoutMs: 150, maxRetries: 1 }).generate({ prompt: 'two words' });
+    // 1 s: long enough for the second, normal answer even on a loaded machine.
+    const result = await model({ timeoutMs: 1000, maxRetries: 1 }).generate({ prompt: 'two words' });
     expect(result.text).toBe(mockCompletion('two words').text);
     expect(server.requests).toHaveLength(2);
   });
