@@ -2,13 +2,10 @@ import type { Suite } from '../harness.js';
 
 /**
  * Every benchmark suite, loaded lazily so one suite's peers never load for another.
- * Each package issue registers its own: `name: () => import('./name.js')`.
  */
 export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   harness: () => import('./harness.js'),
   tokenizers: () => import('./tokenizers.js'),
   attention: () => import('./attention.js'),
   chunking: () => import('./chunking.js'),
-  cache: () => import('./cache.js'),
-  retrieval: () => import('./retrieval.js'),
 };
