@@ -2,6 +2,7 @@ import type { Suite } from '../harness.js';
 
 /**
  * Every benchmark suite, loaded lazily so one suite's peers never load for another.
+ * Each package issue registers its own: `name: () => import('./name.js')`.
  */
 export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   harness: () => import('./harness.js'),
