@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
 import { registerChunk } from './chunk.js';
 import { registerCount } from './count.js';
 import { registerDigest } from './digest.js';
@@ -6,4 +7,4 @@ import { registerSummarize } from './summarize.js';
 import { registerTokenize } from './tokenize.js';
 
 /** Every subcommand, in the order `--help` lists them. Each package issue adds its own here. */
-export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerSummarize];
+export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerSummarize, registerBench];

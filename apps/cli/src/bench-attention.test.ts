@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const main = join(import.meta.dirname, 'main.ts');
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+let dir: string;
+
+async function chunkwise(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--conditions=@chunkwise/source', '--import', tsxLoader, main, ...args], {
+      cwd: dir,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'chunkwise-bench-'));
+});
+
+// Tiny sizes: this checks wiring and output, not speed.
+const small = ['--lengths', '64', '--heads', '2', '--head-dim', '8', '--sparse-keys', '512', '--sparse-queries', '64', '--repeats', '1'];
+
+describe('chunkwise bench attention', () => {
+  it('prints the table with every mask and writes an SVG chart', async () => {
+    const result = await chunkwise(['--quiet', 'bench', 'attention', ...small, '--svg', 'chart.svg']);
+    expect(result.code).toBe(0);
+    for (const name of ['causal', 'sliding window', 'StreamingLLM', 'LM-Infinite', 'block-sparse', 'DHSA', 'Squeezed', 'LongHeads']) {
+      expect(result.stdout).toContain(name);
+    }
+    expect(result.stdout).toMatch(/WebAssembly SIMD peak: \d+\.\d GFLOP\/s/);
+    const svg = await readFile(join(dir, 'chart.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('SIMD peak');
+  });
+
+  it('reports JSON with one row per measurement', async () => {
+    const result = await chunkwise(['--json', '--quiet', 'bench', 'attention', ...small, '--backends', 'js', '--svg', 'json.svg']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { rows: { backend: string; gflops: number; keptFraction: number }[]; svg: string };
+    expect(report.rows.length).toBe(1 + 1 + 7);
+    expect(report.rows.every((row) => row.backend === 'js' && row.gflops > 0 && row.keptFraction > 0 && row.keptFraction <= 1)).toBe(true);
+    expect(report.svg).toBe('json.svg');
+  });
+
+  it('exits 2 on an unknown suite or a bad option', async () => {
+    expect((await chunkwise(['bench', 'nope'])).code).toBe(2);
+    expect((await chunkwise(['bench', 'attention', '--lengths', 'x'])).code).toBe(2);
+    expect((await chunkwise(['bench', 'attention', '--backends', 'gpu'])).code).toBe(2);
+  });
+});

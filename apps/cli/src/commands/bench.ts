@@ -1,0 +1,128 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { runAttentionBenchmark, type AttentionBenchmarkReport, type AttentionBenchmarkRow } from '@chunkwise/attention';
+import { UsageError } from '../errors.js';
+import { writeJson, type GlobalOptions } from '../output.js';
+import { ProgressUI } from '../progress-ui.js';
+
+interface BenchOptions {
+  lengths: string;
+  heads: string;
+  headDim: string;
+  sparseKeys: string;
+  sparseQueries: string;
+  repeats: string;
+  backends: string;
+  svg: string;
+}
+
+const SUITES = ['attention'] as const;
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('measure a package on this machine: `bench attention` times our attention kernels (GFLOP/s, sparse speed-ups) and writes an SVG chart')
+    .argument('<suite>', SUITES.join(', '))
+    .option('--lengths <list>', 'dense causal sequence lengths, comma-separated', '512,1024,2048')
+    .option('--heads <n>', 'attention heads', '8')
+    .option('--head-dim <n>', 'dimensions per head', '64')
+    .option('--sparse-keys <n>', 'keys for the sparse-mask comparison (0 skips it)', '32768')
+    .option('--sparse-queries <n>', 'query rows at the end of the sparse sequence', '1024')
+    .option('--repeats <n>', 'timed runs per row (median reported)', '3')
+    .option('--backends <list>', 'wasm, js or both', 'wasm,js')
+    .option('--svg <file>', 'where to write the chart', 'attention-bench.svg')
+    .action(async (suite: string, options: BenchOptions, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      if (suite !== 'attention') throw new UsageError(`unknown bench suite ${JSON.stringify(suite)}; available: ${SUITES.join(', ')}.`);
+      const backends = options.backends.split(',').map((b) => b.trim());
+      for (const backend of backends) {
+        if (backend !== 'wasm' && backend !== 'js') throw new UsageError(`--backends takes wasm and/or js, got ${JSON.stringify(backend)}.`);
+      }
+      const ui = new ProgressUI({ quiet: globals.quiet === true });
+      let report: AttentionBenchmarkReport;
+      try {
+        report = runAttentionBenchmark({
+          lengths: options.lengths.split(',').map((n) => count(n, '--lengths', 1)),
+          heads: count(options.heads, '--heads', 1),
+          headDim: count(options.headDim, '--head-dim', 1),
+          sparseKeys: count(options.sparseKeys, '--sparse-keys', 0),
+          sparseQueries: count(options.sparseQueries, '--sparse-queries', 1),
+          repeats: count(options.repeats, '--repeats', 1),
+          backends: backends as ('wasm' | 'js')[],
+          onProgress: ui.onProgress,
+        });
+      } finally {
+        ui.stop();
+      }
+      await writeFile(options.svg, renderChart(report));
+      if (globals.json) {
+        writeJson({ ...report, svg: options.svg });
+        return;
+      }
+      process.stdout.write(renderTable(report) + `\nchart written to ${options.svg}\n`);
+    });
+}
+
+function count(value: string, flag: string, min: number): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`${flag} needs integers ≥ ${min}, got ${JSON.stringify(value)}.`);
+  return parsed;
+}
+
+function label(row: AttentionBenchmarkRow): string {
+  return `${row.mask} · ${row.backend} · ${row.seqQ}×${row.seqK}`;
+}
+
+function renderTable(report: AttentionBenchmarkReport): string {
+  const header = ['mask', 'backend', 'heads', 'seqQ', 'seqK', 'ms', 'GFLOP/s', 'kept', 'speed-up', 'select ms'];
+  const rows = report.rows.map((row) => [
+    row.mask,
+    row.backend,
+    String(row.heads),
+    String(row.seqQ),
+    String(row.seqK),
+    row.ms.toFixed(1),
+    row.gflops.toFixed(2),
+    row.keptFraction.toFixed(3),
+    row.speedup === undefined ? '' : `${row.speedup.toFixed(2)}×`,
+    row.selectMs === undefined ? '' : row.selectMs.toFixed(0),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
+  const peak = report.simdPeakGflops === undefined ? 'unavailable' : `${report.simdPeakGflops.toFixed(1)} GFLOP/s`;
+  return ['', line(header), ...rows.map(line), '', `single-thread WebAssembly SIMD peak: ${peak}`].join('\n');
+}
+
+/** Horizontal bars of GFLOP/s per row, with the SIMD peak as a dashed line. */
+function renderChart(report: AttentionBenchmarkReport): string {
+  const barHeight = 22;
+  const left = 340;
+  const width = 900;
+  const top = 40;
+  const plot = width - left - 80;
+  const max = Math.max(report.simdPeakGflops ?? 0, ...report.rows.map((r) => r.gflops), 1e-9);
+  const x = (value: number) => left + (value / max) * plot;
+  const height = top + report.rows.length * barHeight + 40;
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">@chunkwise/attention: GFLOP/s of useful causal work</text>`,
+  ];
+  report.rows.forEach((row, i) => {
+    const y = top + i * barHeight;
+    parts.push(
+      `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escape(label(row))}</text>`,
+      `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(row.gflops) - left).toFixed(1)}" height="${barHeight - 6}" fill="${row.backend === 'wasm' ? '#3b6ea5' : '#c0803a'}"/>`,
+      `<text x="${x(row.gflops) + 6}" y="${y + 15}">${row.gflops.toFixed(2)}${row.speedup === undefined ? '' : ` (${row.speedup.toFixed(1)}× faster, ${(100 * row.keptFraction).toFixed(0)}% kept)`}</text>`,
+    );
+  });
+  if (report.simdPeakGflops !== undefined) {
+    const px = x(report.simdPeakGflops).toFixed(1);
+    parts.push(
+      `<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${height - 30}" stroke="#a33" stroke-dasharray="4 3"/>`,
+      `<text x="${px}" y="${height - 14}" text-anchor="middle" fill="#a33">SIMD peak ${report.simdPeakGflops.toFixed(1)}</text>`,
+    );
+  }
+  parts.push('</svg>', '');
+  return parts.join('\n');
+}
