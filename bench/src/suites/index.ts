@@ -9,4 +9,5 @@ export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   tokenizers: () => import('./tokenizers.js'),
   attention: () => import('./attention.js'),
   chunking: () => import('./chunking.js'),
+  cache: () => import('./cache.js'),
 };

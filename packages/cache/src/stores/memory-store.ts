@@ -94,7 +94,8 @@ export function memoryStore(options: MemoryStoreOptions): MemoryStore {
     get(key) {
       const node = map.get(key);
       if (node === undefined) return undefined;
-      if (node.expiresAt <= now()) {
+      // Entries without a ttl skip the clock read: most gets are on those.
+      if (node.expiresAt !== Number.POSITIVE_INFINITY && node.expiresAt <= now()) {
         remove(node);
         return undefined;
       }
