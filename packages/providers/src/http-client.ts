@@ -1,6 +1,7 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { resolveRetryPolicy, retryAfterFromHeaders, retryDelay, sleep, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
+import { onAbort } from './abort-listeners.js';
 
 /** Connection settings shared by the OpenAI-compatible model and embedder. */
 export interface HttpClientOptions {
@@ -116,8 +117,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       timedOut = true;
       controller.abort(new ChunkwiseError('TIMEOUT', `No complete answer from ${url} within ${timeoutMs} ms.`));
     }, timeoutMs);
-    const onCallerAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const unsubscribe = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
     try {
       let res: Response;
       let text: string;
@@ -167,7 +167,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return { kind: 'ok', response: { status: res.status, json, text, url } };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
+      unsubscribe?.();
     }
   }
 

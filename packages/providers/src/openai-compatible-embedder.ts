@@ -1,5 +1,6 @@
 import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import type { Embedder } from '@chunkwise/core';
+import { onAbort } from './abort-listeners.js';
 import { createHttpClient, wrongShape, type HttpClientOptions, type JsonResponse } from './http-client.js';
 
 export interface OpenAICompatibleEmbedderOptions extends HttpClientOptions {
@@ -77,8 +78,8 @@ export function openAICompatibleEmbedder(options: OpenAICompatibleEmbedderOption
     // Batches share the client's semaphore, so a big call cannot exceed maxConcurrency. If one fails,
     // the others are cancelled instead of running on for a result nobody will read.
     const controller = new AbortController();
-    const onAbort = (): void => controller.abort(opts.signal?.reason);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const signal = opts.signal;
+    const unsubscribe = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
     try {
       const results = await Promise.all(
         batches.map((batch) =>
@@ -93,7 +94,7 @@ export function openAICompatibleEmbedder(options: OpenAICompatibleEmbedderOption
       throwIfAborted(opts.signal);
       throw error;
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
     }
   }
 

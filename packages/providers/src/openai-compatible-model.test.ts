@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
 import { openAICompatible, type OpenAICompatibleOptions } from './openai-compatible-model.js';
@@ -286,6 +287,14 @@ describe('openAICompatible: concurrency', () => {
     expect(server.requests).toHaveLength(12);
     expect(server.maxInFlight).toBeLessThanOrEqual(3);
     expect(server.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('adds one abort listener to a signal shared by many calls, however many wait', async () => {
+    const controller = new AbortController();
+    const m = model({ maxConcurrency: 2 });
+    const calls = Array.from({ length: 30 }, (_, i) => m.generate({ prompt: `r${i}`, signal: controller.signal }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await Promise.all(calls);
   });
 
   it('keeps the limit while some requests are retried', async () => {

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { onAbort } from './abort-listeners.js';
 
 /** How a client waits between attempts. All times in milliseconds. */
 export interface RetryPolicy {
@@ -80,15 +81,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(aborted());
       return;
     }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
+    let unsubscribe = (): void => {};
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal) {
+      unsubscribe = onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(aborted());
+      });
+    }
   });
 }
 

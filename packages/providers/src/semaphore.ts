@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { onAbort } from './abort-listeners.js';
 
 /**
  * A counting semaphore: at most `limit` holders at once, waiters served first in, first out.
@@ -38,18 +39,20 @@ export class Semaphore {
       return Promise.resolve(this.releaser());
     }
     return new Promise((resolve, reject) => {
+      let unsubscribe = (): void => {};
       const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe();
         this.held++;
         resolve(this.releaser());
       };
-      const onAbort = (): void => {
-        const at = this.waiters.indexOf(grant);
-        if (at >= 0) this.waiters.splice(at, 1);
-        reject(abortedError(signal));
-      };
       this.waiters.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) {
+        unsubscribe = onAbort(signal, () => {
+          const at = this.waiters.indexOf(grant);
+          if (at >= 0) this.waiters.splice(at, 1);
+          reject(abortedError(signal));
+        });
+      }
     });
   }
 
