@@ -90,7 +90,7 @@ describe('attention on odd shapes matches a float64 reference within 1e-4', () =
           check({ heads: kvHeads * ratio, kvHeads, seqQ, seqK, headDim }, { causal }, seed);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });

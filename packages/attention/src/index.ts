@@ -37,4 +37,5 @@ export type { LmInfiniteOptions } from './lm-infinite.js';
 export { runAttentionBenchmark } from './benchmark/attention-benchmark.js';
 export type { AttentionBenchmarkOptions, AttentionBenchmarkReport, AttentionBenchmarkRow } from './benchmark/attention-benchmark.js';
 export { simdPeakGflops } from './benchmark/simd-peak.js';
+export type { SimdPeakOptions } from './benchmark/simd-peak.js';
 export { visiblePairs } from './benchmark/visible-pairs.js';
