@@ -10,4 +10,5 @@ export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   attention: () => import('./attention.js'),
   chunking: () => import('./chunking.js'),
   cache: () => import('./cache.js'),
+  retrieval: () => import('./retrieval.js'),
 };

@@ -15,3 +15,4 @@ export type { ContextHit, ContextPassage, ContextResult, ContextUtility, SelectC
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
 export type { IndexedStoreOptions } from './stores/indexed-records.js';
 export type { Store, StoreRecord, StoredRecord, StoreSearchOptions, RecordMeta } from './stores/store.js';
+export { chunksToRecords } from './stores/chunk-records.js';

@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- wink-porter2-stemmer ships no types; this keeps our declaration with the file when sibling packages typecheck our source.
+/// <reference path="./wink-porter2-stemmer.d.ts" />
 import stem from 'wink-porter2-stemmer';
 import { simpleAnalyzer } from './simple.js';
 

@@ -116,9 +116,12 @@ describe('BM25Index on State of the Union passages', () => {
 
   it('MaxScore pruning returns exactly what exhaustive scoring returns', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: queries.length - 1 }), fc.integer({ min: 1, max: 40 }), (q, k) => {
+      fc.property(fc.integer({ min: 0, max: queries.length - 1 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 5 }), (q, k, modulo) => {
         const query = queries[q] as string;
         expect(index.search(query, { k })).toEqual(index.search(query, { k, pruning: false }));
+        // With a filter, the pruning threshold must only count documents that pass it.
+        const filter = (id: string) => id.length % modulo === 0;
+        expect(index.search(query, { k, filter })).toEqual(index.search(query, { k, filter, pruning: false }));
       }),
       { numRuns: 60 },
     );

@@ -58,7 +58,8 @@ const BOUND_SLACK = 1 + 1e-9;
  *
  * Top-k search uses MaxScore (Turtle & Flood 1995): terms whose upper bounds together cannot lift a
  * document over the current k-th score only get probed, never scanned. Final scores are always
- * summed in query-term order, so pruned and exhaustive search return bit-identical hits.
+ * summed in one order (largest term upper bound first), so pruned and exhaustive search return
+ * bit-identical hits.
  */
 export class BM25Index<M = unknown> {
   readonly k1: number;
@@ -70,6 +71,9 @@ export class BM25Index<M = unknown> {
   private readonly termIds = new Map<string, number>();
   private readonly postings: Postings[] = [];
   private df = new Int32Array(64);
+  /** Per-document scratch, indexed by term id and sized like df: tf per field and a seen flag. */
+  private scratchTf: Float64Array[];
+  private scratchSeen = new Uint8Array(64);
 
   private readonly slotOf = new Map<string, number>();
   private slotIds: string[] = [];
@@ -100,6 +104,7 @@ export class BM25Index<M = unknown> {
     this.weights = Float64Array.from(names.map((name) => fields[name] as number));
     this.analyze = resolveAnalyzer(options.analyzer);
     this.lengths = names.map(() => new Float64Array(64));
+    this.scratchTf = names.map(() => new Float64Array(64));
     this.totalLength = new Float64Array(names.length);
   }
 
@@ -221,42 +226,68 @@ export class BM25Index<M = unknown> {
     const F = this.fieldNames.length;
     const slot = this.slotCount++;
     this.ensureSlotCapacity(this.slotCount);
-    // Per-term tf per field for this document.
-    const tfByTerm = new Map<number, Float64Array>();
+    // Count term frequencies in reusable per-field scratch arrays indexed by term id: no per-term
+    // allocation, which is most of what building an index costs.
+    const terms: number[] = [];
     for (let f = 0; f < F; f++) {
       const tokens = fieldTokens[f] as string[];
       (this.lengths[f] as Float64Array)[slot] = tokens.length;
       this.totalLength[f] = (this.totalLength[f] as number) + tokens.length;
       for (const token of tokens) {
         let term = this.termIds.get(token);
-        if (term === undefined) {
-          term = this.termIds.size;
-          this.termIds.set(token, term);
-          this.postings.push(new Postings(F));
-          if (term >= this.df.length) {
-            const df = new Int32Array(this.df.length * 2);
-            df.set(this.df);
-            this.df = df;
-          }
+        if (term === undefined) term = this.newTerm(token);
+        if (this.scratchSeen[term] !== 1) {
+          this.scratchSeen[term] = 1;
+          terms.push(term);
         }
-        let tf = tfByTerm.get(term);
-        if (tf === undefined) tfByTerm.set(term, (tf = new Float64Array(F)));
-        tf[f] = (tf[f] as number) + 1;
+        const tf = this.scratchTf[f] as Float64Array;
+        tf[term] = (tf[term] as number) + 1;
       }
     }
-    const lengths = this.lengths.map((column) => column[slot] as number);
-    const terms = new Int32Array(tfByTerm.size);
-    let i = 0;
-    for (const [term, tf] of tfByTerm) {
+    const lengths = this.slotLengths(slot);
+    const tf = new Float64Array(F);
+    for (const term of terms) {
+      for (let f = 0; f < F; f++) {
+        const scratch = this.scratchTf[f] as Float64Array;
+        tf[f] = scratch[term] as number;
+        scratch[term] = 0;
+      }
+      this.scratchSeen[term] = 0;
       (this.postings[term] as Postings).push(slot, tf, lengths);
       this.df[term] = (this.df[term] as number) + 1;
-      terms[i++] = term;
     }
     this.slotIds[slot] = id;
     this.slotMeta[slot] = meta;
-    this.slotTerms[slot] = terms;
+    this.slotTerms[slot] = Int32Array.from(terms);
     this.alive[slot] = 1;
     this.slotOf.set(id, slot);
+  }
+
+  private slotLengths(slot: number): Float64Array {
+    const out = new Float64Array(this.fieldNames.length);
+    for (let f = 0; f < out.length; f++) out[f] = (this.lengths[f] as Float64Array)[slot] as number;
+    return out;
+  }
+
+  private newTerm(token: string): number {
+    const term = this.termIds.size;
+    this.termIds.set(token, term);
+    this.postings.push(new Postings(this.fieldNames.length));
+    if (term >= this.df.length) {
+      const size = this.df.length * 2;
+      const df = new Int32Array(size);
+      df.set(this.df);
+      this.df = df;
+      const seen = new Uint8Array(size);
+      seen.set(this.scratchSeen);
+      this.scratchSeen = seen;
+      this.scratchTf = this.scratchTf.map((old) => {
+        const next = new Float64Array(size);
+        next.set(old);
+        return next;
+      });
+    }
+    return term;
   }
 
   private ensureSlotCapacity(needed: number): void {
@@ -296,12 +327,12 @@ export class BM25Index<M = unknown> {
     const docLengths = new Float64Array(F);
     for (let term = 0; term < this.postings.length; term++) {
       const old = this.postings[term] as Postings;
-      const fresh = new Postings(F, Math.max(4, old.length));
+      const fresh = new Postings(F);
       for (let i = 0; i < old.length; i++) {
         const to = newSlot[old.docs[i] as number] as number;
         if (to < 0) continue;
         for (let f = 0; f < F; f++) {
-          tf[f] = (old.tfs[f] as Float64Array)[i] as number;
+          tf[f] = (old.tfs[f] as number[])[i] as number;
           docLengths[f] = (lengths[f] as Float64Array)[to] as number;
         }
         fresh.push(to, tf, docLengths);
@@ -340,7 +371,9 @@ export class BM25Index<M = unknown> {
       q.weight = q.qtf * q.idf;
       q.bound = q.weight * this.saturate(q.postings.maxTf, q.postings.minLen, avg);
     }
-    return plan;
+    // Plan order is the summation order of every search path: largest upper bound first (stable
+    // for ties), which is also the order MaxScore wants to scan in.
+    return plan.sort((a, b) => b.bound - a.bound);
   }
 
   private averageLengths(): Float64Array {
@@ -366,24 +399,36 @@ export class BM25Index<M = unknown> {
     return combined === 0 ? 0 : (combined * (k1 + 1)) / (combined + k1);
   }
 
-  /** Term-at-a-time: every posting scored into a dense accumulator. */
+  /** qtf·idf·saturate(tf) of posting i of term q (document `slot`). */
+  private contribution(q: QueryTerm, i: number, slot: number, avg: Float64Array): number {
+    const p = q.postings;
+    if (avg.length === 1) {
+      // The single-field case, written out: this is the hot loop of every query.
+      const x = (this.weights[0] as number) * ((p.tfs[0] as number[])[i] as number);
+      const { k1, b } = this;
+      return (q.weight * (x * (k1 + 1))) / (x + k1 * (1 - b + (b * ((this.lengths[0] as Float64Array)[slot] as number)) / (avg[0] as number)));
+    }
+    const F = avg.length;
+    const tf = new Float64Array(F);
+    const lengths = new Float64Array(F);
+    for (let f = 0; f < F; f++) {
+      tf[f] = (p.tfs[f] as number[])[i] as number;
+      lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
+    }
+    return q.weight * this.saturate(tf, lengths, avg);
+  }
+
+  /** Term-at-a-time over every posting; sums each document's terms in plan order. */
   private searchExhaustive(plan: QueryTerm[], k: number, filter: BM25SearchOptions<M>['filter']): ScoredId[] {
-    const F = this.fieldNames.length;
     const avg = this.averageLengths();
     const scores = new Float64Array(this.slotCount);
     const touched = new Uint8Array(this.slotCount);
-    const tf = new Float64Array(F);
-    const lengths = new Float64Array(F);
     for (const q of plan) {
       const p = q.postings;
       for (let i = 0; i < p.length; i++) {
         const slot = p.docs[i] as number;
         if (!this.alive[slot]) continue;
-        for (let f = 0; f < F; f++) {
-          tf[f] = (p.tfs[f] as Float64Array)[i] as number;
-          lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
-        }
-        scores[slot] = (scores[slot] as number) + q.weight * this.saturate(tf, lengths, avg);
+        scores[slot] = (scores[slot] as number) + this.contribution(q, i, slot, avg);
         touched[slot] = 1;
       }
     }
@@ -397,86 +442,103 @@ export class BM25Index<M = unknown> {
     return heap.sorted();
   }
 
-  /** Document-at-a-time MaxScore over postings sorted by slot. */
+  /**
+   * MaxScore in its term-at-a-time form (Turtle & Flood 1995; Moffat & Zobel's "continue"
+   * strategy): accumulate the terms with the largest upper bounds first. Once the bounds of all
+   * remaining terms together cannot lift a document past the current k-th partial score θ (a lower
+   * bound of the final k-th score), stop scanning postings: only documents whose partial score plus
+   * that remainder reaches θ can still enter, and just those are scored exactly, by probing every
+   * term's postings. Exact scores are summed in plan order, bit-identical to searchExhaustive().
+   */
   private searchMaxScore(plan: QueryTerm[], k: number, filter: BM25SearchOptions<M>['filter']): ScoredId[] {
-    const F = this.fieldNames.length;
     const avg = this.averageLengths();
     const m = plan.length;
-    // Order by upper bound ascending; prefix[i] bounds the score a document can get from terms 0..i.
-    const order = plan.map((_, i) => i).sort((a, b) => (plan[a] as QueryTerm).bound - (plan[b] as QueryTerm).bound);
-    const prefix = new Float64Array(m);
-    let running = 0;
-    order.forEach((qi, i) => {
-      running += (plan[qi] as QueryTerm).bound;
-      prefix[i] = running * BOUND_SLACK;
-    });
-    const cursor = new Int32Array(m); // by position in `order`
-    const heap = new TopKHeap(k);
-    let threshold = Number.NEGATIVE_INFINITY;
-    let firstEssential = 0;
-    const contribution = new Float64Array(m); // by plan index
-    const present = new Uint8Array(m);
-    const tf = new Float64Array(F);
-    const lengths = new Float64Array(F);
-    const slotCount = this.slotCount;
-
-    for (;;) {
-      // Next candidate: the smallest slot under an essential cursor.
-      let slot = slotCount;
-      for (let i = firstEssential; i < m; i++) {
-        const p = (plan[order[i] as number] as QueryTerm).postings;
-        const c = cursor[i] as number;
-        if (c < p.length && (p.docs[c] as number) < slot) slot = p.docs[c] as number;
-      }
-      if (slot === slotCount) break;
-      present.fill(0);
-      for (let f = 0; f < F; f++) lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
-      let partial = 0;
-      for (let i = firstEssential; i < m; i++) {
-        const qi = order[i] as number;
-        const p = (plan[qi] as QueryTerm).postings;
-        const c = cursor[i] as number;
-        if (c < p.length && p.docs[c] === slot) {
-          cursor[i] = c + 1;
-          for (let f = 0; f < F; f++) tf[f] = (p.tfs[f] as Float64Array)[c] as number;
-          const value = (plan[qi] as QueryTerm).weight * this.saturate(tf, lengths, avg);
-          contribution[qi] = value;
-          present[qi] = 1;
-          partial += value;
-        }
-      }
-      if (!this.alive[slot]) continue;
-      let pruned = false;
-      for (let i = firstEssential - 1; i >= 0; i--) {
-        if (partial * BOUND_SLACK + (prefix[i] as number) < threshold) {
-          pruned = true;
+    // remaining[j]: the most that terms plan[j..] can add to any document.
+    const remaining = new Float64Array(m + 1);
+    for (let j = m - 1; j >= 0; j--) remaining[j] = ((remaining[j + 1] as number) + (plan[j] as QueryTerm).bound) * BOUND_SLACK;
+    const partial = new Float64Array(this.slotCount);
+    const touchedList: number[] = [];
+    const touched = new Uint8Array(this.slotCount);
+    // 0 = filter not yet asked, 1 = passes, 2 = rejected.
+    const verdict = filter ? new Uint8Array(this.slotCount) : undefined;
+    const passes = (slot: number): boolean => {
+      if (!verdict || !filter) return true;
+      if (verdict[slot] === 0) verdict[slot] = filter(this.slotIds[slot] as string, this.slotMeta[slot]) ? 1 : 2;
+      return verdict[slot] === 1;
+    };
+    let maxPartial = 0;
+    let stopAt = m;
+    let theta = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < m; j++) {
+      if (j > 0 && touchedList.length >= k && (remaining[j] as number) < maxPartial) {
+        theta = kthLargest(touchedList, partial, k, passes);
+        if ((remaining[j] as number) < theta) {
+          stopAt = j;
           break;
         }
-        const qi = order[i] as number;
-        const p = (plan[qi] as QueryTerm).postings;
-        const c = p.seek(cursor[i] as number, slot);
-        cursor[i] = c;
-        if (c < p.length && p.docs[c] === slot) {
-          for (let f = 0; f < F; f++) tf[f] = (p.tfs[f] as Float64Array)[c] as number;
-          const value = (plan[qi] as QueryTerm).weight * this.saturate(tf, lengths, avg);
-          contribution[qi] = value;
-          present[qi] = 1;
-          partial += value;
+      }
+      const q = plan[j] as QueryTerm;
+      const p = q.postings;
+      for (let i = 0; i < p.length; i++) {
+        const slot = p.docs[i] as number;
+        if (!this.alive[slot]) continue;
+        const value = (partial[slot] as number) + this.contribution(q, i, slot, avg);
+        partial[slot] = value;
+        if (value > maxPartial) maxPartial = value;
+        if (!touched[slot]) {
+          touched[slot] = 1;
+          touchedList.push(slot);
         }
       }
-      if (pruned) continue;
-      const id = this.slotIds[slot] as string;
-      if (filter && !filter(id, this.slotMeta[slot])) continue;
-      // Sum in query-term order so the score is bit-identical to the exhaustive path.
-      let score = 0;
-      for (let qi = 0; qi < m; qi++) if (present[qi]) score += contribution[qi] as number;
-      if (heap.offer({ id, score }) && heap.full) {
-        threshold = heap.threshold;
-        while (firstEssential < m && (prefix[firstEssential] as number) < threshold) firstEssential++;
+    }
+    // Survivors: documents that could still reach θ. Their remaining terms are probed in plan
+    // order, continuing the same sum, so scores equal the exhaustive path's bit for bit.
+    const rest = remaining[stopAt] as number;
+    const survivors = touchedList.filter((slot) => (partial[slot] as number) * BOUND_SLACK + rest >= theta && passes(slot)).sort((a, b) => a - b);
+    for (let j = stopAt; j < m; j++) {
+      const q = plan[j] as QueryTerm;
+      const p = q.postings;
+      let cursor = 0;
+      for (const slot of survivors) {
+        cursor = p.seek(cursor, slot);
+        if (cursor < p.length && p.docs[cursor] === slot) partial[slot] = (partial[slot] as number) + this.contribution(q, cursor, slot, avg);
       }
     }
+    const heap = new TopKHeap(k);
+    for (const slot of survivors) heap.offer({ id: this.slotIds[slot] as string, score: partial[slot] as number });
     return heap.sorted();
   }
+}
+
+/** The k-th largest partial score among documents that pass the filter (−∞ if fewer than k). */
+function kthLargest(slots: readonly number[], partial: Float64Array, k: number, passes: (slot: number) => boolean): number {
+  const values: number[] = [];
+  for (const slot of slots) if (passes(slot)) values.push(partial[slot] as number);
+  if (values.length < k) return Number.NEGATIVE_INFINITY;
+  // Quickselect for the element of rank k − 1 in descending order.
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) > pivot) i++;
+      while ((values[j] as number) < pivot) j--;
+      if (i <= j) {
+        const t = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target] as number;
 }
 
 interface QueryTerm {
