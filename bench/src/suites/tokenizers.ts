@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Encoding } from '@chunkwise/tokenizers';
 import type { Tiktoken } from 'tiktoken';
@@ -13,7 +14,12 @@ import { measureLoad, type LoadRecipe } from './tokenizers/child-measure.js';
  * research/tokenizer.md.
  */
 const require = createRequire(import.meta.url);
-const benchRoot = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+/** The bench package folder (from src/suites or from dist), where child processes resolve the peers. */
+function benchRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
 
 type EncodingKey = 'o200k_base' | 'cl100k_base';
 
@@ -180,7 +186,7 @@ const suite: Suite = {
     lines.push('**Cold start and memory** (fresh `node --expose-gc` process per library, median of 3: dynamic import + rank loading + first `encode`; RSS after two `gc()`):', '');
     lines.push('| library | cold start ms | RSS after load MB | RSS growth MB |', '|---|---|---|---|');
     for (const recipe of recipes) {
-      const figures = measureLoad(recipe, benchRoot);
+      const figures = measureLoad(recipe, benchRoot());
       lines.push(`| ${figures.name} | ${figures.coldStartMs.toFixed(0)} | ${figures.rssMb.toFixed(0)} | ${figures.rssDeltaMb.toFixed(0)} |`);
     }
     return lines.join('\n');

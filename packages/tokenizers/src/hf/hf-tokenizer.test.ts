@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isChunkwiseError } from '@chunkwise/core';
+import { mobyDickChapterTexts } from '../__fixtures__/corpora.js';
+import { hfModel, HF_MODELS } from '../__fixtures__/hf-reference.js';
+import { wellFormedText } from '../__fixtures__/text-arbitraries.js';
+import { Tokenizer } from './hf-tokenizer.js';
+
+// tokenizers.js uses JavaScript's \s (with U+FEFF, without U+0085); Hugging Face's Rust library and
+// we use Unicode White_Space. Generated text leaves those two characters out of the comparison.
+const comparable = wellFormedText.map((text) => text.replace(/[\ufeff\u0085]/g, ' '));
+
+describe.each(HF_MODELS)('Tokenizer.fromJSON(%s tokenizer.json) matches @huggingface/tokenizers', (model) => {
+  const { json, reference } = hfModel(model);
+  const ours = Tokenizer.fromJSON(json, { name: model });
+
+  it('on Moby Dick, chapter by chapter, with and without special tokens', () => {
+    const chapters = mobyDickChapterTexts().slice(0, 15);
+    for (const chapter of chapters) {
+      expect([...ours.encode(chapter)]).toEqual(reference.encode(chapter).ids);
+    }
+    expect([...ours.encode(chapters[1]!, { addSpecialTokens: false })]).toEqual(reference.encode(chapters[1]!, { add_special_tokens: false }).ids);
+  });
+
+  it('on generated text from all planes, emoji, marks, CJK, code and special-token look-alikes', () => {
+    fc.assert(
+      fc.property(comparable, (text) => {
+        expect([...ours.encode(text)]).toEqual(reference.encode(text).ids);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('decodes what it encodes', () => {
+    fc.assert(
+      fc.property(comparable, (text) => {
+        expect(ours.decode(ours.encode(text, { addSpecialTokens: false }))).toBe(model === 'qwen3' ? text.normalize('NFC') : text);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe('Tokenizer.fromJSON errors', () => {
+  it('rejects JSON without a model and models it cannot run', () => {
+    const codeOf = (action: () => unknown) => {
+      try {
+        action();
+      } catch (error) {
+        return isChunkwiseError(error) ? error.code : 'other';
+      }
+      return undefined;
+    };
+    expect(codeOf(() => Tokenizer.fromJSON('{'))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => Tokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
+    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [] } }))).toBe('UNSUPPORTED');
+    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: {}, merges: [], byte_fallback: true } }))).toBe('UNSUPPORTED');
+  });
+
+  it('throws NOT_FOUND when decoding an unknown id', () => {
+    const ours = Tokenizer.fromJSON(hfModel('qwen3').json);
+    expect(() => ours.decode([10_000_000])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+});

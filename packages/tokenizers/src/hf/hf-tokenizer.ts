@@ -1,0 +1,230 @@
+import { ChunkwiseError, type Tokenizer as TokenizerContract } from '@chunkwise/core';
+import { RankTable } from '../rank-table.js';
+import { byteLevelToBytes } from './byte-level-alphabet.js';
+import { preTokenizeSteps, type PreTokenizeStep } from './hf-pre-tokenizer.js';
+import { createNormalizer } from './normalizer.js';
+import { mergePairs, PairMerges } from './pair-merge.js';
+import type { AddedTokenJson, PostProcessorJson, TokenizerJson } from './tokenizer-json.js';
+
+export interface HfEncodeOptions {
+  /** Apply the post-processor's special tokens (e.g. a BOS token), as `add_special_tokens` does. Default true. */
+  addSpecialTokens?: boolean;
+}
+
+export interface HfDecodeOptions {
+  /** Leave out added tokens marked special. Default false. */
+  skipSpecialTokens?: boolean;
+}
+
+type PostProcess = (ids: number[]) => number[];
+
+function unsupported(message: string): never {
+  throw new ChunkwiseError('UNSUPPORTED', message);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function postProcessor(json: PostProcessorJson | null | undefined): PostProcess {
+  if (!json) return (ids) => ids;
+  switch (json.type) {
+    case 'ByteLevel':
+      return (ids) => ids; // only trims offsets
+    case 'Sequence': {
+      const steps = (json.processors ?? []).map(postProcessor);
+      return (ids) => steps.reduce((value, step) => step(value), ids);
+    }
+    case 'TemplateProcessing': {
+      const single = json.single ?? [];
+      const specials = json.special_tokens ?? {};
+      return (ids) => {
+        const out: number[] = [];
+        for (const item of single) {
+          if ('SpecialToken' in item) {
+            const special = specials[item.SpecialToken.id];
+            if (!special) unsupported(`TemplateProcessing names ${item.SpecialToken.id}, which its special_tokens do not define.`);
+            out.push(...special.ids);
+          } else if (item.Sequence.id === 'A') {
+            out.push(...ids);
+          }
+        }
+        return out;
+      };
+    }
+    default:
+      return unsupported(`The ${json.type} post-processor is not supported yet (supported: ByteLevel, TemplateProcessing, Sequence).`);
+  }
+}
+
+/**
+ * A Hugging Face tokenizer.json tokenizer. Supported today: byte-level BPE (GPT-2 style, Llama 3,
+ * Qwen 2/3) with NFC/NFD/NFKC/NFKD/Lowercase normalizers, Split/ByteLevel pre-tokenizers, added
+ * tokens and TemplateProcessing. Other models (SentencePiece BPE with byte fallback, WordPiece,
+ * Unigram) throw `UNSUPPORTED` from `fromJSON`.
+ */
+export class Tokenizer implements TokenizerContract {
+  readonly name: string;
+  private readonly vocab: RankTable;
+  private readonly merges: PairMerges;
+  private readonly ignoreMerges: boolean;
+  private readonly normalize: ((text: string) => string) | null;
+  private readonly steps: PreTokenizeStep[];
+  private readonly postProcess: PostProcess;
+  private readonly addedIds = new Map<string, number>();
+  private readonly addedTexts = new Map<number, { bytes: Uint8Array; special: boolean }>();
+  private readonly addedRegex: RegExp | null;
+  private readonly encoder = new TextEncoder();
+  private readonly scratch = { next: new Int32Array(0), prev: new Int32Array(0), heap: new Float64Array(0) };
+  private symbols = new Int32Array(256);
+
+  private constructor(json: TokenizerJson, name: string) {
+    this.name = name;
+    const { model } = json;
+    if (model.type !== 'BPE') unsupported(`Model type ${model.type} is not supported yet; only byte-level BPE is (missing: WordPiece, Unigram).`);
+    if (model.byte_fallback) unsupported('SentencePiece-style BPE with byte_fallback is not supported yet.');
+    if (model.continuing_subword_prefix || model.end_of_word_suffix) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
+    if (model.dropout) unsupported('BPE dropout is not supported (it makes encoding random).');
+
+    // Vocabulary as raw bytes in our rank-table format, so lookups reuse the tiktoken engine's table.
+    const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
+    let size = 0;
+    for (const [, id] of entries) size = Math.max(size, id + 1);
+    const tokens: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(size);
+    let total = 0;
+    for (const [token, id] of entries) {
+      const bytes = byteLevelToBytes(token);
+      if (!bytes) unsupported(`Vocabulary entry ${JSON.stringify(token)} is not in the byte-level alphabet; only byte-level BPE is supported yet.`);
+      if (bytes.length > 255) unsupported(`Vocabulary entry ${id} is longer than 255 bytes.`);
+      tokens[id] = bytes;
+      total += bytes.length;
+    }
+    const blob = new Uint8Array(8 + size + total);
+    blob.set([0x43, 0x57, 0x52, 0x31, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, size >>> 24]);
+    let at = 8 + size;
+    tokens.forEach((bytes, id) => {
+      if (!bytes) return;
+      blob[8 + id] = bytes.length;
+      blob.set(bytes, at);
+      at += bytes.length;
+    });
+    this.vocab = RankTable.fromBinary(blob);
+
+    this.merges = new PairMerges();
+    const vocabIds = new Map(entries);
+    (model.merges ?? []).forEach((merge, rank) => {
+      const [left, right] = typeof merge === 'string' ? (merge.split(' ') as [string, string]) : merge;
+      const leftId = vocabIds.get(left);
+      const rightId = vocabIds.get(right);
+      const merged = vocabIds.get(left + right);
+      if (leftId !== undefined && rightId !== undefined && merged !== undefined) this.merges.add(leftId, rightId, rank, merged);
+    });
+    this.ignoreMerges = model.ignore_merges === true;
+    this.normalize = createNormalizer(json.normalizer);
+    this.steps = preTokenizeSteps(json.pre_tokenizer);
+    if (!this.steps.length) unsupported('A byte-level BPE tokenizer needs a ByteLevel pre-tokenizer.');
+    this.postProcess = postProcessor(json.post_processor);
+
+    const added = (json.added_tokens ?? []).filter((token: AddedTokenJson) => {
+      if (token.lstrip || token.rstrip || token.single_word) unsupported(`Added token ${JSON.stringify(token.content)} uses lstrip/rstrip/single_word, which are not supported yet.`);
+      return token.content.length > 0;
+    });
+    for (const token of added) {
+      this.addedIds.set(token.content, token.id);
+      this.addedTexts.set(token.id, { bytes: this.encoder.encode(token.content), special: token.special === true });
+    }
+    // Longest first, so the leftmost match is also the longest, as tokenizers' Aho-Corasick finds it.
+    const alternatives = [...this.addedIds.keys()].sort((a, b) => b.length - a.length).map(escapeRegex);
+    this.addedRegex = alternatives.length ? new RegExp(alternatives.join('|'), 'g') : null;
+  }
+
+  /** Builds a tokenizer from the text or parsed object of a tokenizer.json. */
+  static fromJSON(json: string | TokenizerJson, options: { name?: string } = {}): Tokenizer {
+    let parsed: TokenizerJson;
+    try {
+      parsed = typeof json === 'string' ? (JSON.parse(json) as TokenizerJson) : json;
+    } catch (error) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'tokenizer.json is not valid JSON.', { cause: error });
+    }
+    if (typeof parsed !== 'object' || parsed === null || typeof parsed.model !== 'object' || parsed.model === null) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'tokenizer.json has no "model" object; pass the whole file, not tokenizer_config.json.');
+    }
+    return new Tokenizer(parsed, options.name ?? 'tokenizer.json');
+  }
+
+  /** Token ids, with added tokens matched anywhere in the text and the post-processor's special tokens. */
+  encode(text: string, options: HfEncodeOptions = {}): Uint32Array {
+    if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${typeof text}.`);
+    const ids: number[] = [];
+    let position = 0;
+    if (this.addedRegex) {
+      this.addedRegex.lastIndex = 0;
+      for (let match = this.addedRegex.exec(text); match; match = this.addedRegex.exec(text)) {
+        this.encodeSegment(text.slice(position, match.index), ids);
+        ids.push(this.addedIds.get(match[0])!);
+        position = match.index + match[0].length;
+      }
+    }
+    this.encodeSegment(position === 0 ? text : text.slice(position), ids);
+    return Uint32Array.from(options.addSpecialTokens === false ? ids : this.postProcess(ids));
+  }
+
+  count(text: string): number {
+    return this.encode(text).length;
+  }
+
+  decodeBytes(ids: ArrayLike<number>, options: HfDecodeOptions = {}): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    const { bytes, starts, lengths, size } = this.vocab;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const added = this.addedTexts.get(id);
+      let part: Uint8Array;
+      if (added) {
+        if (added.special && options.skipSpecialTokens) continue;
+        part = added.bytes;
+      } else if (id >= 0 && id < size && lengths[id] !== 0) {
+        part = bytes.subarray(starts[id]!, starts[id]! + lengths[id]!);
+      } else {
+        throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not in ${this.name}.`, { details: { id } });
+      }
+      parts.push(part);
+      total += part.length;
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /** Text of the ids (ByteLevel decoding; invalid UTF-8 becomes U+FFFD). */
+  decode(ids: ArrayLike<number>, options: HfDecodeOptions = {}): string {
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.decodeBytes(ids, options));
+  }
+
+  private encodeSegment(segment: string, ids: number[]): void {
+    if (!segment) return;
+    let pieces = [this.normalize ? this.normalize(segment) : segment];
+    for (const step of this.steps) pieces = step(pieces);
+    const vocab = this.vocab;
+    for (const piece of pieces) {
+      const bytes = this.encoder.encode(piece);
+      if (this.ignoreMerges) {
+        const whole = vocab.rankOf(bytes, 0, bytes.length);
+        if (whole >= 0) {
+          ids.push(whole);
+          continue;
+        }
+      }
+      if (this.symbols.length < bytes.length) this.symbols = new Int32Array(bytes.length * 2);
+      const symbols = this.symbols;
+      for (let i = 0; i < bytes.length; i++) symbols[i] = vocab.byteRanks[bytes[i]!]!;
+      const count = mergePairs(this.merges, symbols, bytes.length, this.scratch);
+      for (let i = 0; i < count; i++) ids.push(symbols[i]!);
+    }
+  }
+}

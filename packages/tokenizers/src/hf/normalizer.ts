@@ -1,0 +1,24 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import type { NormalizerJson } from './tokenizer-json.js';
+
+/** Builds a tokenizer.json normalizer; throws UNSUPPORTED for kinds not implemented. */
+export function createNormalizer(json: NormalizerJson | null | undefined): ((text: string) => string) | null {
+  if (!json) return null;
+  switch (json.type) {
+    case 'NFC':
+    case 'NFD':
+    case 'NFKC':
+    case 'NFKD': {
+      const form = json.type;
+      return (text) => text.normalize(form);
+    }
+    case 'Lowercase':
+      return (text) => text.toLowerCase();
+    case 'Sequence': {
+      const steps = (json.normalizers ?? []).map(createNormalizer).filter((step) => step !== null);
+      return (text) => steps.reduce((value, step) => step(value), text);
+    }
+    default:
+      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} normalizer is not supported yet (supported: NFC, NFD, NFKC, NFKD, Lowercase, Sequence).`);
+  }
+}

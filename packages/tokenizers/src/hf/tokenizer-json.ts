@@ -1,0 +1,54 @@
+/** The parts of a Hugging Face tokenizer.json this package reads (format of tokenizers ≥ 0.13). */
+export interface TokenizerJson {
+  added_tokens?: AddedTokenJson[];
+  normalizer?: NormalizerJson | null;
+  pre_tokenizer?: PreTokenizerJson | null;
+  post_processor?: PostProcessorJson | null;
+  decoder?: unknown;
+  model: ModelJson;
+}
+
+export interface AddedTokenJson {
+  id: number;
+  content: string;
+  single_word?: boolean;
+  lstrip?: boolean;
+  rstrip?: boolean;
+  normalized?: boolean;
+  special?: boolean;
+}
+
+export interface NormalizerJson {
+  type: string;
+  normalizers?: NormalizerJson[];
+}
+
+export interface PreTokenizerJson {
+  type: string;
+  pretokenizers?: PreTokenizerJson[];
+  pattern?: { Regex?: string; String?: string };
+  behavior?: string;
+  invert?: boolean;
+  add_prefix_space?: boolean;
+  use_regex?: boolean;
+}
+
+export interface PostProcessorJson {
+  type: string;
+  processors?: PostProcessorJson[];
+  single?: ({ SpecialToken: { id: string; type_id?: number } } | { Sequence: { id: string; type_id?: number } })[];
+  special_tokens?: Record<string, { id: string; ids: number[]; tokens: string[] }>;
+}
+
+export interface ModelJson {
+  type: string;
+  vocab: Record<string, number> | [string, number][];
+  merges?: (string | [string, string])[];
+  dropout?: number | null;
+  unk_token?: string | null;
+  continuing_subword_prefix?: string | null;
+  end_of_word_suffix?: string | null;
+  fuse_unk?: boolean;
+  byte_fallback?: boolean;
+  ignore_merges?: boolean;
+}
