@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { excerpt, isRetryableStatus, normalizeBaseURL } from './http-client.js';
+import { createHttpClient, excerpt, isRetryableStatus, normalizeBaseURL } from './http-client.js';
 
 describe('normalizeBaseURL', () => {
   it.each([
@@ -38,5 +38,20 @@ describe('excerpt', () => {
         else expect(out).toBe(text.slice(0, 500) + '…');
       }),
     );
+  });
+});
+
+describe('createHttpClient headers', () => {
+  it('sends one Authorization header: apiKey wins over a differently cased custom one', async () => {
+    let seen: Headers | undefined;
+    const fakeFetch: typeof fetch = async (_url, init) => {
+      seen = new Headers(init?.headers);
+      return new Response('{}', { status: 200 });
+    };
+    const client = createHttpClient({ baseURL: 'https://llm.invalid/v1', apiKey: 'k', headers: { Authorization: 'Bearer other', 'X-Org': 'o' }, fetch: fakeFetch });
+    await client.postJSON('/x', {});
+    expect(seen?.get('authorization')).toBe('Bearer k');
+    expect(seen?.get('x-org')).toBe('o');
+    expect(seen?.get('content-type')).toBe('application/json');
   });
 });

@@ -78,7 +78,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
   const policy = resolveRetryPolicy(options.retry, options.maxRetries);
   const semaphore = new Semaphore(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
+  // Header names are case-insensitive; lower-case them so `Authorization` and apiKey cannot both be sent.
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
   async function postJSON(path: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse> {
