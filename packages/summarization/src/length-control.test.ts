@@ -42,10 +42,19 @@ describe('summarizeToLength', () => {
     expect(model.requests[1]!.prompt).toContain('stopped in the middle of a sentence');
   });
 
-  it('after the last retry keeps the complete attempt closest to the target, reported as a miss', async () => {
+  it('after the last retry cuts a too-long answer to the target by deleting whole sentences', async () => {
     const { calls, run } = setup(['too-long', 'mid-sentence', 'too-short', 'too-long']);
     const result = await run();
-    expect(calls.stats.calls).toBe(4);
+    expect(calls.stats).toMatchObject({ calls: 4, retries: 3, trimmed: 1 });
+    expect(result.withinTolerance).toBe(true);
+    expect(Math.abs(result.words - 60)).toBeLessThanOrEqual(6);
+    expect(endsWithSentence(result.text)).toBe(true);
+  });
+
+  it('keeps the complete attempt closest to the target, reported as a miss, when none can be cut to fit', async () => {
+    const { calls, run } = setup(['too-short', 'mid-sentence', { text: 'Ahab wept.' }, 'too-short']);
+    const result = await run();
+    expect(calls.stats).toMatchObject({ calls: 4, trimmed: 0 });
     expect(result).toMatchObject({ words: 30, withinTolerance: false });
   });
 

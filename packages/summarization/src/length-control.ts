@@ -1,4 +1,5 @@
 import { countWords } from './count-words.js';
+import { extractiveSummary } from './extractive-summary.js';
 import type { ModelCalls } from './model-calls.js';
 import type { Correction, Prompt } from './prompts.js';
 
@@ -65,9 +66,30 @@ export async function summarizeToLength(
     attempts.push(judged);
     correction = endsWithSentence(text) ? { kind: 'length', got: judged.words } : { kind: 'unfinished' };
   }
-  const best = bestAttempt(attempts, targetWords);
+  let best = bestAttempt(attempts, targetWords);
+  const trimmed = trimBySentences(attempts, targetWords, policy.tolerance);
+  if (trimmed) {
+    calls.stats.trimmed++;
+    best = trimmed;
+  }
   await calls.cacheSet(key, best.text);
   return best;
+}
+
+/**
+ * The last resort for answers that stayed too long: delete whole sentences from the longest complete
+ * attempt, choosing them as the extractive method does (LexRank + MMR), until it is inside the
+ * tolerance — compression by deletion, as in InstructCMP, but of sentences. Undefined when no
+ * complete attempt is long enough or no selection lands inside the tolerance.
+ */
+function trimBySentences(attempts: LengthControlled[], targetWords: number, tolerance: number): LengthControlled | undefined {
+  const long = attempts
+    .filter((attempt) => endsWithSentence(attempt.text) && attempt.words > targetWords * (1 + tolerance))
+    .sort((a, b) => b.words - a.words)[0];
+  if (!long) return undefined;
+  const selected = extractiveSummary(long.text, { targetWords, tolerance, positionWeight: 0 });
+  const judged = judge(selected.summary, targetWords, tolerance);
+  return judged.withinTolerance ? judged : undefined;
 }
 
 function judge(text: string, targetWords: number, tolerance: number): LengthControlled {

@@ -12,6 +12,8 @@ export interface CallStats {
   retries: number;
   /** Summaries taken from the cache instead of the model. */
   cacheHits: number;
+  /** Answers that stayed too long after every retry and were cut to the target by deleting sentences. */
+  trimmed: number;
 }
 
 export interface ModelCallsOptions {
@@ -27,7 +29,7 @@ export interface ModelCallsOptions {
  * finished summaries are cached under a key of method, model and prompt.
  */
 export class ModelCalls {
-  readonly stats: CallStats = { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cacheHits: 0 };
+  readonly stats: CallStats = { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cacheHits: 0, trimmed: 0 };
   private readonly modelId: string;
 
   constructor(

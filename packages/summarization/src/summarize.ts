@@ -59,6 +59,8 @@ export interface SummarizeResult {
   /** Calls that were corrected retries. */
   retries: number;
   cacheHits: number;
+  /** Summaries that stayed too long after every retry and were cut by deleting whole sentences. */
+  trimmed: number;
   /** Summaries kept outside the tolerance after all retries. */
   lengthMisses: number;
   /** Hierarchical and map-reduce: the number of summaries merged by each call, level by level. */
@@ -90,7 +92,7 @@ export async function summarize(text: string, options: SummarizeOptions): Promis
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    return finish(result.summary, method, targetWords, { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cacheHits: 0 }, {
+    return finish(result.summary, method, targetWords, { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cacheHits: 0, trimmed: 0 }, {
       levels: result.levels,
       lengthMisses: 0,
     });
@@ -156,6 +158,7 @@ function finish(
     levels: outcome.levels,
     retries: stats.retries,
     cacheHits: stats.cacheHits,
+    trimmed: stats.trimmed,
     lengthMisses: outcome.lengthMisses,
   };
   if (outcome.mergeTree) result.mergeTree = outcome.mergeTree;

@@ -1,8 +1,9 @@
 /**
- * Any async key-value store: a Map wrapper, `@chunkwise/cache`'s stores, Redis, a JSON file. Keys are
- * SHA-256 hex strings (from core's `hashKey`), values are finished summaries.
+ * Any sync or async key-value store (a Map wrapper, a file, Redis). Keys are SHA-256 hex strings
+ * (core's `hashKey` of method, model and prompt); values are finished summaries, stored as strings.
+ * A value that is not a string reads as a miss.
  */
 export interface SummaryCache {
-  get(key: string): Promise<string | undefined | null> | string | undefined | null;
-  set(key: string, value: string): Promise<unknown> | unknown;
+  get(key: string): unknown;
+  set(key: string, value: string): unknown;
 }

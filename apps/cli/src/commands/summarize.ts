@@ -75,7 +75,7 @@ export function describeResult(result: SummarizeResult): string {
   const parts = [`${result.method}: ${result.words.toLocaleString('en-US')} words (target ${result.targetWords.toLocaleString('en-US')}, ${error})`];
   if (result.method !== 'extractive') {
     parts.push(
-      `${result.calls} calls (${result.retries} retries, ${result.cacheHits} cached)`,
+      `${result.calls} calls (${result.retries} retries, ${result.trimmed} trimmed, ${result.cacheHits} cached)`,
       `${result.promptTokens.toLocaleString('en-US')} prompt + ${result.completionTokens.toLocaleString('en-US')} completion tokens`,
     );
   }
