@@ -1,3 +1,5 @@
+import type { KeySelectionData } from './key-selection.js';
+
 /**
  * How much of a (query range × key range) tile a mask lets through. Kernels skip `Empty` tiles,
  * run `Full` tiles without per-element checks and ask `allows` only inside `Partial` tiles — the
@@ -25,4 +27,21 @@ export interface AttentionMask {
    * keys instead of scanning every tile, which is what makes token-level selectors fast.
    */
   keysFor?(head: number, q0: number, q1: number): Int32Array;
+  /**
+   * Plain data that rebuilds this mask (`maskFromSpec`), so it can cross to a worker thread.
+   * Built-in masks have one; a hand-written mask without it runs only on the calling thread.
+   */
+  readonly spec?: MaskSpec;
 }
+
+/** Serializable description of a built-in mask. */
+export type MaskSpec =
+  | { kind: 'causal' }
+  | { kind: 'slidingWindow'; window: number }
+  | { kind: 'prefix'; length: number }
+  | { kind: 'attentionSinks'; sinks: number; window: number }
+  | { kind: 'lambdaShaped'; global: number; local: number }
+  | { kind: 'blockSparse'; blockSize: number; queryBlocks: number; keyBlocks: number; layout: Uint8Array; heads: number }
+  | { kind: 'intersect'; masks: MaskSpec[] }
+  | { kind: 'union'; masks: MaskSpec[] }
+  | { kind: 'keySelection'; data: KeySelectionData };

@@ -16,5 +16,5 @@ export interface AttentionSinksOptions {
  */
 export function attentionSinksMask({ sinks = 4, window }: AttentionSinksOptions): AttentionMask {
   const mask = unionMasks(prefixMask(sinks), slidingWindowMask({ window }));
-  return { ...mask, description: `sinks(${sinks})+window(${window})` };
+  return { ...mask, description: `sinks(${sinks})+window(${window})`, spec: { kind: 'attentionSinks', sinks, window } };
 }

@@ -45,6 +45,7 @@ export function blockSparseMask(options: BlockSparseOptions): AttentionMask {
   };
   return {
     description: `block-sparse(${blockSize}, ${density(layout).toFixed(2)} dense)`,
+    spec: { kind: 'blockSparse', blockSize, queryBlocks, keyBlocks, layout, heads },
     allows,
     tile(head, q0, q1, k0, k1) {
       const offset = base(head);

@@ -4,6 +4,7 @@ import { TileCoverage, type AttentionMask } from './attention-mask.js';
 export function causalMask(): AttentionMask {
   return {
     description: 'causal',
+    spec: { kind: 'causal' },
     allows: (_head, query, key) => key <= query,
     tile(_head, q0, q1, k0, k1) {
       if (k0 > q1 - 1) return TileCoverage.Empty;

@@ -1,5 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { TileCoverage, type AttentionMask } from './attention-mask.js';
+import { TileCoverage, type AttentionMask, type MaskSpec } from './attention-mask.js';
 
 /** A key survives when every mask lets it through. Tile coverage is the weakest of the parts. */
 export function intersectMasks(...masks: AttentionMask[]): AttentionMask {
@@ -24,14 +24,17 @@ export function intersectMasks(...masks: AttentionMask[]): AttentionMask {
   };
   // Any part's key list is a superset of the intersection; `allows` still filters each element.
   if (gatherer?.keysFor) combined.keysFor = gatherer.keysFor.bind(gatherer);
-  return combined;
+  const specs = partSpecs(masks);
+  return specs ? { ...combined, spec: { kind: 'intersect', masks: specs } } : combined;
 }
 
 /** A key survives when any mask lets it through (e.g. attention sinks ∪ a recent window). */
 export function unionMasks(...masks: AttentionMask[]): AttentionMask {
   if (masks.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'unionMasks needs at least one mask.');
   if (masks.length === 1) return masks[0] as AttentionMask;
+  const specs = partSpecs(masks);
   return {
+    ...(specs ? { spec: { kind: 'union' as const, masks: specs } } : {}),
     description: masks.map((mask) => mask.description).join(' ∪ '),
     allows(head, query, key) {
       for (const mask of masks) if (mask.allows(head, query, key)) return true;
@@ -47,4 +50,14 @@ export function unionMasks(...masks: AttentionMask[]): AttentionMask {
       return coverage;
     },
   };
+}
+
+/** The parts' specs, or undefined when any part cannot be serialized. */
+function partSpecs(masks: AttentionMask[]): MaskSpec[] | undefined {
+  const specs: MaskSpec[] = [];
+  for (const mask of masks) {
+    if (!mask.spec) return undefined;
+    specs.push(mask.spec);
+  }
+  return specs;
 }

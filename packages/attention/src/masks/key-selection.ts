@@ -1,5 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { TileCoverage, type AttentionMask } from './attention-mask.js';
+import { TileCoverage, type AttentionMask, type MaskSpec } from './attention-mask.js';
 
 /**
  * Keys chosen per (head group, query block) by a dynamic selector: one bitset over key positions
@@ -40,6 +40,10 @@ export class KeySelection implements AttentionMask {
     this.headsPerGroup = options.headsPerGroup;
     this.words = Math.ceil(options.seqK / 32);
     this.bits = new Uint32Array(this.groups * this.queryBlocks * this.words);
+  }
+
+  get spec(): MaskSpec {
+    return { kind: 'keySelection', data: this.toData() };
   }
 
   /** Plain data for `structuredClone`/`postMessage`; rebuild with `KeySelection.fromData`. */

@@ -17,5 +17,5 @@ export interface LambdaShapedOptions {
  */
 export function lambdaShapedMask({ global = 10, local }: LambdaShapedOptions): AttentionMask {
   const mask = unionMasks(prefixMask(global), slidingWindowMask({ window: local }));
-  return { ...mask, description: `Λ(global ${global}, local ${local})` };
+  return { ...mask, description: `Λ(global ${global}, local ${local})`, spec: { kind: 'lambdaShaped', global, local } };
 }

@@ -6,6 +6,7 @@ export function prefixMask(length: number): AttentionMask {
   assertCount(length, 'length', 0);
   return {
     description: `prefix(${length})`,
+    spec: { kind: 'prefix', length },
     allows: (_head, query, key) => key < length && key <= query,
     tile(_head, q0, q1, k0, k1) {
       if (k0 >= length || k0 > q1 - 1) return TileCoverage.Empty;

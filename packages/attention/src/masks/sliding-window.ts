@@ -11,6 +11,7 @@ export function slidingWindowMask({ window }: SlidingWindowOptions): AttentionMa
   assertCount(window, 'window', 1);
   return {
     description: `sliding-window(${window})`,
+    spec: { kind: 'slidingWindow', window },
     allows: (_head, query, key) => key <= query && query - key < window,
     tile(_head, q0, q1, k0, k1) {
       const minDistance = q0 - (k1 - 1);

@@ -80,3 +80,22 @@ describe('mask semantics', () => {
     expect(() => slidingWindowMask({ window: 0 })).toThrow(/window/);
   });
 });
+
+describe('mask specs', () => {
+  it('rebuild every built-in mask with the same visibility (what crosses to worker threads)', async () => {
+    const { maskFromSpec } = await import('./mask-from-spec.js');
+    for (const mask of masks) {
+      expect(mask.spec, mask.description).toBeDefined();
+      const copy = maskFromSpec(structuredClone(mask.spec as NonNullable<typeof mask.spec>));
+      for (let head = 0; head < 2; head++) {
+        for (let q = 0; q < 48; q += 3) for (let k = 0; k < 48; k++) expect(copy.allows(head, q, k)).toBe(mask.allows(head, q, k));
+      }
+    }
+  });
+
+  it('leaves a mask without a spec when a part has none', () => {
+    const handWritten: AttentionMask = { description: 'odd', allows: (_h, _q, k) => k % 2 === 1, tile: () => TileCoverage.Partial };
+    expect(intersectMasks(causalMask(), handWritten).spec).toBeUndefined();
+    expect(unionMasks(causalMask(), prefixMask(2)).spec).toEqual({ kind: 'union', masks: [{ kind: 'causal' }, { kind: 'prefix', length: 2 }] });
+  });
+});

@@ -1,6 +1,11 @@
 import { isChunkwiseError } from '@chunkwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../attention-options.js';
+import { attentionSinksMask } from '../masks/attention-sinks.js';
+import { blockSparseMask } from '../masks/block-sparse.js';
+import { intersectMasks, unionMasks } from '../masks/combine-masks.js';
+import { lambdaShapedMask } from '../masks/lambda-shaped.js';
+import { prefixMask } from '../masks/prefix.js';
 import { slidingWindowMask } from '../masks/sliding-window.js';
 import { referenceAttention64 } from '../reference-attention.js';
 import { dhsaSelect } from '../selectors/dhsa.js';
@@ -32,15 +37,34 @@ describe('AttentionPool', () => {
     for (let i = 0; i < 4; i++) expect(Math.abs((lse?.[i] as number) - (expected.lse[i] as number))).toBeLessThan(1e-4);
   });
 
-  it('sends key selections to workers and refuses function masks with UNSUPPORTED', async () => {
+  it('sends key selections to workers and refuses masks without a spec with UNSUPPORTED', async () => {
     const shape = { heads: 2, kvHeads: 1, seqQ: 128, seqK: 512, headDim: 8 };
     const { q, k, v } = randomInputs(shape, 43);
     const selection = dhsaSelect(q, k, shape, { topTokens: 128, localTokens: 32 });
     const expected = referenceAttention64(q, k, v, shape, resolveOptions(shape, { causal: true, mask: selection }));
     const { output } = await pool.attention(q, k, v, shape, { causal: true, mask: selection });
     expect(maxRelativeError(output, expected.output)).toBeLessThanOrEqual(1e-4);
-    await expect(pool.attention(q, k, v, shape, { mask: slidingWindowMask({ window: 4 }) })).rejects.toSatisfy((e) => isChunkwiseError(e, 'UNSUPPORTED'));
+    const handWritten = { description: 'even keys', allows: (_h: number, _q: number, key: number) => key % 2 === 0, tile: () => 2 as const };
+    await expect(pool.attention(q, k, v, shape, { mask: handWritten })).rejects.toSatisfy((e) => isChunkwiseError(e, 'UNSUPPORTED'));
     await expect(pool.attention(q.subarray(1), k, v, shape)).rejects.toSatisfy((e) => isChunkwiseError(e, 'INVALID_ARGUMENT'));
+  });
+
+  it('rebuilds structural masks from their specs in the workers', async () => {
+    const shape = { heads: 2, kvHeads: 2, seqQ: 200, seqK: 200, headDim: 8 };
+    const { q, k, v } = randomInputs(shape, 44);
+    const layout = Uint8Array.from({ length: 16 }, (_, i) => (i % 5 === 0 || i % 3 === 1 ? 1 : 0));
+    const masks = [
+      slidingWindowMask({ window: 30 }),
+      attentionSinksMask({ sinks: 4, window: 20 }),
+      lambdaShapedMask({ global: 8, local: 40 }),
+      blockSparseMask({ blockSize: 50, queryBlocks: 4, keyBlocks: 4, layout }),
+      unionMasks(prefixMask(3), intersectMasks(slidingWindowMask({ window: 60 }), blockSparseMask({ blockSize: 50, queryBlocks: 4, keyBlocks: 4, layout }))),
+    ];
+    for (const mask of masks) {
+      const expected = referenceAttention64(q, k, v, shape, resolveOptions(shape, { causal: true, mask }));
+      const { output } = await pool.attention(q, k, v, shape, { causal: true, mask });
+      expect(maxRelativeError(output, expected.output), mask.description).toBeLessThanOrEqual(1e-4);
+    }
   });
 
   it('runs the committed worker bundle, which matches the current source (run `pnpm build` after editing)', async () => {

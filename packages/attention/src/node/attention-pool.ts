@@ -5,7 +5,6 @@ import { resolveOptions, type AttentionOptions, type AttentionResult } from '../
 import { validateAttentionInputs, type AttentionShape } from '../attention-shape.js';
 import { defaultBackend } from '../attention.js';
 import { decodeSplits } from '../decode-attention.js';
-import { KeySelection } from '../masks/key-selection.js';
 import { mergeAttentionStates } from '../merge-attention-states.js';
 import type { AttentionTask, AttentionTaskReply } from './attention-task.js';
 import { ATTENTION_WORKER_SOURCE } from './generated/attention-worker-source.js';
@@ -26,9 +25,8 @@ interface Pending {
  * 16 query rows against at least 4096 keys) splits the keys across workers and merges the splits
  * by log-sum-exp (Flash-Decoding). Inputs are copied once into SharedArrayBuffers.
  *
- * Masks: `causal` and `KeySelection` masks (what the dynamic selectors return) cross threads;
- * other `AttentionMask` objects hold functions and do not, so they throw UNSUPPORTED here — run
- * them with `attention()` on the calling thread.
+ * Masks cross threads as their `spec` (every built-in mask and selection has one); a hand-written
+ * `AttentionMask` without a spec throws UNSUPPORTED here — run it with `attention()`.
  */
 export class AttentionPool {
   readonly threads: number;
@@ -56,8 +54,9 @@ export class AttentionPool {
     if (this.closed) throw new ChunkwiseError('UNSUPPORTED', 'This AttentionPool is closed.');
     validateAttentionInputs(q, k, v, shape);
     const resolved = resolveOptions(shape, options);
-    if (resolved.mask && !(resolved.mask instanceof KeySelection)) {
-      throw new ChunkwiseError('UNSUPPORTED', `AttentionPool cannot send the mask "${resolved.mask.description}" to workers; use attention() for it.`);
+    const maskSpec = resolved.mask?.spec;
+    if (resolved.mask && !maskSpec) {
+      throw new ChunkwiseError('UNSUPPORTED', `AttentionPool cannot send the mask "${resolved.mask.description}" (it has no spec) to workers; use attention() for it.`);
     }
     const kernel = options.kernel ?? 'auto';
     if (kernel === 'reference') throw new ChunkwiseError('UNSUPPORTED', 'The reference kernel runs only on the calling thread.');
@@ -68,7 +67,7 @@ export class AttentionPool {
       v: toShared(v),
       shape,
       options: { scale: resolved.scale, queryOffset: resolved.queryOffset, causal: resolved.causal, blockQ: resolved.blockQ, blockK: resolved.blockK, backend },
-      ...(resolved.mask instanceof KeySelection ? { selection: resolved.mask.toData() } : {}),
+      ...(maskSpec ? { mask: maskSpec } : {}),
     };
     const rows = shape.heads * shape.seqQ;
     const useDecode = kernel === 'decode' || (kernel === 'auto' && shape.seqQ <= 16 && shape.seqK >= 4096);

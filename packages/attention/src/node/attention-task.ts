@@ -1,6 +1,6 @@
 import type { AttentionShape } from '../attention-shape.js';
 import type { FlashRange } from '../flash-attention.js';
-import type { KeySelectionData } from '../masks/key-selection.js';
+import type { MaskSpec } from '../masks/attention-mask.js';
 
 /** One unit of pool work: a head/row range, or one key split, written into shared buffers. */
 export interface AttentionTask {
@@ -10,7 +10,7 @@ export interface AttentionTask {
   v: Float32Array;
   shape: AttentionShape;
   options: { scale: number; queryOffset: number; causal: boolean; blockQ: number; blockK: number; backend: 'js' | 'wasm' };
-  selection?: KeySelectionData;
+  mask?: MaskSpec;
   range: FlashRange;
   out: Float32Array;
   lse?: Float32Array;

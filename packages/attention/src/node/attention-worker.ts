@@ -5,14 +5,14 @@ import { parentPort } from 'node:worker_threads';
 import { createTileEngine } from '../attention.js';
 import { resolveOptions } from '../attention-options.js';
 import { flashAttentionInto } from '../flash-attention.js';
-import { KeySelection } from '../masks/key-selection.js';
+import { maskFromSpec } from '../masks/mask-from-spec.js';
 import type { AttentionTask, AttentionTaskReply } from './attention-task.js';
 
 parentPort?.on('message', (task: AttentionTask) => {
   let reply: AttentionTaskReply;
   try {
     const { shape, options } = task;
-    const mask = task.selection ? KeySelection.fromData(task.selection) : undefined;
+    const mask = task.mask ? maskFromSpec(task.mask) : undefined;
     const resolved = resolveOptions(shape, { ...options, ...(mask ? { mask } : {}) });
     const engine = createTileEngine(options.backend, { headDim: shape.headDim, scale: resolved.scale, blockQ: resolved.blockQ, blockK: resolved.blockK });
     flashAttentionInto(task.q, task.k, task.v, shape, resolved, engine, task.out, task.lse, task.range);
