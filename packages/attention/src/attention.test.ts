@@ -53,8 +53,9 @@ describe('attention on odd shapes matches a float64 reference within 1e-4', () =
     }
   }
 
-  it('seq 1000, GQA ratio 8, causal', () => {
-    check({ heads: 8, kvHeads: 1, seqQ: 1000, seqK: 1000, headDim: 8 }, { causal: true }, 2, 1, largeCombos);
+  it('seq 1000, GQA ratio 2, causal', () => {
+    // GQA ratio 8 is covered at seq 33 × 70 below; here two heads keep the float64 oracle quick.
+    check({ heads: 2, kvHeads: 1, seqQ: 1000, seqK: 1000, headDim: 8 }, { causal: true }, 2, 1, largeCombos);
   });
 
   it('seq 1000 × 1000 with headDim 7 and 64, no GQA', () => {
