@@ -1,6 +1,8 @@
 import { chunkwiseVitestConfig } from '../../tooling/vitest.shared.js';
 
-const config = chunkwiseVitestConfig();
+// Generous timeouts: PGlite's WASM start-up and the SOTU fixtures take seconds, many more when the
+// shared 2-core machine is busy; no test asserts on time.
+const config = chunkwiseVitestConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 // Vitest passes ssr.resolve.conditions to the worker as Node `--conditions`. The shared list
 // includes 'import', which makes Node's own require() pick pg-pool's ESM build inside pg (CJS),

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeContract } from '../__fixtures__/store-contract.js';
 import { PostgresStore } from './postgres-store.js';
 
@@ -13,7 +13,10 @@ let tables = 0;
 describe('PostgresStore on PGlite 0.4 (full text + pgvector HNSW)', () => {
   // One PGlite instance (its WASM start-up costs seconds); every test gets its own table.
   let instance: PGlite | undefined;
-  const shared = () => (instance ??= new PGlite({ extensions: { vector } }));
+  const shared = () => instance as PGlite;
+  beforeAll(async () => {
+    instance = await PGlite.create({ extensions: { vector } });
+  });
   afterAll(async () => {
     await instance?.close();
   });
