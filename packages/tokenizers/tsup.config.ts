@@ -42,7 +42,9 @@ const data: Options = {
 };
 
 export default defineConfig([
-  // The three builds run in parallel, so none may clean: `pnpm build` empties dist first.
+  // No build cleans dist: the two configs run in parallel, and other workspace builds and
+  // benchmarks read this dist while it is rebuilt. Entry names are stable; a rebuild may leave an
+  // old hashed chunk behind, which nothing imports (release builds start from a fresh clone).
   data,
   { ...shared, format: ['esm', 'cjs'], esbuildPlugins: [externalData] },
 ]);

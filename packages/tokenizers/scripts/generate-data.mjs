@@ -8,7 +8,7 @@
 //   concatenated in rank order.
 // Every token of r50k…o200k is 1–128 bytes long, so a length fits in one byte.
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,9 +56,6 @@ function encodeTable(tokens) {
   }
   return out;
 }
-
-// `--clean-dist`: tsup's parallel builds cannot clean safely themselves.
-if (process.argv.includes('--clean-dist')) rmSync(join(here, '..', 'dist'), { recursive: true, force: true });
 
 mkdirSync(outDir, { recursive: true });
 for (const name of TABLES) {

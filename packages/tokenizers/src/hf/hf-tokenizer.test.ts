@@ -15,7 +15,8 @@ describe.each(HF_MODELS)('Tokenizer.fromJSON(%s tokenizer.json) matches @hugging
   const ours = Tokenizer.fromJSON(json, { name: model });
 
   it('on Moby Dick, chapter by chapter, with and without special tokens', () => {
-    const chapters = mobyDickChapterTexts().slice(0, 15);
+    // Llama 2 has no pre-tokenizer: a chapter is one word, and tokenizers.js merges it slowly.
+    const chapters = mobyDickChapterTexts().slice(0, model === 'llama2' ? 4 : 15);
     for (const chapter of chapters) {
       expect([...ours.encode(chapter)]).toEqual(reference.encode(chapter).ids);
     }
@@ -34,7 +35,9 @@ describe.each(HF_MODELS)('Tokenizer.fromJSON(%s tokenizer.json) matches @hugging
   it('decodes what it encodes', () => {
     fc.assert(
       fc.property(comparable, (text) => {
-        expect(ours.decode(ours.encode(text, { addSpecialTokens: false }))).toBe(model === 'qwen3' ? text.normalize('NFC') : text);
+        const expected = model === 'qwen3' ? text.normalize('NFC') : text;
+        // SentencePiece (llama2) decoding strips the one space its normalizer prepended.
+        expect(ours.decode(ours.encode(text, { addSpecialTokens: false }))).toBe(expected);
       }),
       { numRuns: 80 },
     );
@@ -55,7 +58,7 @@ describe('Tokenizer.fromJSON errors', () => {
     expect(codeOf(() => Tokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
     expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [] } }))).toBe('UNSUPPORTED');
-    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: {}, merges: [], byte_fallback: true } }))).toBe('UNSUPPORTED');
+    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0 }, merges: [] } }))).toBe('UNSUPPORTED');
   });
 
   it('throws NOT_FOUND when decoding an unknown id', () => {

@@ -3,6 +3,7 @@ import { RankTable } from '../rank-table.js';
 import { byteLevelToBytes } from './byte-level-alphabet.js';
 import { preTokenizeSteps, type PreTokenizeStep } from './hf-pre-tokenizer.js';
 import { createNormalizer } from './normalizer.js';
+import { decodeSteps } from './sentencepiece-decoder.js';
 import { mergePairs, PairMerges } from './pair-merge.js';
 import type { AddedTokenJson, PostProcessorJson, TokenizerJson } from './tokenizer-json.js';
 
@@ -58,21 +59,29 @@ function postProcessor(json: PostProcessorJson | null | undefined): PostProcess 
 }
 
 /**
- * A Hugging Face tokenizer.json tokenizer. Supported today: byte-level BPE (GPT-2 style, Llama 3,
- * Qwen 2/3) with NFC/NFD/NFKC/NFKD/Lowercase normalizers, Split/ByteLevel pre-tokenizers, added
- * tokens and TemplateProcessing. Other models (SentencePiece BPE with byte fallback, WordPiece,
- * Unigram) throw `UNSUPPORTED` from `fromJSON`.
+ * A Hugging Face tokenizer.json tokenizer. Supported today: BPE models, byte-level (GPT-2 style,
+ * Llama 3, Qwen 2/3) or SentencePiece-style with byte fallback (Llama 2), with NFC/NFD/NFKC/NFKD,
+ * Lowercase, Prepend and string Replace normalizers, Split/ByteLevel pre-tokenizers, added tokens
+ * and TemplateProcessing. WordPiece and Unigram models throw `UNSUPPORTED` from `fromJSON`.
  */
 export class Tokenizer implements TokenizerContract {
   readonly name: string;
-  private readonly vocab: RankTable;
+  /** Byte-level models: the vocabulary as raw bytes. */
+  private readonly vocab: RankTable | null = null;
+  /** SentencePiece-style models (byte_fallback): token strings, ids of <0xXX> tokens, unknown-token handling. */
+  private readonly pieceIds = new Map<string, number>();
+  private readonly pieceTokens: string[] = [];
+  private readonly byteIds = new Int32Array(256).fill(-1);
+  private readonly unknownId: number = -1;
+  private readonly fuseUnknown: boolean = false;
+  private readonly decoders: ReturnType<typeof decodeSteps> = [];
   private readonly merges: PairMerges;
   private readonly ignoreMerges: boolean;
   private readonly normalize: ((text: string) => string) | null;
   private readonly steps: PreTokenizeStep[];
   private readonly postProcess: PostProcess;
   private readonly addedIds = new Map<string, number>();
-  private readonly addedTexts = new Map<number, { bytes: Uint8Array; special: boolean }>();
+  private readonly addedTexts = new Map<number, { text: string; bytes: Uint8Array; special: boolean }>();
   private readonly addedRegex: RegExp | null;
   private readonly encoder = new TextEncoder();
   private readonly scratch = { next: new Int32Array(0), prev: new Int32Array(0), heap: new Float64Array(0) };
@@ -81,34 +90,48 @@ export class Tokenizer implements TokenizerContract {
   private constructor(json: TokenizerJson, name: string) {
     this.name = name;
     const { model } = json;
-    if (model.type !== 'BPE') unsupported(`Model type ${model.type} is not supported yet; only byte-level BPE is (missing: WordPiece, Unigram).`);
-    if (model.byte_fallback) unsupported('SentencePiece-style BPE with byte_fallback is not supported yet.');
+    if (model.type !== 'BPE') unsupported(`Model type ${model.type} is not supported yet; only BPE is (missing: WordPiece, Unigram).`);
     if (model.continuing_subword_prefix || model.end_of_word_suffix) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
     if (model.dropout) unsupported('BPE dropout is not supported (it makes encoding random).');
-
-    // Vocabulary as raw bytes in our rank-table format, so lookups reuse the tiktoken engine's table.
     const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
-    let size = 0;
-    for (const [, id] of entries) size = Math.max(size, id + 1);
-    const tokens: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(size);
-    let total = 0;
-    for (const [token, id] of entries) {
-      const bytes = byteLevelToBytes(token);
-      if (!bytes) unsupported(`Vocabulary entry ${JSON.stringify(token)} is not in the byte-level alphabet; only byte-level BPE is supported yet.`);
-      if (bytes.length > 255) unsupported(`Vocabulary entry ${id} is longer than 255 bytes.`);
-      tokens[id] = bytes;
-      total += bytes.length;
+
+    if (model.byte_fallback) {
+      // SentencePiece-style BPE (Llama 2): symbols are characters, unknown characters fall back to
+      // their UTF-8 bytes as <0xXX> tokens (tokenizers' BPE::merge_word with byte_fallback).
+      for (const [token, id] of entries) {
+        this.pieceIds.set(token, id);
+        this.pieceTokens[id] = token;
+        const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(token);
+        if (byte) this.byteIds[Number.parseInt(byte[1]!, 16)] = id;
+      }
+      this.unknownId = model.unk_token ? (this.pieceIds.get(model.unk_token) ?? -1) : -1;
+      this.fuseUnknown = model.fuse_unk === true;
+      this.decoders = decodeSteps(json.decoder);
+    } else {
+      // Byte-level BPE: the vocabulary as raw bytes in our rank-table format, so lookups reuse the
+      // tiktoken engine's typed-array table.
+      let size = 0;
+      for (const [, id] of entries) size = Math.max(size, id + 1);
+      const tokens: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(size);
+      let total = 0;
+      for (const [token, id] of entries) {
+        const bytes = byteLevelToBytes(token);
+        if (!bytes) unsupported(`Vocabulary entry ${JSON.stringify(token)} is not in the byte-level alphabet, and the model has no byte_fallback: this kind of BPE is not supported yet.`);
+        if (bytes.length > 255) unsupported(`Vocabulary entry ${id} is longer than 255 bytes.`);
+        tokens[id] = bytes;
+        total += bytes.length;
+      }
+      const blob = new Uint8Array(8 + size + total);
+      blob.set([0x43, 0x57, 0x52, 0x31, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, size >>> 24]);
+      let at = 8 + size;
+      tokens.forEach((bytes, id) => {
+        if (!bytes) return;
+        blob[8 + id] = bytes.length;
+        blob.set(bytes, at);
+        at += bytes.length;
+      });
+      this.vocab = RankTable.fromBinary(blob);
     }
-    const blob = new Uint8Array(8 + size + total);
-    blob.set([0x43, 0x57, 0x52, 0x31, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, size >>> 24]);
-    let at = 8 + size;
-    tokens.forEach((bytes, id) => {
-      if (!bytes) return;
-      blob[8 + id] = bytes.length;
-      blob.set(bytes, at);
-      at += bytes.length;
-    });
-    this.vocab = RankTable.fromBinary(blob);
 
     this.merges = new PairMerges();
     const vocabIds = new Map(entries);
@@ -122,7 +145,7 @@ export class Tokenizer implements TokenizerContract {
     this.ignoreMerges = model.ignore_merges === true;
     this.normalize = createNormalizer(json.normalizer);
     this.steps = preTokenizeSteps(json.pre_tokenizer);
-    if (!this.steps.length) unsupported('A byte-level BPE tokenizer needs a ByteLevel pre-tokenizer.');
+    if (this.vocab && !this.steps.length) unsupported('A byte-level BPE tokenizer needs a ByteLevel pre-tokenizer.');
     this.postProcess = postProcessor(json.post_processor);
 
     const added = (json.added_tokens ?? []).filter((token: AddedTokenJson) => {
@@ -131,7 +154,7 @@ export class Tokenizer implements TokenizerContract {
     });
     for (const token of added) {
       this.addedIds.set(token.content, token.id);
-      this.addedTexts.set(token.id, { bytes: this.encoder.encode(token.content), special: token.special === true });
+      this.addedTexts.set(token.id, { text: token.content, bytes: this.encoder.encode(token.content), special: token.special === true });
     }
     // Longest first, so the leftmost match is also the longest, as tokenizers' Aho-Corasick finds it.
     const alternatives = [...this.addedIds.keys()].sort((a, b) => b.length - a.length).map(escapeRegex);
@@ -173,7 +196,9 @@ export class Tokenizer implements TokenizerContract {
     return this.encode(text).length;
   }
 
+  /** UTF-8 of `decode(ids)` for SentencePiece models; the exact token bytes for byte-level ones. */
   decodeBytes(ids: ArrayLike<number>, options: HfDecodeOptions = {}): Uint8Array {
+    if (!this.vocab) return this.encoder.encode(this.decode(ids, options));
     const parts: Uint8Array[] = [];
     let total = 0;
     const { bytes, starts, lengths, size } = this.vocab;
@@ -187,7 +212,7 @@ export class Tokenizer implements TokenizerContract {
       } else if (id >= 0 && id < size && lengths[id] !== 0) {
         part = bytes.subarray(starts[id]!, starts[id]! + lengths[id]!);
       } else {
-        throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not in ${this.name}.`, { details: { id } });
+        this.unknownToken(id);
       }
       parts.push(part);
       total += part.length;
@@ -201,9 +226,27 @@ export class Tokenizer implements TokenizerContract {
     return out;
   }
 
-  /** Text of the ids (ByteLevel decoding; invalid UTF-8 becomes U+FFFD). */
+  /** Text of the ids: ByteLevel decoding, or the file's decoder chain for SentencePiece models. */
   decode(ids: ArrayLike<number>, options: HfDecodeOptions = {}): string {
-    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.decodeBytes(ids, options));
+    if (this.vocab) return new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.decodeBytes(ids, options));
+    let tokens: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const added = this.addedTexts.get(id);
+      if (added) {
+        if (!(added.special && options.skipSpecialTokens)) tokens.push(added.text);
+        continue;
+      }
+      const token = this.pieceTokens[id];
+      if (token === undefined) this.unknownToken(id);
+      tokens.push(token);
+    }
+    for (const step of this.decoders) tokens = step(tokens);
+    return tokens.join('');
+  }
+
+  private unknownToken(id: number): never {
+    throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not in ${this.name}.`, { details: { id } });
   }
 
   private encodeSegment(segment: string, ids: number[]): void {
@@ -211,6 +254,10 @@ export class Tokenizer implements TokenizerContract {
     let pieces = [this.normalize ? this.normalize(segment) : segment];
     for (const step of this.steps) pieces = step(pieces);
     const vocab = this.vocab;
+    if (!vocab) {
+      for (const piece of pieces) this.encodeCharacters(piece, ids);
+      return;
+    }
     for (const piece of pieces) {
       const bytes = this.encoder.encode(piece);
       if (this.ignoreMerges) {
@@ -226,5 +273,39 @@ export class Tokenizer implements TokenizerContract {
       const count = mergePairs(this.merges, symbols, bytes.length, this.scratch);
       for (let i = 0; i < count; i++) ids.push(symbols[i]!);
     }
+  }
+
+  /** SentencePiece-style BPE on one piece: characters, byte fallback for unknown ones, then merges. */
+  private encodeCharacters(piece: string, ids: number[]): void {
+    if (this.ignoreMerges) {
+      const whole = this.pieceIds.get(piece);
+      if (whole !== undefined) {
+        ids.push(whole);
+        return;
+      }
+    }
+    if (this.symbols.length < piece.length * 4) this.symbols = new Int32Array(piece.length * 8);
+    const symbols = this.symbols;
+    let length = 0;
+    let previousUnknown = false;
+    for (const char of piece) {
+      const id = this.pieceIds.get(char);
+      if (id !== undefined) {
+        symbols[length++] = id;
+        previousUnknown = false;
+        continue;
+      }
+      const bytes = this.encoder.encode(char);
+      if (bytes.every((byte) => this.byteIds[byte]! >= 0)) {
+        for (const byte of bytes) symbols[length++] = this.byteIds[byte]!;
+        previousUnknown = false;
+        continue;
+      }
+      if (this.unknownId < 0) throw new ChunkwiseError('NOT_FOUND', `${JSON.stringify(char)} is not in the vocabulary of ${this.name}, which has no unknown token.`);
+      if (!(this.fuseUnknown && previousUnknown)) symbols[length++] = this.unknownId;
+      previousUnknown = true;
+    }
+    const count = mergePairs(this.merges, symbols, length, this.scratch);
+    for (let i = 0; i < count; i++) ids.push(symbols[i]!);
   }
 }

@@ -12,6 +12,17 @@ export function createNormalizer(json: NormalizerJson | null | undefined): ((tex
       const form = json.type;
       return (text) => text.normalize(form);
     }
+    case 'Prepend': {
+      // tokenizers' Prepend: only a non-empty string gets the prefix.
+      const prefix = json.prepend ?? '';
+      return (text) => (text ? prefix + text : text);
+    }
+    case 'Replace': {
+      const from = json.pattern?.String;
+      if (from === undefined) throw new ChunkwiseError('UNSUPPORTED', 'The Replace normalizer with a Regex pattern is not supported yet.');
+      const to = json.content ?? '';
+      return (text) => text.replaceAll(from, to);
+    }
     case 'Lowercase':
       return (text) => text.toLowerCase();
     case 'Sequence': {
@@ -19,6 +30,6 @@ export function createNormalizer(json: NormalizerJson | null | undefined): ((tex
       return (text) => steps.reduce((value, step) => step(value), text);
     }
     default:
-      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} normalizer is not supported yet (supported: NFC, NFD, NFKC, NFKD, Lowercase, Sequence).`);
+      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} normalizer is not supported yet (supported: NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace with a string, Sequence).`);
   }
 }

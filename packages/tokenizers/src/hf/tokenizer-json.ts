@@ -4,7 +4,7 @@ export interface TokenizerJson {
   normalizer?: NormalizerJson | null;
   pre_tokenizer?: PreTokenizerJson | null;
   post_processor?: PostProcessorJson | null;
-  decoder?: unknown;
+  decoder?: DecoderJson | null;
   model: ModelJson;
 }
 
@@ -21,6 +21,18 @@ export interface AddedTokenJson {
 export interface NormalizerJson {
   type: string;
   normalizers?: NormalizerJson[];
+  prepend?: string;
+  pattern?: { Regex?: string; String?: string };
+  content?: string;
+}
+
+export interface DecoderJson {
+  type: string;
+  decoders?: DecoderJson[];
+  pattern?: { Regex?: string; String?: string };
+  content?: string;
+  start?: number;
+  stop?: number;
 }
 
 export interface PreTokenizerJson {
