@@ -107,5 +107,13 @@ describe('chunkwise summarize', () => {
     expect(report.summary).toMatchObject({ method: 'extractive', targetWords: 250, calls: 0 });
     const human = await chunkwise(['digest', '-'], {}, text);
     expect(human.stdout).toMatch(/summary {2}\(extractive, \d+ words, target 250\)/);
+
+    // With an LLM configured in the environment, the digest summary merges hierarchically.
+    server.reset();
+    const long = text + '\n\n## Return\n\n' + 'The ship sailed home past the cape with a hold full of oil and a quiet crew. '.repeat(40);
+    const llm = await chunkwise(['--json', 'digest', '-'], { CHUNKWISE_LLM_URL: server.baseURL, CHUNKWISE_LLM_MODEL: 'mock' }, long);
+    expect(llm.code).toBe(0);
+    const llmReport = JSON.parse(llm.stdout);
+    expect(llmReport.summary).toMatchObject({ method: 'hierarchical', words: 250, calls: server.requests.length });
   });
 });

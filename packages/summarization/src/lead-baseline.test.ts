@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { leadBaseline } from './lead-baseline.js';
 import { extractiveSummary } from './extractive-summary.js';
 import { rouge } from './rouge.js';
-import { sotuAddresses } from './__fixtures__/datasets.js';
+import { mobyDick } from './__fixtures__/datasets.js';
 
 const TEXT = 'Call me Ishmael. Some years ago I went to sea.\nIt is a way I have. Whenever I find myself grim, I go.';
 
@@ -25,10 +25,11 @@ describe('leadBaseline', () => {
     expect(() => leadBaseline(TEXT, { sentences: 0 })).toThrow(/sentences must be a positive integer/);
   });
 
-  it('is a different summary from the extractive one on a real address, scored by ROUGE against each other', () => {
-    const address = sotuAddresses()[230]!.text;
-    const lead = leadBaseline(address, { targetWords: 150 });
-    const extract = extractiveSummary(address, { targetWords: 150 });
+  it('is a different summary from the extractive one on a real chapter, scored by ROUGE against each other', () => {
+    const book = mobyDick();
+    const chapter = book.text.slice(book.chapters[3]!.start, book.chapters[3]!.end);
+    const lead = leadBaseline(chapter, { targetWords: 150 });
+    const extract = extractiveSummary(chapter, { targetWords: 150 });
     const overlap = rouge(extract.summary, lead.summary);
     expect(overlap.rouge1.f1).toBeGreaterThan(0);
     expect(overlap.rouge1.f1).toBeLessThan(1);
