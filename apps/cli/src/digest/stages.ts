@@ -1,5 +1,6 @@
 import type { Chunk, ProgressCallback } from '@chunkwise/core';
 import { chunksStage } from './chunks-stage.js';
+import { writeStage } from './write-stage.js';
 import { countWords, type SourceDocument } from './document.js';
 import { indexStage } from './index-stage.js';
 import { summaryStage } from './summary-stage.js';
@@ -52,4 +53,4 @@ export const loadStage: DigestStage = {
  * The pipeline, in order. Each package issue adds its stage here:
  * load → tokens → chunks → index + questions → summary.
  */
-export const DIGEST_STAGES: DigestStage[] = [loadStage, tokensStage, chunksStage, indexStage, summaryStage];
+export const DIGEST_STAGES: DigestStage[] = [loadStage, tokensStage, chunksStage, indexStage, summaryStage, writeStage];

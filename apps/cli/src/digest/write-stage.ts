@@ -1,0 +1,98 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderReportHtml, type ReportAnswer, type ReportInput } from './report-html.js';
+import type { DigestContext, DigestStage } from './stages.js';
+
+interface TokensFacts {
+  encodings: string[];
+  totals: Record<string, number>;
+  sections: ({ title: string } & Record<string, number | string>)[];
+}
+interface ChunksFacts {
+  maxTokens: number;
+}
+interface SummaryFacts {
+  text: string;
+  words: number;
+  method: string;
+}
+interface IndexFacts {
+  questions: { question: string; passages: { chapter: string; start: number; end: number; score: number; excerpt: string }[] }[];
+}
+
+/** Files the digest writes into its output folder (paths relative to it). */
+export const DIGEST_FILES = { html: 'report.html', summary: 'summary.md', chunks: 'chunks.jsonl', json: 'report.json' } as const;
+
+const queryTerms = (question: string) => question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Gathers what the earlier stages left on the context into the report.html input. */
+export function reportInput({ document, report, chunks }: DigestContext): ReportInput {
+  const input: ReportInput = {
+    title: document.title,
+    source: document.name,
+    facts: [
+      ['sections', document.sections.length.toLocaleString('en-US')],
+      ['characters', document.text.length.toLocaleString('en-US')],
+      ['words', report.document.words.toLocaleString('en-US')],
+    ],
+    stages: report.stages,
+    generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  };
+  const tokens = report.tokens as TokensFacts | undefined;
+  if (tokens) {
+    for (const name of tokens.encodings) input.facts.push([`${name} tokens`, (tokens.totals[name] ?? 0).toLocaleString('en-US')]);
+    input.tokensPerSection = {
+      sectionTitles: tokens.sections.map((section) => section.title),
+      series: tokens.encodings.map((name) => ({ name, counts: tokens.sections.map((section) => Number(section[name] ?? 0)) })),
+    };
+  }
+  const chunkFacts = report.chunks as ChunksFacts | undefined;
+  if (chunks && chunkFacts) input.chunkSizes = { sizes: chunks.map((chunk) => chunk.tokenCount), maxTokens: chunkFacts.maxTokens };
+  const summary = report.summary as SummaryFacts | undefined;
+  if (summary) input.summary = { text: summary.text, words: summary.words, method: summary.method };
+  const index = report.index as IndexFacts | undefined;
+  if (index) {
+    input.answers = index.questions.map(
+      (answer): ReportAnswer => ({
+        question: answer.question,
+        passages: answer.passages.map((passage) => ({
+          section: passage.chapter,
+          start: passage.start,
+          end: passage.end,
+          score: passage.score,
+          // The whole cited passage, exactly as it stands in the source at its offsets.
+          text: document.text.slice(passage.start, passage.end),
+          terms: queryTerms(answer.question),
+        })),
+      }),
+    );
+  }
+  return input;
+}
+
+/** Writes report.html, summary.md, chunks.jsonl and report.json into the output folder. */
+export const writeStage: DigestStage = {
+  name: 'report',
+  async run(context) {
+    const { options, report, chunks, document } = context;
+    await mkdir(options.outDir, { recursive: true });
+    const written: string[] = [];
+    const write = async (file: string, text: string) => {
+      await writeFile(join(options.outDir, file), text);
+      written.push(file);
+    };
+    if (chunks) {
+      await write(
+        DIGEST_FILES.chunks,
+        chunks.map((chunk) => JSON.stringify({ index: chunk.index, start: chunk.start, end: chunk.end, tokenCount: chunk.tokenCount, text: chunk.text })).join('\n') + '\n',
+      );
+    }
+    const summary = report.summary as SummaryFacts | undefined;
+    if (summary) await write(DIGEST_FILES.summary, `# ${document.title}\n\n*${summary.method} summary, ${summary.words} words*\n\n${summary.text}\n`);
+    await write(DIGEST_FILES.html, renderReportHtml(reportInput(context)));
+    report.files = { folder: options.outDir, written: [...written, DIGEST_FILES.json] };
+    // report.json last, so it lists every file (its own stage timing is added after this stage).
+    await write(DIGEST_FILES.json, JSON.stringify(report, null, 2) + '\n');
+    return `wrote ${written.join(', ')} to ${options.outDir}/`;
+  },
+};
