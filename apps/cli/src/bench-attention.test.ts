@@ -46,17 +46,19 @@ describe('chunkwise bench attention', () => {
   });
 
   it('reports JSON with one row per measurement', async () => {
-    const result = await chunkwise(['--json', '--quiet', 'bench', 'attention', ...small, '--backends', 'js', '--svg', 'json.svg']);
+    const result = await chunkwise(['--json', '--quiet', 'bench', 'attention', ...small, '--backends', 'js', '--clock', 'cpu', '--svg', 'json.svg']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { rows: { backend: string; gflops: number; keptFraction: number }[]; svg: string };
+    const report = JSON.parse(result.stdout) as { rows: { backend: string; gflops: number; keptFraction: number }[]; svg: string; clock: string };
     expect(report.rows.length).toBe(1 + 1 + 7);
     expect(report.rows.every((row) => row.backend === 'js' && row.gflops > 0 && row.keptFraction > 0 && row.keptFraction <= 1)).toBe(true);
     expect(report.svg).toBe('json.svg');
+    expect(report.clock).toBe('cpu');
   });
 
   it('exits 2 on an unknown suite or a bad option', async () => {
     expect((await chunkwise(['bench', 'nope'])).code).toBe(2);
     expect((await chunkwise(['bench', 'attention', '--lengths', 'x'])).code).toBe(2);
     expect((await chunkwise(['bench', 'attention', '--backends', 'gpu'])).code).toBe(2);
+    expect((await chunkwise(['bench', 'attention', '--clock', 'sundial'])).code).toBe(2);
   });
 });
