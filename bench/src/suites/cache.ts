@@ -90,7 +90,9 @@ function sqliteSetCase(): BenchCase {
   const raw = new Database(join(dir, 'set-raw.db'));
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
-  raw.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at INTEGER) WITHOUT ROWID');
+  raw.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at INTEGER)');
+  raw.pragma('cache_size = -32768');
+  raw.pragma('mmap_size = 268435456');
   const insert = raw.prepare<[string, Uint8Array, null]>('INSERT OR REPLACE INTO kv (key, value, expires_at) VALUES (?, ?, ?)');
   const rawBatch = raw.transaction((entries: { key: string; value: Uint8Array }[]) => {
     for (const e of entries) insert.run(e.key, e.value, null);
