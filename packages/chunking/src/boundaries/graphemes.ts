@@ -9,8 +9,6 @@ const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme
  * local ICU lookup otherwise, so a megabyte of text is not segmented up front.
  */
 export class GraphemeBoundaries {
-  private segments: Intl.Segments | undefined;
-
   constructor(private readonly text: string) {}
 
   isBoundary(position: number): boolean {
@@ -20,25 +18,30 @@ export class GraphemeBoundaries {
     const after = text.charCodeAt(position);
     // Between two ASCII characters the only non-boundary is CR LF (GB3).
     if (before < 0x80 && after < 0x80) return !(before === 13 && after === 10);
-    this.segments ??= graphemeSegmenter.segment(text);
-    return this.segments.containing(position)?.index === position;
+    return this.clusterStart(position) === position;
+  }
+
+  /**
+   * Start of the grapheme cluster containing `position`. `Segments.containing` on a long string
+   * rescans from its start in V8, so a window of WINDOW code units around the position is
+   * segmented instead; clusters (or regional-indicator runs) longer than that are the only case
+   * where the window's own start could shift the answer.
+   */
+  clusterStart(position: number): number {
+    const from = Math.max(0, position - WINDOW);
+    const window = this.text.slice(from, Math.min(this.text.length, position + WINDOW));
+    return from + (graphemeSegmenter.segment(window).containing(position - from)?.index ?? position - from);
   }
 
   /** The last grapheme boundary `<= position` and `> floor`, or -1 when there is none. */
   floor(position: number, floor: number): number {
-    for (let p = position; p > floor; p--) {
-      if (this.isBoundary(p)) return p;
-      // Jump straight to the cluster start instead of probing every code unit of a long cluster.
-      if (this.text.charCodeAt(p) >= 0x80 || this.text.charCodeAt(p - 1) >= 0x80) {
-        this.segments ??= graphemeSegmenter.segment(this.text);
-        const start = this.segments.containing(p)?.index ?? p;
-        if (start <= floor) return -1;
-        return start;
-      }
-    }
-    return -1;
+    if (position <= floor) return -1;
+    const start = this.isBoundary(position) ? position : this.clusterStart(position);
+    return start > floor ? start : -1;
   }
 }
+
+const WINDOW = 128;
 
 /** The first grapheme boundary `>= position`. */
 export function graphemeCeil(boundaries: GraphemeBoundaries, text: string, position: number): number {
