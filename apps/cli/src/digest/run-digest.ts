@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ProgressCallback } from '@chunkwise/core';
 import type { SourceDocument } from './document.js';
-import { DIGEST_STAGES, type DigestOptions, type DigestReport, type DigestStage } from './stages.js';
+import { DIGEST_STAGES, type DigestContext, type DigestOptions, type DigestReport, type DigestStage } from './stages.js';
 
 export interface RunDigestHooks {
   onProgress?: ProgressCallback;
@@ -27,10 +27,11 @@ export async function runDigest(
     stages: [],
     totalMs: 0,
   };
-  const onProgress = hooks.onProgress ?? (() => {});
+  // One context for the whole run: stages hand results (such as the chunks) to later stages on it.
+  const context: DigestContext = { document, options, report, onProgress: hooks.onProgress ?? (() => {}) };
   for (const stage of stages) {
     const stageStart = performance.now();
-    const summary = await stage.run({ document, options, report, onProgress });
+    const summary = await stage.run(context);
     const ms = round(performance.now() - stageStart);
     report.stages.push({ name: stage.name, ms, summary });
     hooks.onStageDone?.(stage.name, summary, ms);
