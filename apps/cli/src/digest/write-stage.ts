@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ENGLISH_STOPWORDS } from '@chunkwise/retrieval';
 import { renderReportHtml, type ReportAnswer, type ReportInput } from './report-html.js';
 import type { DigestContext, DigestStage } from './stages.js';
 
@@ -23,7 +24,8 @@ interface IndexFacts {
 /** Files the digest writes into its output folder (paths relative to it). */
 export const DIGEST_FILES = { html: 'report.html', summary: 'summary.md', chunks: 'chunks.jsonl', json: 'report.json' } as const;
 
-const queryTerms = (question: string) => question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+/** The question's words worth marking in a passage: no stopwords ("the", "and"…). */
+const queryTerms = (question: string) => (question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !ENGLISH_STOPWORDS.has(word));
 
 /** Gathers what the earlier stages left on the context into the report.html input. */
 export function reportInput({ document, report, chunks }: DigestContext): ReportInput {
