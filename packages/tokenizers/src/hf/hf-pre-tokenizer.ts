@@ -1,6 +1,7 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import type { PreTokenizer } from '../pre-tokenizer.js';
 import { cl100kPieceEnd, o200kPieceEnd, r50kPieceEnd } from '../split-scanners.js';
+import { bertPreTokenize } from './bert-text.js';
 import type { PreTokenizerJson } from './tokenizer-json.js';
 
 /** Splits a list of pieces into finer pieces; one per tokenizer.json pre-tokenizer step. */
@@ -92,7 +93,9 @@ export function preTokenizeSteps(json: PreTokenizerJson | null | undefined): Pre
       if (json.use_regex !== false) steps.push(splitWith(r50kPieceEnd));
       return steps;
     }
+    case 'BertPreTokenizer':
+      return [(pieces) => pieces.flatMap(bertPreTokenize)];
     default:
-      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} pre-tokenizer is not supported yet (supported: Sequence, Split, ByteLevel).`);
+      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} pre-tokenizer is not supported yet (supported: Sequence, Split, ByteLevel, BertPreTokenizer).`);
   }
 }

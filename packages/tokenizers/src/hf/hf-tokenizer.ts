@@ -53,8 +53,14 @@ function postProcessor(json: PostProcessorJson | null | undefined): PostProcess 
         return out;
       };
     }
+    case 'BertProcessing': {
+      const cls = json.cls?.[1];
+      const sep = json.sep?.[1];
+      if (cls === undefined || sep === undefined) unsupported('BertProcessing without cls/sep tokens.');
+      return (ids) => [cls, ...ids, sep];
+    }
     default:
-      return unsupported(`The ${json.type} post-processor is not supported yet (supported: ByteLevel, TemplateProcessing, Sequence).`);
+      return unsupported(`The ${json.type} post-processor is not supported yet (supported: ByteLevel, TemplateProcessing, BertProcessing, Sequence).`);
   }
 }
 
@@ -62,7 +68,7 @@ function postProcessor(json: PostProcessorJson | null | undefined): PostProcess 
  * A Hugging Face tokenizer.json tokenizer. Supported today: BPE models, byte-level (GPT-2 style,
  * Llama 3, Qwen 2/3) or SentencePiece-style with byte fallback (Llama 2), with NFC/NFD/NFKC/NFKD,
  * Lowercase, Prepend and string Replace normalizers, Split/ByteLevel pre-tokenizers, added tokens
- * and TemplateProcessing. WordPiece and Unigram models throw `UNSUPPORTED` from `fromJSON`.
+ * and TemplateProcessing; and WordPiece (BERT). Unigram models throw `UNSUPPORTED` from `fromJSON`.
  */
 export class Tokenizer implements TokenizerContract {
   readonly name: string;
@@ -75,6 +81,9 @@ export class Tokenizer implements TokenizerContract {
   private readonly unknownId: number = -1;
   private readonly fuseUnknown: boolean = false;
   private readonly decoders: ReturnType<typeof decodeSteps> = [];
+  private readonly wordPiece: boolean;
+  private readonly continuingPrefix: string = '##';
+  private readonly maxWordChars: number = 100;
   private readonly merges: PairMerges;
   private readonly ignoreMerges: boolean;
   private readonly normalize: ((text: string) => string) | null;
@@ -90,12 +99,23 @@ export class Tokenizer implements TokenizerContract {
   private constructor(json: TokenizerJson, name: string) {
     this.name = name;
     const { model } = json;
-    if (model.type !== 'BPE') unsupported(`Model type ${model.type} is not supported yet; only BPE is (missing: WordPiece, Unigram).`);
-    if (model.continuing_subword_prefix || model.end_of_word_suffix) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
+    if (model.type !== 'BPE' && model.type !== 'WordPiece') unsupported(`Model type ${model.type} is not supported yet; BPE and WordPiece are (missing: Unigram).`);
+    this.wordPiece = model.type === 'WordPiece';
+    if (!this.wordPiece && (model.continuing_subword_prefix || model.end_of_word_suffix)) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
     if (model.dropout) unsupported('BPE dropout is not supported (it makes encoding random).');
     const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
 
-    if (model.byte_fallback) {
+    if (this.wordPiece) {
+      for (const [token, id] of entries) {
+        this.pieceIds.set(token, id);
+        this.pieceTokens[id] = token;
+      }
+      this.unknownId = this.pieceIds.get(model.unk_token ?? '[UNK]') ?? -1;
+      if (this.unknownId < 0) unsupported(`WordPiece model without its unknown token ${JSON.stringify(model.unk_token ?? '[UNK]')} in the vocabulary.`);
+      this.continuingPrefix = model.continuing_subword_prefix ?? '##';
+      this.maxWordChars = model.max_input_chars_per_word ?? 100;
+      this.decoders = decodeSteps(json.decoder);
+    } else if (model.byte_fallback) {
       // SentencePiece-style BPE (Llama 2): symbols are characters, unknown characters fall back to
       // their UTF-8 bytes as <0xXX> tokens (tokenizers' BPE::merge_word with byte_fallback).
       for (const [token, id] of entries) {
@@ -254,6 +274,10 @@ export class Tokenizer implements TokenizerContract {
     let pieces = [this.normalize ? this.normalize(segment) : segment];
     for (const step of this.steps) pieces = step(pieces);
     const vocab = this.vocab;
+    if (this.wordPiece) {
+      for (const piece of pieces) this.encodeWordPiece(piece, ids);
+      return;
+    }
     if (!vocab) {
       for (const piece of pieces) this.encodeCharacters(piece, ids);
       return;
@@ -307,5 +331,32 @@ export class Tokenizer implements TokenizerContract {
     }
     const count = mergePairs(this.merges, symbols, length, this.scratch);
     for (let i = 0; i < count; i++) ids.push(symbols[i]!);
+  }
+
+  /** WordPiece (BERT): greedy longest match first, `##` on continuations; a word with no match is [UNK]. */
+  private encodeWordPiece(word: string, ids: number[]): void {
+    const chars = Array.from(word);
+    if (chars.length > this.maxWordChars) {
+      ids.push(this.unknownId);
+      return;
+    }
+    const found: number[] = [];
+    for (let start = 0; start < chars.length; ) {
+      let end = chars.length;
+      let id: number | undefined;
+      while (end > start) {
+        const piece = chars.slice(start, end).join('');
+        id = this.pieceIds.get(start > 0 ? this.continuingPrefix + piece : piece);
+        if (id !== undefined) break;
+        end--;
+      }
+      if (id === undefined) {
+        ids.push(this.unknownId);
+        return;
+      }
+      found.push(id);
+      start = end;
+    }
+    ids.push(...found);
   }
 }

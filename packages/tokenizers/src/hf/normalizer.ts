@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { bertNormalize, type BertNormalizerOptions } from './bert-text.js';
 import type { NormalizerJson } from './tokenizer-json.js';
 
 /** Builds a tokenizer.json normalizer; throws UNSUPPORTED for kinds not implemented. */
@@ -23,6 +24,10 @@ export function createNormalizer(json: NormalizerJson | null | undefined): ((tex
       const to = json.content ?? '';
       return (text) => text.replaceAll(from, to);
     }
+    case 'BertNormalizer': {
+      const options = json as BertNormalizerOptions;
+      return (text) => bertNormalize(text, options);
+    }
     case 'Lowercase':
       return (text) => text.toLowerCase();
     case 'Sequence': {
@@ -30,6 +35,6 @@ export function createNormalizer(json: NormalizerJson | null | undefined): ((tex
       return (text) => steps.reduce((value, step) => step(value), text);
     }
     default:
-      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} normalizer is not supported yet (supported: NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace with a string, Sequence).`);
+      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} normalizer is not supported yet (supported: NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace with a string, BertNormalizer, Sequence).`);
   }
 }

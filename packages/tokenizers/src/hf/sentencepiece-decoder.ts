@@ -6,6 +6,21 @@ type DecodeStep = (tokens: string[]) => string[];
 
 const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
 
+/** tokenizers' `cleanup` (decoders/wordpiece.rs). */
+const CLEANUP: [string, string][] = [
+  [' .', '.'],
+  [' ?', '?'],
+  [' !', '!'],
+  [' ,', ','],
+  [" ' ", "'"],
+  [" n't", "n't"],
+  [" 'm", "'m"],
+  [" do not", " don't"],
+  [" 's", "'s"],
+  [" 've", "'ve"],
+  [" 're", "'re"],
+];
+
 /**
  * Decoders of SentencePiece-style tokenizer.json files (Llama 2): Replace, ByteFallback, Fuse,
  * Strip, as in tokenizers' decoders module.
@@ -48,6 +63,25 @@ export function decodeSteps(json: DecoderJson | null | undefined): DecodeStep[] 
           return out;
         },
       ];
+    case 'WordPiece': {
+      // tokenizers' WordPiece decoder: pieces after the first join with a space unless they carry
+      // the continuation prefix; then the English clean-up of spaces before punctuation.
+      const prefix = json.prefix ?? '##';
+      const cleanup = json.cleanup !== false;
+      return [
+        (tokens) => {
+          let text = '';
+          tokens.forEach((token, i) => {
+            if (token.startsWith(prefix)) text += token.slice(prefix.length);
+            else text += (i > 0 ? ' ' : '') + token;
+          });
+          if (cleanup) {
+            for (const [from, to] of CLEANUP) text = text.replaceAll(from, to);
+          }
+          return [text];
+        },
+      ];
+    }
     case 'Fuse':
       return [(tokens) => [tokens.join('')]];
     case 'Strip': {
@@ -66,6 +100,6 @@ export function decodeSteps(json: DecoderJson | null | undefined): DecodeStep[] 
       ];
     }
     default:
-      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} decoder is not supported yet (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Sequence).`);
+      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} decoder is not supported yet (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, WordPiece, Sequence).`);
   }
 }

@@ -33,6 +33,8 @@ export interface DecoderJson {
   content?: string;
   start?: number;
   stop?: number;
+  prefix?: string;
+  cleanup?: boolean;
 }
 
 export interface PreTokenizerJson {
@@ -50,6 +52,9 @@ export interface PostProcessorJson {
   processors?: PostProcessorJson[];
   single?: ({ SpecialToken: { id: string; type_id?: number } } | { Sequence: { id: string; type_id?: number } })[];
   special_tokens?: Record<string, { id: string; ids: number[]; tokens: string[] }>;
+  /** BertProcessing / RobertaProcessing: [token, id]. */
+  cls?: [string, number];
+  sep?: [string, number];
 }
 
 export interface ModelJson {
@@ -63,4 +68,6 @@ export interface ModelJson {
   fuse_unk?: boolean;
   byte_fallback?: boolean;
   ignore_merges?: boolean;
+  /** WordPiece */
+  max_input_chars_per_word?: number;
 }

@@ -1,0 +1,86 @@
+/**
+ * BERT's text rules as tokenizers implements them (normalizers/bert.rs, pre_tokenizers/bert.rs):
+ * what counts as control, whitespace, punctuation and a CJK ideograph.
+ */
+// Cc, Cf, Co and lone surrogates, as tokenizers.js has it. The Rust library also drops unassigned
+// code points (Cn), but which code points are unassigned depends on each side's Unicode version.
+const CONTROL = /^[\p{Cc}\p{Cf}\p{Co}\p{Cs}]$/u;
+const WHITESPACE = /^[\t\n\r\p{White_Space}]$/u;
+const PUNCTUATION = /^\p{P}$/u;
+
+export function isBertControl(char: string): boolean {
+  return char !== '\t' && char !== '\n' && char !== '\r' && CONTROL.test(char);
+}
+
+export function isBertWhitespace(char: string): boolean {
+  return WHITESPACE.test(char);
+}
+
+/** ASCII symbols count as punctuation in BERT, as well as Unicode P*. */
+export function isBertPunctuation(char: string): boolean {
+  const code = char.codePointAt(0)!;
+  if ((code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126)) return true;
+  return PUNCTUATION.test(char);
+}
+
+/** The CJK Unified Ideograph blocks BERT pads with spaces. */
+export function isChineseCharacter(code: number): boolean {
+  return (
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0x20000 && code <= 0x2a6df) ||
+    (code >= 0x2a700 && code <= 0x2b73f) ||
+    (code >= 0x2b740 && code <= 0x2b81f) ||
+    (code >= 0x2b820 && code <= 0x2ceaf) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0x2f800 && code <= 0x2fa1f)
+  );
+}
+
+export interface BertNormalizerOptions {
+  clean_text?: boolean;
+  handle_chinese_chars?: boolean;
+  strip_accents?: boolean | null;
+  lowercase?: boolean;
+}
+
+/** tokenizers' BertNormalizer. `strip_accents: null` follows `lowercase`, as in the original BERT. */
+export function bertNormalize(text: string, options: BertNormalizerOptions): string {
+  const { clean_text = true, handle_chinese_chars = true, lowercase = true } = options;
+  const stripAccents = options.strip_accents ?? lowercase;
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (clean_text) {
+      if (code === 0 || code === 0xfffd || isBertControl(char)) continue;
+      if (isBertWhitespace(char)) {
+        out += ' ';
+        continue;
+      }
+    }
+    out += handle_chinese_chars && isChineseCharacter(code) ? ` ${char} ` : char;
+  }
+  if (stripAccents) out = out.normalize('NFD').replace(/\p{Mn}/gu, '');
+  if (lowercase) out = out.toLowerCase();
+  return out;
+}
+
+/** tokenizers' BertPreTokenizer: split on whitespace (dropped) and around each punctuation mark. */
+export function bertPreTokenize(text: string): string[] {
+  const out: string[] = [];
+  let word = '';
+  for (const char of text) {
+    if (isBertWhitespace(char)) {
+      if (word) out.push(word);
+      word = '';
+    } else if (isBertPunctuation(char)) {
+      if (word) out.push(word);
+      out.push(char);
+      word = '';
+    } else {
+      word += char;
+    }
+  }
+  if (word) out.push(word);
+  return out;
+}
