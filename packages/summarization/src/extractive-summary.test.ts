@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isChunkwiseError } from '@chunkwise/core';
 import { countWords } from './count-words.js';
@@ -36,6 +37,18 @@ describe('extractiveSummary', () => {
       expect(second).toEqual(first);
       for (const span of first.sentences) expect(first.summary).toContain(address.text.slice(span.start, span.end).replace(/\s+/g, ' '));
     }
+  });
+
+  it('hits any target from 40 to 600 words on any address, the same way twice (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 232 }), fc.integer({ min: 40, max: 600 }), fc.constantFrom('lexrank', 'textrank' as const), (index, targetWords, algorithm) => {
+        const text = addresses[index]!.text;
+        const result = extractiveSummary(text, { targetWords, algorithm });
+        expect(Math.abs(result.words - targetWords)).toBeLessThanOrEqual(targetWords * 0.1);
+        expect(extractiveSummary(text, { targetWords, algorithm })).toEqual(result);
+      }),
+      { numRuns: 6 },
+    );
   });
 
   it('honours a tighter tolerance when the sentences allow it', () => {

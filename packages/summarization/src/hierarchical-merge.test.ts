@@ -64,7 +64,7 @@ describe('hierarchical merging (BooookScore)', () => {
         if (chunks > 1) expectWellFormedTree(chunks, result, model.calls);
         expect(worstBudgetUse(model, o200k_base)).toBeLessThanOrEqual(1);
       }),
-      { numRuns: 6 },
+      { numRuns: 4 },
     );
   });
 

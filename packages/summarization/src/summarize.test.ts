@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isChunkwiseError, type ProgressEvent } from '@chunkwise/core';
 import { o200k_base } from '@chunkwise/tokenizers/o200k_base';
@@ -54,6 +55,31 @@ describe('summarize', () => {
     // Without usage from the server, tokens are our own count of what was sent and received.
     expect(result.promptTokens).toBeGreaterThan(0);
     expect(result.completionTokens).toBeGreaterThan(0);
+  });
+
+  it('never sends a prompt over contextWindow − maxTokens, for any window, chunk size, target and method (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...LLM_METHODS),
+        fc.integer({ min: 1024, max: 8192 }),
+        fc.integer({ min: 64, max: 4096 }),
+        fc.integer({ min: 20, max: 400 }),
+        fc.boolean(),
+        async (method, contextWindow, chunkTokens, targetWords, ownTokenizer) => {
+          const model = new FakeModel({ contextWindow, ...(ownTokenizer ? { tokenizer: o200k_base } : {}) });
+          try {
+            await summarize(TEXT, { method, model, targetWords, chunkTokens });
+          } catch (error) {
+            // A window too small for the target is refused up front, before any call.
+            expect(isChunkwiseError(error, 'INVALID_ARGUMENT')).toBe(true);
+            expect(model.calls).toBe(0);
+            return;
+          }
+          expect(worstBudgetUse(model, o200k_base, ownTokenizer ? 1 : 1.25)).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 10 },
+    );
   });
 
   it.each(LLM_METHODS)('%s: reports progress for each stage', async (method) => {
