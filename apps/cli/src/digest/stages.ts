@@ -1,4 +1,6 @@
+import type { Cache, CacheValue } from '@chunkwise/cache';
 import type { Chunk, ProgressCallback } from '@chunkwise/core';
+import { cachedStage } from './cached-stage.js';
 import { chunksStage } from './chunks-stage.js';
 import { writeStage } from './write-stage.js';
 import { countWords, type SourceDocument } from './document.js';
@@ -9,6 +11,8 @@ import { tokensStage } from './tokens-stage.js';
 export interface DigestOptions {
   /** Folder the digest writes its files to. */
   outDir: string;
+  /** false: no content cache (cache.db); every stage recomputes. */
+  cache?: boolean;
 }
 
 /** Everything a stage may read, and the report it adds its facts to. */
@@ -19,6 +23,12 @@ export interface DigestContext {
   onProgress: ProgressCallback;
   /** Set by the chunks stage: the document's chunks, for the index and summary stages to reuse. */
   chunks?: Chunk[];
+  /** The content cache in the output folder (`cache.db`), when the run has one. */
+  cache?: Cache<CacheValue>;
+  /** hashKey of the document's name and text: the cache key of everything derived from it. */
+  documentKey?: string;
+  /** Stages whose results came from the cache or an existing index instead of being recomputed. */
+  reused: string[];
 }
 
 export interface DigestReport {
@@ -53,4 +63,12 @@ export const loadStage: DigestStage = {
  * The pipeline, in order. Each package issue adds its stage here:
  * load → tokens → chunks → index + questions → summary.
  */
-export const DIGEST_STAGES: DigestStage[] = [loadStage, tokensStage, chunksStage, indexStage, summaryStage, writeStage];
+export const DIGEST_STAGES: DigestStage[] = [
+  loadStage,
+  cachedStage(tokensStage, 'tokens-v1'),
+  cachedStage(chunksStage, 'chunks-v1'),
+  indexStage,
+  // An LLM summary depends on the model, so the model is part of the cache key.
+  cachedStage(summaryStage, 'summary-v1', () => ({ llm: process.env.CHUNKWISE_LLM_URL ?? null, model: process.env.CHUNKWISE_LLM_MODEL ?? null })),
+  writeStage,
+];
