@@ -87,4 +87,21 @@ describe('hierarchical merging (BooookScore)', () => {
     expect(Math.max(...chunkTargets)).toBeLessThan(120);
     expect(askedWords(model.requests.at(-1)!.prompt)).toBe(120);
   });
+
+  it('compresses, never cuts, chunk summaries that a model returned far over max_tokens', async () => {
+    const huge = { text: 'The harpoon flew across the grey ocean toward the white whale at dawn. '.repeat(80) };
+    const model = new FakeModel({ contextWindow: 2048, tokenizer: o200k_base, script: [huge, huge, huge] });
+    const result = await summarize(paragraphs(12, WORDS_PER_PARAGRAPH), {
+      method: 'hierarchical',
+      model,
+      targetWords: 60,
+      chunkTokens: CHUNK_TOKENS,
+      maxRetries: 0,
+      concurrency: 1,
+    });
+    const compressions = model.requests.filter((r) => r.prompt.startsWith('Below is a summary of part of a document. Shorten it'));
+    expect(compressions.length).toBeGreaterThanOrEqual(3);
+    expect(worstBudgetUse(model, o200k_base)).toBeLessThanOrEqual(1);
+    expect(result.words).toBe(60);
+  });
 });

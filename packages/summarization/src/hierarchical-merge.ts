@@ -54,7 +54,7 @@ export async function hierarchicalMerge(chunks: readonly string[], run: LlmRun, 
     // A summary longer than half the capacity would block merging: shrink it (models that ignore
     // max_tokens only; a well-behaved model's summaries are at most summaryCap tokens).
     const half = Math.floor(capacity / 2) - labelTokens;
-    summaries = await Promise.all(summaries.map((summary) => shrinkToFit(run, summary, half, misses)));
+    summaries = await mapConcurrent(summaries, run.concurrency, (summary) => shrinkToFit(run, summary, half, misses), run.signal);
     const sizes = summaries.map((summary) => budget.count(summary) + labelTokens);
     const groups = packGroups(sizes, capacity);
     mergeTree.push(groups.map((group) => group.length));

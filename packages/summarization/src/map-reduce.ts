@@ -44,7 +44,7 @@ export async function mapReduce(chunks: readonly string[], run: LlmRun): Promise
   while (summaries.length > 1) {
     level++;
     const half = Math.floor(capacity / 2) - labelTokens;
-    summaries = await Promise.all(summaries.map((summary) => shrinkToFit(run, summary, half, misses)));
+    summaries = await mapConcurrent(summaries, run.concurrency, (summary) => shrinkToFit(run, summary, half, misses), run.signal);
     const groups = packGroups(
       summaries.map((summary) => budget.count(summary) + labelTokens),
       capacity,
