@@ -6,8 +6,8 @@ const PAGE = 65536;
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
 /**
- * Drives the WebAssembly SIMD `flashTile` kernel. Keys are copied once per KV head into wasm
- * memory transposed per key tile (`[tile][dim][blockK]`, so one tile's keys sit in a few
+ * Drives the WebAssembly SIMD `flashTile` kernel. Keys are copied into wasm memory once per KV
+ * head, tile by tile on first use, transposed per key tile (`[tile][dim][blockK]`, so one tile's keys sit in a few
  * contiguous KiB instead of one page per dimension at long lengths) and zero-padded to a multiple
  * of four dimensions; the copy is O(n·d) against the kernel's O(n²·d). Tiles must start at
  * multiples of `blockK` in the loaded key order, which the tiling loop guarantees.
@@ -34,6 +34,14 @@ export class WasmTileEngine implements TileEngine {
   private ktPtr = 0;
   private vPtr = 0;
   private rows = 0;
+  private source: { k: Float32Array; v: Float32Array; base: number; count: number; index: Int32Array | undefined } = {
+    k: new Float32Array(0),
+    v: new Float32Array(0),
+    base: 0,
+    count: 0,
+    index: undefined,
+  };
+  private tileLoaded = new Uint8Array(0);
   private f32!: Float32Array;
   private u8!: Uint8Array;
 
@@ -74,30 +82,38 @@ export class WasmTileEngine implements TileEngine {
   }
 
   loadKeys(k: Float32Array, v: Float32Array, base: number, count: number, index?: Int32Array): void {
-    const { d, dp, blockK, tileStride } = this;
+    const { dp, blockK, tileStride } = this;
     const tiles = Math.ceil(count / blockK);
-    const tileFloats = dp * tileStride;
     this.ktPtr = this.keysPtr;
-    this.vPtr = roundUp(this.ktPtr + tiles * tileFloats * 4, 16);
+    this.vPtr = roundUp(this.ktPtr + tiles * dp * tileStride * 4, 16);
     this.ensure(this.vPtr + count * dp * 4);
-    const f32 = this.f32;
-    const kt = this.ktPtr >> 2;
+    // Tiles are copied in on first use (`tile`), so a sparse mask pays only for the keys it touches.
+    this.source = { k, v, base, count, index };
+    if (this.tileLoaded.length < tiles) this.tileLoaded = new Uint8Array(tiles);
+    else this.tileLoaded.fill(0, 0, tiles);
+  }
+
+  private loadTile(tile: number): void {
+    const { d, dp, blockK, tileStride, f32 } = this;
+    const { k, v, base, count, index } = this.source;
+    const tileFloats = dp * tileStride;
+    const kt = (this.ktPtr >> 2) + tile * tileFloats;
     const vOut = this.vPtr >> 2;
-    for (let j = 0; j < count; j++) {
+    const first = tile * blockK;
+    const last = Math.min(count, first + blockK);
+    for (let j = first; j < last; j++) {
       const from = base + (index ? (index[j] as number) : j) * d;
-      const tile = Math.floor(j / blockK);
-      const at = kt + tile * tileFloats + (j - tile * blockK);
+      const at = kt + (j - first);
       const row = vOut + j * dp;
       for (let c = 0; c < d; c++) {
         f32[at + c * tileStride] = k[from + c] as number;
         f32[row + c] = v[from + c] as number;
       }
-    }
-    if (dp !== d) {
       // Zero padding dimensions so they add nothing to dot products or outputs.
-      for (let tile = 0; tile < tiles; tile++) f32.fill(0, kt + tile * tileFloats + d * tileStride, kt + (tile + 1) * tileFloats);
-      for (let j = 0; j < count; j++) f32.fill(0, vOut + j * dp + d, vOut + (j + 1) * dp);
+      for (let c = d; c < dp; c++) f32[row + c] = 0;
     }
+    if (dp !== d) f32.fill(0, kt + d * tileStride, kt + tileFloats);
+    this.tileLoaded[tile] = 1;
   }
 
   loadQueries(q: Float32Array, base: number, rows: number): void {
@@ -120,6 +136,7 @@ export class WasmTileEngine implements TileEngine {
   tile(start: number, count: number, mode: 0 | 1 | 2, qPos0: number, kPos0: number): void {
     const tile = start / this.blockK;
     if (!Number.isInteger(tile)) throw new ChunkwiseError('INVALID_ARGUMENT', `Key tiles must start at multiples of blockK (${this.blockK}), got ${start}.`);
+    if (this.tileLoaded[tile] !== 1) this.loadTile(tile);
     // The kernel reads Kᵀ at ktPtr + 4·(start + j) and V at row start + j; shifting the Kᵀ base
     // back by `start` lands it on this tile's own transposed block.
     const ktTile = this.ktPtr + tile * this.dp * this.tileStride * 4 - start * 4;
