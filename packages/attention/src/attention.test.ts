@@ -47,8 +47,9 @@ describe('attention on odd shapes matches a float64 reference within 1e-4', () =
     for (const headDim of dims) {
       it(`seq ${seq}, headDim ${headDim}, GQA 4, causal and not`, () => {
         const shape = { heads: 4, kvHeads: 1, seqQ: seq, seqK: seq, headDim };
-        check(shape, {});
-        check(shape, { causal: true });
+        const kernels = seq > 100 ? largeCombos : combos;
+        check(shape, {}, 1, 1, kernels);
+        check(shape, { causal: true }, 1, 1, kernels);
       });
     }
   }
@@ -91,7 +92,7 @@ describe('attention on odd shapes matches a float64 reference within 1e-4', () =
           check({ heads: kvHeads * ratio, kvHeads, seqQ, seqK, headDim }, { causal }, seed);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 });
