@@ -25,3 +25,5 @@ export { LateChunker } from './late-chunker.js';
 export type { LateChunkerOptions, TokenEmbedder } from './late-chunker.js';
 export { createChunker, summarizeChunks, STRATEGIES } from './create-chunker.js';
 export type { Strategy, ChunkSizeSummary } from './create-chunker.js';
+export { CodeChunker } from './code-chunker.js';
+export type { CodeChunkerOptions, CodeParser, SyntaxNode } from './code-chunker.js';

@@ -1,0 +1,107 @@
+import type { Chunk } from '@chunkwise/core';
+import { lineLevel, paragraphLevel, wordLevel, type Level } from './boundaries/levels.js';
+import type { ChunkPlanner } from './chunk-planner.js';
+import { BaseChunker } from './chunker.js';
+import type { BaseChunkerOptions } from './chunk-options.js';
+
+/** The part of a tree-sitter node the chunker reads (web-tree-sitter's `Node` fits; offsets in UTF-16 code units). */
+export interface SyntaxNode {
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly children: readonly (SyntaxNode | null)[];
+  /** Node type; a `comment` directly above a node is kept with it. */
+  readonly type?: string;
+}
+
+/**
+ * A parser with its language already set, e.g. a web-tree-sitter `Parser` after
+ * `parser.setLanguage(await Language.load(wasmPathOrBytes))`. Passing it in keeps this entry free of
+ * file-system access, so it runs in browsers with grammar bytes fetched by the app.
+ */
+export interface CodeParser {
+  parse(text: string): { readonly rootNode: SyntaxNode; delete?(): void } | null;
+}
+
+export interface CodeChunkerOptions extends BaseChunkerOptions {
+  /** Syntax-aware splitting with this parser; without one, code is split by blank lines, then lines. */
+  parser?: CodeParser;
+}
+
+/** Syntax levels tried before falling back to lines: each one descends one node deeper. */
+const SYNTAX_DEPTH = 12;
+
+/**
+ * Syntax-aware code chunks (cf. LlamaIndex CodeSplitter, text-splitter's tree-sitter levels): a
+ * range that does not fit is cut at the starts of the children of the smallest syntax node that
+ * encloses it — top-level functions and classes first, then their members and blocks — moved back
+ * to the start of the line so indentation and leading comments stay with their node. Whatever no
+ * node can split falls back to lines and words.
+ */
+export class CodeChunker extends BaseChunker {
+  private readonly parser: CodeParser | undefined;
+
+  constructor(options: CodeChunkerOptions) {
+    super(options);
+    this.parser = options.parser;
+  }
+
+  protected chunkText(planner: ChunkPlanner): Chunk[] {
+    const { text } = planner;
+    const tree = this.parser?.parse(text) ?? null;
+    try {
+      const levels: Level[] = tree ? [...Array.from({ length: SYNTAX_DEPTH }, () => syntaxLevel(tree.rootNode)), lineLevel, wordLevel] : [paragraphLevel, lineLevel, wordLevel];
+      const spans = planner.plan(0, text.length, levels, this.maxTokens - this.overlap);
+      return planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+    } finally {
+      tree?.delete?.();
+    }
+  }
+}
+
+function syntaxLevel(root: SyntaxNode): Level {
+  return {
+    name: 'syntax',
+    splits(text, start, end) {
+      // The range may carry whitespace the enclosing node does not cover: compare without it.
+      let from = start;
+      let to = end;
+      while (from < to && /\s/.test(text[from] ?? '')) from++;
+      while (to > from && /\s/.test(text[to - 1] ?? '')) to--;
+      let node = root;
+      for (;;) {
+        const inner = node.children.find((child) => child !== null && child.startIndex <= from && child.endIndex >= to);
+        if (!inner) break;
+        node = inner;
+      }
+      // Cut only where a child starts its own line; when none does (`export class X {` puts the
+      // keyword, the name and the body on one line), look inside the largest child instead.
+      for (let depth = 0; depth < 8; depth++) {
+        const splits = lineAlignedStarts(text, node, start, end);
+        if (splits.length > 0) return splits;
+        let largest: SyntaxNode | undefined;
+        for (const child of node.children) {
+          if (child && child.endIndex > start && child.startIndex < end && (!largest || child.endIndex - child.startIndex > largest.endIndex - largest.startIndex)) largest = child;
+        }
+        if (!largest) break;
+        node = largest;
+      }
+      return [];
+    },
+  };
+}
+
+function lineAlignedStarts(text: string, node: SyntaxNode, start: number, end: number): number[] {
+  const splits: number[] = [];
+  let previous: SyntaxNode | null = null;
+  for (const child of node.children) {
+    const above = previous;
+    previous = child;
+    if (!child || child.startIndex <= start || child.startIndex >= end) continue;
+    // A doc comment on the line above belongs to the node: no cut between them.
+    if (above?.type?.includes('comment') && !text.slice(above.endIndex, child.startIndex).includes('\n\n')) continue;
+    const lineStart = text.lastIndexOf('\n', child.startIndex - 1) + 1;
+    if (!/^[ \t]*$/.test(text.slice(lineStart, child.startIndex))) continue;
+    if (lineStart > start && lineStart < end && lineStart > (splits[splits.length - 1] ?? start)) splits.push(lineStart);
+  }
+  return splits;
+}
