@@ -175,6 +175,11 @@ describe.runIf(clusterPorts.length > 0)('redisStore (cluster failover)', () => {
     const alive = await ping.connect().then(() => ping.ping(), () => undefined);
     ping.disconnect();
     if (!alive) startNode(killedPort);
+    // Leave the shared cluster healthy for the next run, whatever role the node came back in.
+    await waitFor('a healthy cluster after the failover test', async () => {
+      for (const port of clusterPorts) if (!(await clusterOk(Number(port)))) return false;
+      return true;
+    });
   }, 60_000);
 
   it('serves through the loss of one master: misses while it fails over, then every value, then recovers when the node returns', async () => {
