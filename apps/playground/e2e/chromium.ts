@@ -8,10 +8,10 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * Whether to skip the browser tests, and why. Only a developer machine without Chromium skips;
  * in CI a missing browser is a failure, not a skip.
  */
-export function chromiumSkipReason(): string | undefined {
-  if (existsSync(CHROMIUM_PATH)) return undefined;
-  if (process.env.CI) return undefined;
-  return `${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install -y chromium) to run the playground's browser test.`;
+export function chromiumSkipReason(path = CHROMIUM_PATH, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (existsSync(path)) return undefined;
+  if (env.CI) return undefined;
+  return `${path} is missing: install Debian's chromium package (apt-get install -y chromium) to run the playground's browser test.`;
 }
 
 /** Flags that keep Chromium off the (closed) network and quiet in a container, as root. */
