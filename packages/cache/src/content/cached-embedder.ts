@@ -12,7 +12,8 @@ export interface CachedEmbedderOptions {
 
 /**
  * Wraps an `Embedder` so each text is embedded once: hits come from the cache, misses go to the
- * embedder in one batch (in input order) and are stored as compact Float32Arrays.
+ * embedder in one batch (in input order) and are stored as compact Float32Arrays. A text already
+ * being embedded by a concurrent call is awaited, not embedded again.
  */
 export function cachedEmbedder(embedder: Embedder, cache: Cache<CacheValue>, options: CachedEmbedderOptions = {}): Embedder {
   if (!embedder || typeof embedder.embed !== 'function' || !Number.isInteger(embedder.dimensions)) {
@@ -21,6 +22,9 @@ export function cachedEmbedder(embedder: Embedder, cache: Cache<CacheValue>, opt
   const dimensions = embedder.dimensions;
   const model = options.model ?? `embedder:${dimensions}`;
   const keyOf = (text: string) => ({ kind: 'embedding', model, dimensions, text });
+
+  // Texts being embedded right now, shared across concurrent embed() calls (single-flight per text).
+  const inflight = new Map<string, Promise<Float32Array>>();
 
   return {
     dimensions,
@@ -31,35 +35,47 @@ export function cachedEmbedder(embedder: Embedder, cache: Cache<CacheValue>, opt
       const signal = embedOptions?.signal;
       throwIfAborted(signal);
       const found = await Promise.all(texts.map((text) => cache.get(keyOf(text))));
-      const out: Float32Array[] = new Array<Float32Array>(texts.length);
-      // Duplicates within one call are embedded once.
-      const missing = new Map<string, number[]>();
+      const out: (Float32Array | Promise<Float32Array>)[] = new Array<Float32Array>(texts.length);
+      // No await from here to the registrations below, so concurrent calls see each other's texts.
+      const batch: string[] = [];
+      const settle = new Map<string, { resolve: (v: Float32Array) => void; reject: (e: unknown) => void }>();
       found.forEach((value, i) => {
-        if (value instanceof Float32Array && value.length === dimensions) out[i] = value;
-        else {
-          const positions = missing.get(texts[i]!);
-          if (positions) positions.push(i);
-          else missing.set(texts[i]!, [i]);
+        const text = texts[i]!;
+        if (value instanceof Float32Array && value.length === dimensions) {
+          out[i] = value;
+          return;
         }
+        let pending = inflight.get(text);
+        if (!pending) {
+          // Duplicates within one call, and calls already embedding this text, wait for one result.
+          pending = new Promise<Float32Array>((resolve, reject) => settle.set(text, { resolve, reject }));
+          pending.catch(() => undefined);
+          inflight.set(text, pending);
+          batch.push(text);
+        }
+        out[i] = pending;
       });
-      if (missing.size > 0) {
-        const batch = [...missing.keys()];
-        const vectors = await embedder.embed(batch, signal ? { signal } : undefined);
-        if (!Array.isArray(vectors) || vectors.length !== batch.length) {
-          throw new ChunkwiseError('UPSTREAM', `cachedEmbedder: the embedder returned ${Array.isArray(vectors) ? vectors.length : 'no'} vectors for ${batch.length} texts.`);
-        }
-        await Promise.all(
-          batch.map(async (text, j) => {
-            const vector = vectors[j]!;
+      if (batch.length > 0) {
+        try {
+          const vectors = await embedder.embed(batch, signal ? { signal } : undefined);
+          if (!Array.isArray(vectors) || vectors.length !== batch.length) {
+            throw new ChunkwiseError('UPSTREAM', `cachedEmbedder: the embedder returned ${Array.isArray(vectors) ? vectors.length : 'no'} vectors for ${batch.length} texts.`);
+          }
+          for (const vector of vectors) {
             if (!(vector instanceof Float32Array) || vector.length !== dimensions) {
-              throw new ChunkwiseError('DIMENSION_MISMATCH', `cachedEmbedder: the embedder returned a vector of ${vector?.length} values, not ${dimensions}.`);
+              throw new ChunkwiseError('DIMENSION_MISMATCH', `cachedEmbedder: the embedder returned a vector of ${(vector as { length?: number })?.length} values, not ${dimensions}.`);
             }
-            for (const i of missing.get(text)!) out[i] = vector;
-            await cache.set(keyOf(text), vector);
-          }),
-        );
+          }
+          await Promise.all(batch.map((text, j) => cache.set(keyOf(text), vectors[j]!)));
+          batch.forEach((text, j) => settle.get(text)!.resolve(vectors[j]!));
+        } catch (error) {
+          for (const text of batch) settle.get(text)!.reject(error);
+          throw error;
+        } finally {
+          for (const text of batch) inflight.delete(text);
+        }
       }
-      return out;
+      return Promise.all(out);
     },
   };
 }

@@ -56,3 +56,32 @@ describe('cachedModel', () => {
     expect(logprobs).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('cachedEmbedder under concurrency', () => {
+  it('embeds a text once even when concurrent calls ask for it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const embed = vi.fn(async (texts: string[]) => {
+      await gate;
+      return texts.map((t) => new Float32Array([t.length, 1, 2]));
+    });
+    const cache = createCache({ store: memoryStore({ maxBytes: 1 << 20 }), namespace: 'emb' });
+    const embedder = cachedEmbedder({ dimensions: 3, embed }, cache, { model: 'fake' });
+    const calls = [embedder.embed(['a', 'bb']), embedder.embed(['bb', 'ccc']), embedder.embed(['a'])];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    const results = await Promise.all(calls);
+    expect(results.map((r) => r.map((v) => v[0]))).toEqual([[1, 2], [2, 3], [1]]);
+    const embedded = embed.mock.calls.flatMap(([texts]) => texts).sort();
+    expect(embedded).toEqual(['a', 'bb', 'ccc']);
+  });
+
+  it('passes an embedder failure to every waiting call and caches nothing', async () => {
+    const cache = createCache({ store: memoryStore({ maxBytes: 1 << 20 }), namespace: 'emb' });
+    const failing: Embedder = { dimensions: 3, embed: async () => Promise.reject(new Error('rate limited')) };
+    const embedder = cachedEmbedder(failing, cache);
+    const results = await Promise.allSettled([embedder.embed(['x']), embedder.embed(['x'])]);
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(await cache.get({ kind: 'embedding', model: 'embedder:3', dimensions: 3, text: 'x' })).toBeUndefined();
+  });
+});

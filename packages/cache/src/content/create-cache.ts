@@ -84,7 +84,7 @@ export function createCache<V extends CacheValue = CacheValue>(options: CacheOpt
       if (typeof compute !== 'function') {
         throw new ChunkwiseError('INVALID_ARGUMENT', 'cache.getOrCompute: the second argument must be a function that computes the value.');
       }
-      const expiresAt = expiry(setOptions);
+      checkTtl(setOptions?.ttl, 'cache.getOrCompute');
       const id = await storeKey(key);
       // No await between this lookup and the registration below: that is what makes it single-flight.
       const running = inflight.get(id);
@@ -101,7 +101,8 @@ export function createCache<V extends CacheValue = CacheValue>(options: CacheOpt
         const value = await compute();
         const bytes = encodeValue(value);
         try {
-          await store.set(id, bytes, expiresAt);
+          // The ttl runs from when the value exists, not from when it was asked for.
+          await store.set(id, bytes, expiry(setOptions));
         } catch (error) {
           if (!onStoreError) throw error;
           onStoreError(error);
