@@ -1,6 +1,8 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { resolveAnalyzer, type Analyzer, type AnalyzerName } from '../analyzers/analyzer.js';
+import { simpleAnalyzer } from '../analyzers/simple.js';
 import { Postings } from './postings.js';
+import { SimpleTermScanner } from './simple-term-scanner.js';
 import { TopKHeap, type ScoredId } from './top-k-heap.js';
 
 /** A document: plain text (indexed into the first field) or text per named field. */
@@ -58,8 +60,8 @@ const BOUND_SLACK = 1 + 1e-9;
  *
  * Top-k search uses MaxScore (Turtle & Flood 1995): terms whose upper bounds together cannot lift a
  * document over the current k-th score only get probed, never scanned. Final scores are always
- * summed in one order (largest term upper bound first), so pruned and exhaustive search return
- * bit-identical hits.
+ * summed in one order (qtf·idf descending), so pruned and exhaustive search, and an index built
+ * incrementally or afresh, return bit-identical hits.
  */
 export class BM25Index<M = unknown> {
   readonly k1: number;
@@ -69,11 +71,18 @@ export class BM25Index<M = unknown> {
   private readonly analyze: Analyzer;
 
   private readonly termIds = new Map<string, number>();
+  /** Set when the analyzer is `simple`: indexes plain-text documents without token strings. */
+  private readonly scanner: SimpleTermScanner | undefined;
   private readonly postings: Postings[] = [];
   private df = new Int32Array(64);
   /** Per-document scratch, indexed by term id and sized like df: tf per field and a seen flag. */
   private scratchTf: Float64Array[];
   private scratchSeen = new Uint8Array(64);
+  /** Postings not yet appended to their terms: (term, slot, tf per field), flushed before reads. */
+  private pendingTerm = new Int32Array(1024);
+  private pendingSlot = new Int32Array(1024);
+  private pendingTf: Float64Array[];
+  private pendingCount = 0;
 
   private readonly slotOf = new Map<string, number>();
   private slotIds: string[] = [];
@@ -103,8 +112,10 @@ export class BM25Index<M = unknown> {
     this.fieldNames = names;
     this.weights = Float64Array.from(names.map((name) => fields[name] as number));
     this.analyze = resolveAnalyzer(options.analyzer);
+    this.scanner = this.analyze === simpleAnalyzer ? new SimpleTermScanner() : undefined;
     this.lengths = names.map(() => new Float64Array(64));
     this.scratchTf = names.map(() => new Float64Array(64));
+    this.pendingTf = names.map(() => new Float64Array(1024));
     this.totalLength = new Float64Array(names.length);
   }
 
@@ -135,6 +146,10 @@ export class BM25Index<M = unknown> {
   /** Adds a document; an id that is already indexed is updated, never duplicated. */
   add(id: string, doc: BM25Document, meta?: M): this {
     if (typeof id !== 'string' || id === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'A document id must be a non-empty string.');
+    if (this.scanner && typeof doc === 'string') {
+      this.addScanned(this.scanner, id, doc, meta);
+      return this;
+    }
     const fieldTokens = this.tokenizeDocument(id, doc);
     if (this.slotOf.has(id)) this.remove(id);
     this.insert(id, fieldTokens, meta);
@@ -193,6 +208,7 @@ export class BM25Index<M = unknown> {
     if (tokens.length === 0) {
       throw new ChunkwiseError('INVALID_ARGUMENT', `The query ${JSON.stringify(query.slice(0, 80))} has no searchable terms after analysis.`);
     }
+    this.flush();
     const plan = this.plan(tokens);
     if (plan.length === 0 || this.size === 0) return [];
     return pruning ? this.searchMaxScore(plan, k, filter) : this.searchExhaustive(plan, k, filter);
@@ -223,37 +239,62 @@ export class BM25Index<M = unknown> {
   }
 
   private insert(id: string, fieldTokens: string[][], meta: M | undefined): void {
-    const F = this.fieldNames.length;
-    const slot = this.slotCount++;
-    this.ensureSlotCapacity(this.slotCount);
     // Count term frequencies in reusable per-field scratch arrays indexed by term id: no per-term
     // allocation, which is most of what building an index costs.
     const terms: number[] = [];
-    for (let f = 0; f < F; f++) {
-      const tokens = fieldTokens[f] as string[];
-      (this.lengths[f] as Float64Array)[slot] = tokens.length;
-      this.totalLength[f] = (this.totalLength[f] as number) + tokens.length;
+    fieldTokens.forEach((tokens, f) => {
       for (const token of tokens) {
         let term = this.termIds.get(token);
         if (term === undefined) term = this.newTerm(token);
-        if (this.scratchSeen[term] !== 1) {
-          this.scratchSeen[term] = 1;
-          terms.push(term);
-        }
-        const tf = this.scratchTf[f] as Float64Array;
-        tf[term] = (tf[term] as number) + 1;
+        this.countTerm(terms, term, f);
       }
+    });
+    this.commit(id, fieldTokens.map((tokens) => tokens.length), terms, meta);
+  }
+
+  /** The `simple` fast path: tokens are counted straight from the text, with no token strings. */
+  private addScanned(scanner: SimpleTermScanner, id: string, text: string, meta: M | undefined): void {
+    const terms: number[] = [];
+    const length = scanner.scan(text, this.newTermCallback, (term) => this.countTerm(terms, term, 0));
+    if (length === 0) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Document "${id}" is empty: it has no terms after analysis.`, { details: { id } });
     }
-    const lengths = this.slotLengths(slot);
-    const tf = new Float64Array(F);
+    if (this.slotOf.has(id)) this.remove(id);
+    this.commit(id, this.fieldNames.map((_, f) => (f === 0 ? length : 0)), terms, meta);
+  }
+
+  private readonly newTermCallback = (token: string): number => this.newTerm(token);
+
+  private countTerm(terms: number[], term: number, field: number): void {
+    if (this.scratchSeen[term] !== 1) {
+      this.scratchSeen[term] = 1;
+      terms.push(term);
+    }
+    const tf = this.scratchTf[field] as Float64Array;
+    tf[term] = (tf[term] as number) + 1;
+  }
+
+  /** Gives the counted document a slot: lengths, pending postings, df. Clears the scratch. */
+  private commit(id: string, fieldLengths: number[], terms: number[], meta: M | undefined): void {
+    const F = this.fieldNames.length;
+    const slot = this.slotCount++;
+    this.ensureSlotCapacity(this.slotCount);
+    for (let f = 0; f < F; f++) {
+      const length = fieldLengths[f] as number;
+      (this.lengths[f] as Float64Array)[slot] = length;
+      this.totalLength[f] = (this.totalLength[f] as number) + length;
+    }
+    if (this.pendingCount + terms.length > this.pendingTerm.length) this.growPending(this.pendingCount + terms.length);
     for (const term of terms) {
+      const at = this.pendingCount++;
+      this.pendingTerm[at] = term;
+      this.pendingSlot[at] = slot;
       for (let f = 0; f < F; f++) {
         const scratch = this.scratchTf[f] as Float64Array;
-        tf[f] = scratch[term] as number;
+        (this.pendingTf[f] as Float64Array)[at] = scratch[term] as number;
         scratch[term] = 0;
       }
       this.scratchSeen[term] = 0;
-      (this.postings[term] as Postings).push(slot, tf, lengths);
       this.df[term] = (this.df[term] as number) + 1;
     }
     this.slotIds[slot] = id;
@@ -263,15 +304,47 @@ export class BM25Index<M = unknown> {
     this.slotOf.set(id, slot);
   }
 
-  private slotLengths(slot: number): Float64Array {
-    const out = new Float64Array(this.fieldNames.length);
-    for (let f = 0; f < out.length; f++) out[f] = (this.lengths[f] as Float64Array)[slot] as number;
-    return out;
+  private growPending(needed: number): void {
+    let capacity = this.pendingTerm.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+      next.set(old);
+      return next;
+    };
+    this.pendingTerm = grow(this.pendingTerm, new Int32Array(capacity));
+    this.pendingSlot = grow(this.pendingSlot, new Int32Array(capacity));
+    this.pendingTf = this.pendingTf.map((old) => grow(old, new Float64Array(capacity)));
+  }
+
+  /**
+   * Appends pending postings to their terms: one exact-size reallocation per touched term instead
+   * of repeated doubling, which made bulk builds allocation-bound. Slots only grow, so appending in
+   * pending order keeps every postings list sorted.
+   */
+  private flush(): void {
+    const n = this.pendingCount;
+    if (n === 0) return;
+    const F = this.fieldNames.length;
+    const counts = new Int32Array(this.postings.length);
+    for (let i = 0; i < n; i++) { const term = this.pendingTerm[i] as number; counts[term] = (counts[term] as number) + 1; }
+    for (let term = 0; term < counts.length; term++) if (counts[term]) (this.postings[term] as Postings).reserve(counts[term] as number);
+    const tf = new Float64Array(F);
+    const lengths = new Float64Array(F);
+    for (let i = 0; i < n; i++) {
+      const slot = this.pendingSlot[i] as number;
+      for (let f = 0; f < F; f++) {
+        tf[f] = (this.pendingTf[f] as Float64Array)[i] as number;
+        lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
+      }
+      (this.postings[this.pendingTerm[i] as number] as Postings).append(slot, tf, lengths);
+    }
+    this.pendingCount = 0;
   }
 
   private newTerm(token: string): number {
     const term = this.termIds.size;
     this.termIds.set(token, term);
+    this.scanner?.register(token, term);
     this.postings.push(new Postings(this.fieldNames.length));
     if (term >= this.df.length) {
       const size = this.df.length * 2;
@@ -306,6 +379,7 @@ export class BM25Index<M = unknown> {
 
   /** Renumbers live documents densely and rebuilds postings without tombstones (order kept). */
   private compact(): void {
+    this.flush();
     const F = this.fieldNames.length;
     const newSlot = new Int32Array(this.slotCount).fill(-1);
     let next = 0;
@@ -328,14 +402,15 @@ export class BM25Index<M = unknown> {
     for (let term = 0; term < this.postings.length; term++) {
       const old = this.postings[term] as Postings;
       const fresh = new Postings(F);
+      fresh.reserve(old.length);
       for (let i = 0; i < old.length; i++) {
         const to = newSlot[old.docs[i] as number] as number;
         if (to < 0) continue;
         for (let f = 0; f < F; f++) {
-          tf[f] = (old.tfs[f] as number[])[i] as number;
+          tf[f] = (old.tfs[f] as Float64Array)[i] as number;
           docLengths[f] = (lengths[f] as Float64Array)[to] as number;
         }
-        fresh.push(to, tf, docLengths);
+        fresh.append(to, tf, docLengths);
       }
       this.postings[term] = fresh;
     }
@@ -371,9 +446,10 @@ export class BM25Index<M = unknown> {
       q.weight = q.qtf * q.idf;
       q.bound = q.weight * this.saturate(q.postings.maxTf, q.postings.minLen, avg);
     }
-    // Plan order is the summation order of every search path: largest upper bound first (stable
-    // for ties), which is also the order MaxScore wants to scan in.
-    return plan.sort((a, b) => b.bound - a.bound);
+    // Plan order is the summation order of every search path, so it must depend only on the live
+    // statistics (never on stale bounds left by removals): qtf·idf descending, ties in query order.
+    // It is also a good scanning order for MaxScore, whose bounds grow with idf.
+    return plan.sort((a, b) => b.weight - a.weight);
   }
 
   private averageLengths(): Float64Array {
@@ -404,7 +480,7 @@ export class BM25Index<M = unknown> {
     const p = q.postings;
     if (avg.length === 1) {
       // The single-field case, written out: this is the hot loop of every query.
-      const x = (this.weights[0] as number) * ((p.tfs[0] as number[])[i] as number);
+      const x = (this.weights[0] as number) * ((p.tfs[0] as Float64Array)[i] as number);
       const { k1, b } = this;
       return (q.weight * (x * (k1 + 1))) / (x + k1 * (1 - b + (b * ((this.lengths[0] as Float64Array)[slot] as number)) / (avg[0] as number)));
     }
@@ -412,7 +488,7 @@ export class BM25Index<M = unknown> {
     const tf = new Float64Array(F);
     const lengths = new Float64Array(F);
     for (let f = 0; f < F; f++) {
-      tf[f] = (p.tfs[f] as number[])[i] as number;
+      tf[f] = (p.tfs[f] as Float64Array)[i] as number;
       lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
     }
     return q.weight * this.saturate(tf, lengths, avg);
