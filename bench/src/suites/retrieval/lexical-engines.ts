@@ -18,9 +18,8 @@ export function chunkwiseEngine(): LexicalEngine & { index: BM25Index | undefine
     name: 'chunkwise BM25Index',
     index: undefined as BM25Index | undefined,
     build(passages: readonly Passage[]) {
-      const index = new BM25Index();
-      for (const p of passages) index.add(p.id, p.text);
-      engine.index = index;
+      // addAll also appends the postings in bulk, so nothing is left for the first query to do.
+      engine.index = new BM25Index().addAll(passages.map((p) => ({ id: p.id, doc: p.text })));
     },
     search(query: string, k: number) {
       return engine.index!.search(query, { k }).map((h) => h.id);

@@ -156,9 +156,10 @@ export class BM25Index<M = unknown> {
     return this;
   }
 
-  /** Adds many documents; the index is searchable after each one. */
+  /** Adds many documents, then appends their postings in bulk. */
   addAll(docs: Iterable<{ id: string; doc: BM25Document; meta?: M }>): this {
     for (const { id, doc, meta } of docs) this.add(id, doc, meta);
+    this.flush();
     return this;
   }
 
