@@ -6,4 +6,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Peers are devDependencies (some native, like better-sqlite3): load them from node_modules, never bundle.
+  skipNodeModulesBundle: true,
 });

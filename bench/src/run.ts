@@ -13,6 +13,14 @@ warm-up; each table gives the median of N runs, CPU time, throughput and the rat
 time to the peer's. Every section is written by \`pnpm bench <suite>\`; rerun it to refresh.
 `;
 
+async function readReport(): Promise<string> {
+  try {
+    return await readFile(REPORT, 'utf8');
+  } catch {
+    return HEADER;
+  }
+}
+
 async function main(): Promise<number> {
   const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const write = !process.argv.includes('--no-write');
@@ -24,19 +32,13 @@ async function main(): Promise<number> {
   }
   const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
-  let document: string;
-  try {
-    document = await readFile(REPORT, 'utf8');
-  } catch {
-    document = HEADER;
-  }
   for (const name of names) {
     const { default: suite } = await SUITES[name]!();
     process.stdout.write(`\n# ${suite.name}: ${suite.description}\n`);
     const result = await runSuite(suite, (line) => process.stdout.write(line + '\n'));
     if (result.notes.trim()) process.stdout.write(`\n${result.notes.trim()}\n`);
-    document = upsertSection(document, name, formatSuiteSection(result, machine, date));
-    if (write) await writeFile(REPORT, document);
+    // Read the report just before writing: another suite may have updated its own section meanwhile.
+    if (write) await writeFile(REPORT, upsertSection(await readReport(), name, formatSuiteSection(result, machine, date)));
   }
   if (write) process.stdout.write(`\nwrote ${REPORT}\n`);
   return 0;
