@@ -130,26 +130,31 @@ export function isCodePointBoundary(text: string, position: number): boolean {
 /** Tokenizes `text` once and records where token groups end. */
 export function computeTokenBoundaries(tokenizer: Tokenizer, text: string): TokenBoundaries {
   const { starts, ends } = tokenSpans(tokenizer, text);
-  const stops: number[] = [0];
-  const tokensAt: number[] = [0];
+  const count = ends.length;
+  // Typed arrays sized for the worst case (one stop per token): no per-token allocation.
+  const stops = new Uint32Array(count + 2);
+  const tokensAt = new Uint32Array(count + 2);
+  let size = 1;
   let last = 0;
-  for (let i = 0; i < ends.length; i++) {
+  for (let i = 0; i < count; i++) {
     const end = Math.min(ends[i] ?? 0, text.length);
     // A group closes only where the next token starts at or after it and no code point is cut.
-    const nextStartsAfter = i + 1 === ends.length || (starts ? (starts[i + 1] ?? 0) >= end : (ends[i + 1] ?? 0) > end);
+    const nextStartsAfter = i + 1 === count || (starts ? (starts[i + 1] ?? 0) >= end : (ends[i + 1] ?? 0) > end);
     if (end > last && nextStartsAfter && isCodePointBoundary(text, end)) {
-      stops.push(end);
-      tokensAt.push(i + 1);
+      stops[size] = end;
+      tokensAt[size] = i + 1;
+      size++;
       last = end;
     }
   }
   if (last < text.length) {
-    stops.push(text.length);
-    tokensAt.push(ends.length);
-  } else if (ends.length > 0) {
-    tokensAt[tokensAt.length - 1] = ends.length;
+    stops[size] = text.length;
+    tokensAt[size] = count;
+    size++;
+  } else if (count > 0) {
+    tokensAt[size - 1] = count;
   }
-  return boundariesFrom(Uint32Array.from(stops), Uint32Array.from(tokensAt), ends.length);
+  return boundariesFrom(stops.subarray(0, size), tokensAt.subarray(0, size), count);
 }
 
 /** Walks back over equal values so the first of a run is found. */
