@@ -10,7 +10,7 @@ import type { DigestContext, DigestStage } from './stages.js';
 const MAX_TOKENS = 512;
 const BATCH = 200;
 /** Tokens of cited text per answer. */
-const ANSWER_BUDGET = 400;
+const ANSWER_BUDGET = 1200;
 
 const MOBY_DICK_QUESTIONS = [
   'Why does Captain Ahab hunt the white whale Moby Dick?',
