@@ -18,6 +18,15 @@ const externalData: NonNullable<Options['esbuildPlugins']>[number] = {
       const name = /\/generated\/(\w+)\.js$/.exec(args.path)![1]!;
       return { path: `./generated/${name}.${extension}`, external: true };
     });
+    // getEncoding's dynamic imports must load the subpath entries themselves, so that
+    // `await getEncoding('o200k_base')` is the very instance `@chunkwise/tokenizers/o200k_base`
+    // exports (one rank table in memory), in CommonJS as in ESM.
+    if (extension === 'cjs') {
+      build.onResolve({ filter: new RegExp(`^\\./(${ENCODINGS.join('|')})\\.js$`) }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        return { path: args.path.replace(/\.js$/, '.cjs'), external: true };
+      });
+    }
   },
 };
 
