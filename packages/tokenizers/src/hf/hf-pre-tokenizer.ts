@@ -93,9 +93,32 @@ export function preTokenizeSteps(json: PreTokenizerJson | null | undefined): Pre
       if (json.use_regex !== false) steps.push(splitWith(r50kPieceEnd));
       return steps;
     }
+    case 'Metaspace': {
+      // Spaces become ▁ and a ▁ is prepended; with split (tokenizers ≥ 0.19), each piece then starts
+      // at a ▁ (MergedWithNext). "first" prepends only at the start of the text.
+      const replacement = json.replacement ?? '\u2581';
+      const scheme = json.prepend_scheme ?? 'always';
+      const split = json.split !== false;
+      return [
+        (pieces) =>
+          pieces.flatMap((piece, index) => {
+            let text = piece.replaceAll(' ', replacement);
+            if (!text.startsWith(replacement) && (scheme === 'always' || (scheme === 'first' && index === 0))) text = replacement + text;
+            if (!split) return [text];
+            const out: string[] = [];
+            let start = 0;
+            for (let at = text.indexOf(replacement, 1); at > 0; at = text.indexOf(replacement, at + 1)) {
+              out.push(text.slice(start, at));
+              start = at;
+            }
+            out.push(text.slice(start));
+            return out.filter((part) => part.length > 0);
+          }),
+      ];
+    }
     case 'BertPreTokenizer':
       return [(pieces) => pieces.flatMap(bertPreTokenize)];
     default:
-      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} pre-tokenizer is not supported yet (supported: Sequence, Split, ByteLevel, BertPreTokenizer).`);
+      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} pre-tokenizer is not supported yet (supported: Sequence, Split, ByteLevel, BertPreTokenizer, Metaspace).`);
   }
 }

@@ -57,7 +57,8 @@ describe('Tokenizer.fromJSON errors', () => {
     expect(codeOf(() => Tokenizer.fromJSON('{'))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => Tokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
-    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [] } }))).toBe('UNSUPPORTED');
+    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [['<unk>', 0]] } }))).toBe('UNSUPPORTED'); // no unk_id
+    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED');
     expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0 }, merges: [] } }))).toBe('UNSUPPORTED');
   });
 

@@ -68,7 +68,8 @@ function postProcessor(json: PostProcessorJson | null | undefined): PostProcess 
  * A Hugging Face tokenizer.json tokenizer. Supported today: BPE models, byte-level (GPT-2 style,
  * Llama 3, Qwen 2/3) or SentencePiece-style with byte fallback (Llama 2), with NFC/NFD/NFKC/NFKD,
  * Lowercase, Prepend and string Replace normalizers, Split/ByteLevel pre-tokenizers, added tokens
- * and TemplateProcessing; and WordPiece (BERT). Unigram models throw `UNSUPPORTED` from `fromJSON`.
+ * and TemplateProcessing; WordPiece (BERT); Unigram with Metaspace. Unsupported parts of a file throw
+ * `UNSUPPORTED` from `fromJSON`.
  */
 export class Tokenizer implements TokenizerContract {
   readonly name: string;
@@ -82,6 +83,9 @@ export class Tokenizer implements TokenizerContract {
   private readonly fuseUnknown: boolean = false;
   private readonly decoders: ReturnType<typeof decodeSteps> = [];
   private readonly wordPiece: boolean;
+  private readonly unigram: boolean;
+  private readonly scores: Float64Array = new Float64Array(0);
+  private maxPieceChars = 0;
   private readonly continuingPrefix: string = '##';
   private readonly maxWordChars: number = 100;
   private readonly merges: PairMerges;
@@ -99,13 +103,31 @@ export class Tokenizer implements TokenizerContract {
   private constructor(json: TokenizerJson, name: string) {
     this.name = name;
     const { model } = json;
-    if (model.type !== 'BPE' && model.type !== 'WordPiece') unsupported(`Model type ${model.type} is not supported yet; BPE and WordPiece are (missing: Unigram).`);
+    if (model.type !== 'BPE' && model.type !== 'WordPiece' && model.type !== 'Unigram') unsupported(`Model type ${model.type} is not supported; BPE, WordPiece and Unigram are.`);
     this.wordPiece = model.type === 'WordPiece';
+    this.unigram = model.type === 'Unigram';
     if (!this.wordPiece && (model.continuing_subword_prefix || model.end_of_word_suffix)) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
     if (model.dropout) unsupported('BPE dropout is not supported (it makes encoding random).');
     const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
 
-    if (this.wordPiece) {
+    if (this.unigram) {
+      if (model.byte_fallback) unsupported('Unigram with byte_fallback is not supported yet.');
+      const pieces = model.vocab as [string, number][];
+      this.scores = new Float64Array(pieces.length);
+      let minScore = Number.POSITIVE_INFINITY;
+      pieces.forEach(([piece, score], id) => {
+        if (!this.pieceIds.has(piece)) this.pieceIds.set(piece, id);
+        this.pieceTokens[id] = piece;
+        this.scores[id] = score;
+        minScore = Math.min(minScore, score);
+        this.maxPieceChars = Math.max(this.maxPieceChars, Array.from(piece).length);
+      });
+      if (model.unk_id === undefined || model.unk_id === null) unsupported('Unigram model without unk_id.');
+      this.unknownId = model.unk_id;
+      // tokenizers: an unknown character costs 10 nats more than the rarest piece (K_UNK_PENALTY).
+      this.scores[this.unknownId] = minScore - 10;
+      this.decoders = decodeSteps(json.decoder);
+    } else if (this.wordPiece) {
       for (const [token, id] of entries) {
         this.pieceIds.set(token, id);
         this.pieceTokens[id] = token;
@@ -154,7 +176,7 @@ export class Tokenizer implements TokenizerContract {
     }
 
     this.merges = new PairMerges();
-    const vocabIds = new Map(entries);
+    const vocabIds = new Map(this.unigram ? [] : entries);
     (model.merges ?? []).forEach((merge, rank) => {
       const [left, right] = typeof merge === 'string' ? (merge.split(' ') as [string, string]) : merge;
       const leftId = vocabIds.get(left);
@@ -278,6 +300,10 @@ export class Tokenizer implements TokenizerContract {
       for (const piece of pieces) this.encodeWordPiece(piece, ids);
       return;
     }
+    if (this.unigram) {
+      for (const piece of pieces) this.encodeUnigram(piece, ids);
+      return;
+    }
     if (!vocab) {
       for (const piece of pieces) this.encodeCharacters(piece, ids);
       return;
@@ -358,5 +384,56 @@ export class Tokenizer implements TokenizerContract {
       start = end;
     }
     ids.push(...found);
+  }
+
+  /**
+   * Unigram (Kudo 2018, arXiv 1804.10959): the segmentation with the highest total log probability,
+   * by Viterbi over characters. A character no piece starts with becomes the unknown token (one per
+   * run of them), as in tokenizers. Ties keep the earliest candidate, like tokenizers' lattice.
+   */
+  private encodeUnigram(word: string, ids: number[]): void {
+    const chars = Array.from(word);
+    const n = chars.length;
+    const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
+    const from = new Int32Array(n + 1);
+    const token = new Int32Array(n + 1);
+    best[0] = 0;
+    for (let begin = 0; begin < n; begin++) {
+      const base = best[begin]!;
+      if (base === Number.NEGATIVE_INFINITY) continue;
+      let single = false;
+      let piece = '';
+      for (let length = 1; length <= this.maxPieceChars && begin + length <= n; length++) {
+        piece += chars[begin + length - 1]!;
+        const id = this.pieceIds.get(piece);
+        if (id === undefined) continue;
+        if (length === 1) single = true;
+        const score = base + this.scores[id]!;
+        if (score > best[begin + length]!) {
+          best[begin + length] = score;
+          from[begin + length] = begin;
+          token[begin + length] = id;
+        }
+      }
+      if (!single) {
+        const score = base + this.scores[this.unknownId]!;
+        if (score > best[begin + 1]!) {
+          best[begin + 1] = score;
+          from[begin + 1] = begin;
+          token[begin + 1] = -1; // an unknown character, not the literal unknown piece
+        }
+      }
+    }
+    const found: number[] = [];
+    for (let end = n; end > 0; end = from[end]!) found.push(token[end]!);
+    found.reverse();
+    for (let i = 0; i < found.length; i++) {
+      if (found[i] === -1) {
+        if (i > 0 && found[i - 1] === -1) continue; // fuse a run of unknown characters
+        ids.push(this.unknownId);
+      } else {
+        ids.push(found[i]!);
+      }
+    }
   }
 }

@@ -82,6 +82,17 @@ export function decodeSteps(json: DecoderJson | null | undefined): DecodeStep[] 
         },
       ];
     }
+    case 'Metaspace': {
+      const replacement = json.replacement ?? '\u2581';
+      const stripFirst = (json.prepend_scheme ?? 'always') !== 'never';
+      return [
+        (tokens) =>
+          tokens.map((token, i) => {
+            const text = token.replaceAll(replacement, ' ');
+            return i === 0 && stripFirst && text.startsWith(' ') ? text.slice(1) : text;
+          }),
+      ];
+    }
     case 'Fuse':
       return [(tokens) => [tokens.join('')]];
     case 'Strip': {
@@ -100,6 +111,6 @@ export function decodeSteps(json: DecoderJson | null | undefined): DecodeStep[] 
       ];
     }
     default:
-      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} decoder is not supported yet (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, WordPiece, Sequence).`);
+      throw new ChunkwiseError('UNSUPPORTED', `The ${json.type} decoder is not supported yet (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, WordPiece, Metaspace, Sequence).`);
   }
 }

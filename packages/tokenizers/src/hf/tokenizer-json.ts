@@ -35,6 +35,8 @@ export interface DecoderJson {
   stop?: number;
   prefix?: string;
   cleanup?: boolean;
+  replacement?: string;
+  prepend_scheme?: 'always' | 'first' | 'never';
 }
 
 export interface PreTokenizerJson {
@@ -45,6 +47,10 @@ export interface PreTokenizerJson {
   invert?: boolean;
   add_prefix_space?: boolean;
   use_regex?: boolean;
+  /** Metaspace */
+  replacement?: string;
+  prepend_scheme?: 'always' | 'first' | 'never';
+  split?: boolean;
 }
 
 export interface PostProcessorJson {
@@ -59,7 +65,10 @@ export interface PostProcessorJson {
 
 export interface ModelJson {
   type: string;
+  /** token → id for BPE and WordPiece; [piece, log probability] in id order for Unigram. */
   vocab: Record<string, number> | [string, number][];
+  /** Unigram */
+  unk_id?: number | null;
   merges?: (string | [string, string])[];
   dropout?: number | null;
   unk_token?: string | null;
