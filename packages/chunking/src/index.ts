@@ -10,7 +10,7 @@ export type { RecursiveChunkerOptions, Recipe } from './recursive-chunker.js';
 export { SentenceChunker } from './sentence-chunker.js';
 export { MarkdownChunker } from './markdown-chunker.js';
 export { chunkStream } from './chunk-stream.js';
-export { regexLevel, paragraphLevel, lineLevel, sentenceLevel, wordLevel } from './boundaries/levels.js';
+export { regexLevel, paragraphLevel, lineLevel, sentenceLevel, punctuationSentenceLevel, wordLevel } from './boundaries/levels.js';
 export type { Level } from './boundaries/levels.js';
 export { sentenceSpans } from './boundaries/sentences.js';
 export { scanMarkdownBlocks } from './boundaries/markdown-blocks.js';

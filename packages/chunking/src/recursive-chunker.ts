@@ -1,5 +1,5 @@
 import type { Chunk } from '@chunkwise/core';
-import { lineLevel, paragraphLevel, sentenceLevel, wordLevel, type Level } from './boundaries/levels.js';
+import { lineLevel, paragraphLevel, punctuationSentenceLevel, wordLevel, type Level } from './boundaries/levels.js';
 import { markdownLevels } from './boundaries/markdown-blocks.js';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker } from './chunker.js';
@@ -15,7 +15,7 @@ export interface Recipe {
 /** Paragraphs → lines → sentences → words → graphemes. */
 export const plainRecipe: Recipe = {
   name: 'plain',
-  levels: () => [paragraphLevel, lineLevel, sentenceLevel, wordLevel],
+  levels: () => [paragraphLevel, lineLevel, punctuationSentenceLevel, wordLevel],
 };
 
 /** Sections by heading depth → blocks (fences, tables, lists whole) → list items → lines → sentences → words. */

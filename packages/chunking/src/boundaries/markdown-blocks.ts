@@ -1,4 +1,4 @@
-import { lineLevel, regexLevel, sentenceLevel, wordLevel, type Level } from './levels.js';
+import { lineLevel, punctuationSentenceLevel, regexLevel, wordLevel, type Level } from './levels.js';
 
 export type MarkdownBlockKind = 'heading' | 'fence' | 'table' | 'list' | 'paragraph' | 'blank';
 
@@ -125,7 +125,7 @@ export function markdownLevels(text: string): Level[] {
     { name: 'blocks', splits: (_text, start, end) => startsWithin(blocks, start, end) },
     listItemLevel,
     lineLevel,
-    sentenceLevel,
+    punctuationSentenceLevel,
     wordLevel,
   ];
 }

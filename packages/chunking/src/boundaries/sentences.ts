@@ -17,7 +17,7 @@ const ABBREVIATIONS = new Set(
 const NUMBER_ABBREVIATIONS = new Set(['no', 'nos', 'vol', 'vols', 'fig', 'figs', 'p', 'pp', 'ch', 'chap', 'sec', 'art']);
 
 /** True when the sentence ending just before `position` ends in an abbreviation or an initial. */
-function endsInAbbreviation(text: string, position: number): boolean {
+export function endsInAbbreviation(text: string, position: number): boolean {
   let end = position;
   while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
   if (text[end - 1] !== '.') return false;
