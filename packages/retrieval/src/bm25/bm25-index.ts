@@ -87,7 +87,7 @@ export class BM25Index<M = unknown> {
   private readonly slotOf = new Map<string, number>();
   private slotIds: string[] = [];
   private slotMeta: (M | undefined)[] = [];
-  private slotTerms: (Int32Array | undefined)[] = [];
+  private slotTerms: (readonly number[] | undefined)[] = [];
   /** lengths[f][slot]: number of tokens of the field in the document. */
   private lengths: Float64Array[];
   private alive = new Uint8Array(64);
@@ -176,7 +176,7 @@ export class BM25Index<M = unknown> {
     this.slotOf.delete(id);
     this.alive[slot] = 0;
     this.deadCount++;
-    for (const term of this.slotTerms[slot] as Int32Array) this.df[term] = (this.df[term] as number) - 1;
+    for (const term of this.slotTerms[slot] as readonly number[]) this.df[term] = (this.df[term] as number) - 1;
     for (let f = 0; f < this.fieldNames.length; f++) {
       this.totalLength[f] = (this.totalLength[f] as number) - ((this.lengths[f] as Float64Array)[slot] as number);
     }
@@ -300,7 +300,7 @@ export class BM25Index<M = unknown> {
     }
     this.slotIds[slot] = id;
     this.slotMeta[slot] = meta;
-    this.slotTerms[slot] = Int32Array.from(terms);
+    this.slotTerms[slot] = terms;
     this.alive[slot] = 1;
     this.slotOf.set(id, slot);
   }
@@ -329,15 +329,44 @@ export class BM25Index<M = unknown> {
     const counts = new Int32Array(this.postings.length);
     for (let i = 0; i < n; i++) { const term = this.pendingTerm[i] as number; counts[term] = (counts[term] as number) + 1; }
     for (let term = 0; term < counts.length; term++) if (counts[term]) (this.postings[term] as Postings).reserve(counts[term] as number);
-    const tf = new Float64Array(F);
-    const lengths = new Float64Array(F);
-    for (let i = 0; i < n; i++) {
-      const slot = this.pendingSlot[i] as number;
-      for (let f = 0; f < F; f++) {
-        tf[f] = (this.pendingTf[f] as Float64Array)[i] as number;
-        lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
+    if (F === 1) {
+      // Single field: scatter (slot, tf) pairs with two plain writes each, then update each touched
+      // term's bounds in one sequential pass over its new entries.
+      const start = new Int32Array(counts.length);
+      for (let term = 0; term < counts.length; term++) if (counts[term]) start[term] = (this.postings[term] as Postings).length;
+      const pendingTf = this.pendingTf[0] as Float64Array;
+      for (let i = 0; i < n; i++) {
+        const p = this.postings[this.pendingTerm[i] as number] as Postings;
+        const at = p.length++;
+        p.docs[at] = this.pendingSlot[i] as number;
+        (p.tfs[0] as Float64Array)[at] = pendingTf[i] as number;
       }
-      (this.postings[this.pendingTerm[i] as number] as Postings).append(slot, tf, lengths);
+      const lengths = this.lengths[0] as Float64Array;
+      for (let term = 0; term < counts.length; term++) {
+        if (!counts[term]) continue;
+        const p = this.postings[term] as Postings;
+        const tfs = p.tfs[0] as Float64Array;
+        let maxTf = p.maxTf[0] as number;
+        let minLen = p.minLen[0] as number;
+        for (let i = start[term] as number; i < p.length; i++) {
+          if ((tfs[i] as number) > maxTf) maxTf = tfs[i] as number;
+          const length = lengths[p.docs[i] as number] as number;
+          if (length < minLen) minLen = length;
+        }
+        p.maxTf[0] = maxTf;
+        p.minLen[0] = minLen;
+      }
+    } else {
+      const tf = new Float64Array(F);
+      const lengths = new Float64Array(F);
+      for (let i = 0; i < n; i++) {
+        const slot = this.pendingSlot[i] as number;
+        for (let f = 0; f < F; f++) {
+          tf[f] = (this.pendingTf[f] as Float64Array)[i] as number;
+          lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
+        }
+        (this.postings[this.pendingTerm[i] as number] as Postings).append(slot, tf, lengths);
+      }
     }
     this.pendingCount = 0;
   }
@@ -388,7 +417,7 @@ export class BM25Index<M = unknown> {
     const lengths = this.lengths.map(() => new Float64Array(Math.max(64, next * 2)));
     const ids: string[] = [];
     const metas: (M | undefined)[] = [];
-    const terms: (Int32Array | undefined)[] = [];
+    const terms: (readonly number[] | undefined)[] = [];
     for (let slot = 0; slot < this.slotCount; slot++) {
       const to = newSlot[slot] as number;
       if (to < 0) continue;
