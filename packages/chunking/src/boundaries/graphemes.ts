@@ -48,22 +48,3 @@ export function graphemeCeil(boundaries: GraphemeBoundaries, text: string, posit
   for (let p = position; p < text.length; p++) if (boundaries.isBoundary(p)) return p;
   return text.length;
 }
-
-/** Grapheme boundaries strictly inside `[start, end)`, in order. */
-export function graphemeSplits(text: string, start: number, end: number): number[] {
-  const splits: number[] = [];
-  for (const segment of graphemeSegmenter.segment(text.slice(start, end))) {
-    if (segment.index > 0) splits.push(start + segment.index);
-  }
-  return splits;
-}
-
-/** Code-point boundaries strictly inside `[start, end)`: the last resort when one grapheme is over the limit. */
-export function codePointSplits(text: string, start: number, end: number): number[] {
-  const splits: number[] = [];
-  for (let p = start + 1; p < end; p++) {
-    const code = text.charCodeAt(p);
-    if (!(code >= 0xdc00 && code <= 0xdfff && (text.charCodeAt(p - 1) & 0xfc00) === 0xd800)) splits.push(p);
-  }
-  return splits;
-}
