@@ -70,7 +70,8 @@ start_postgres() {
   if [ ! -f "$data/PG_VERSION" ]; then
     pg "$bin/initdb" -D "$data" -A trust -U postgres >/dev/null
   fi
-  if ! pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  # Already serving on the port (started from another checkout, say): use that server.
+  if ! pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && ! pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k /tmp -c fsync=off" start >/dev/null
   fi
