@@ -83,7 +83,9 @@ export function oramaEngine(): LexicalEngine {
       await insertMultiple(db, passages.map((p) => ({ text: p.text, pid: p.id })), 1000);
     },
     async search(query, k) {
-      const result = await oramaSearch(db!, { term: query, properties: ['text'], limit: k, exact: true, threshold: 1 });
+      // Orama's defaults (prefix matching, threshold 1 = any term): its `exact` mode re-checks terms
+      // case-sensitively against the raw text and found nothing for lowercased tokens.
+      const result = await oramaSearch(db!, { term: query, properties: ['text'], limit: k, threshold: 1 });
       return result.hits.map((h) => (h.document as { pid: string }).pid);
     },
   };
