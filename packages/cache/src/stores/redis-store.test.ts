@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { isChunkwiseError, type ChunkwiseError } from '@chunkwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,6 @@ const clusterNodes = (process.env.CHUNKWISE_REDIS_CLUSTER ?? (process.env.CI ? '
   .split(',')
   .filter(Boolean);
 const runPrefix = `chunkwise-test:${process.pid}-${Date.now().toString(36)}:`;
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -149,13 +147,33 @@ describe.runIf(clusterPorts.length > 0)('redisStore (cluster failover)', () => {
       client.disconnect();
     }
   }
-  const startNode = (port: number) => {
-    const dir = `${repoRoot}.ci/.state/redis/${port}`;
-    execFileSync('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--save', '', '--appendonly', 'no',
-      '--cluster-enabled', 'yes', '--cluster-config-file', `${dir}/nodes.conf`, '--cluster-node-timeout', '2000',
-      '--dir', dir, '--logfile', `${dir}/redis.log`, '--pidfile', `${dir}/redis.pid`,
-    ]);
+  /** How a running node was started, read from the node itself, so it restarts the same way wherever its files live. */
+  interface NodeLaunch {
+    pid: number;
+    args: string[];
+  }
+  async function launchOf(port: number): Promise<NodeLaunch> {
+    const client = admin(port);
+    try {
+      await client.connect();
+      const get = async (name: string) => ((await client.config('GET', name)) as string[])[1] ?? '';
+      const [dir, configFile, logfile, pidfile, timeout] = await Promise.all(['dir', 'cluster-config-file', 'logfile', 'pidfile', 'cluster-node-timeout'].map(get));
+      const pid = Number(/^process_id:(\d+)/m.exec(await client.info('server'))?.[1]);
+      const inDir = (file: string) => (file.startsWith('/') ? file : `${dir}/${file}`);
+      return {
+        pid,
+        args: [
+          '--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--save', '', '--appendonly', 'no',
+          '--cluster-enabled', 'yes', '--cluster-config-file', inDir(configFile!), '--cluster-node-timeout', timeout!,
+          '--dir', dir!, ...(logfile ? ['--logfile', inDir(logfile)] : []), ...(pidfile ? ['--pidfile', inDir(pidfile)] : []),
+        ],
+      };
+    } finally {
+      client.disconnect();
+    }
+  }
+  const startNode = (launch: NodeLaunch) => {
+    execFileSync('redis-server', launch.args);
   };
   const clusterOk = async (port: number) => {
     const client = admin(port);
@@ -168,13 +186,14 @@ describe.runIf(clusterPorts.length > 0)('redisStore (cluster failover)', () => {
   };
 
   let killedPort: number | undefined;
+  let killedLaunch: NodeLaunch | undefined;
   afterAll(async () => {
     // Whatever happened in the test, give the shared cluster its node back.
-    if (killedPort === undefined) return;
+    if (killedPort === undefined || killedLaunch === undefined) return;
     const ping = admin(killedPort);
     const alive = await ping.connect().then(() => ping.ping(), () => undefined);
     ping.disconnect();
-    if (!alive) startNode(killedPort);
+    if (!alive) startNode(killedLaunch);
     // Leave the shared cluster healthy for the next run, whatever role the node came back in.
     await waitFor('a healthy cluster after the failover test', async () => {
       for (const port of clusterPorts) if (!(await clusterOk(Number(port)))) return false;
@@ -201,9 +220,10 @@ describe.runIf(clusterPorts.length > 0)('redisStore (cluster failover)', () => {
         return masterOffset !== undefined && masterOffset === (await info(replica.port, 'replication', 'slave_repl_offset'));
       });
 
-      const pid = Number(readFileSync(`${repoRoot}.ci/.state/redis/${victim.port}/redis.pid`, 'utf8'));
+      const launch = await launchOf(victim.port);
+      killedLaunch = launch;
       killedPort = victim.port;
-      process.kill(pid, 'SIGKILL');
+      process.kill(launch.pid, 'SIGKILL');
 
       // While the master is gone: every read is the right value or a miss, never a throw or a wrong value.
       let misses = 0;
@@ -229,7 +249,7 @@ describe.runIf(clusterPorts.length > 0)('redisStore (cluster failover)', () => {
       });
 
       // Bring the node back; it rejoins as a replica, then takes its master role back.
-      startNode(victim.port);
+      startNode(launch);
       await waitFor('the old master to rejoin as a synced replica', async () => (await info(victim.port, 'replication', 'master_link_status')) === 'up');
       const back = admin(victim.port);
       await back.connect();
@@ -257,7 +277,17 @@ describe.runIf(clusterPorts.length > 0)('redisStore (cluster failover)', () => {
   }, 90_000);
 });
 
-// The standalone data directory is only needed to prove the failover test can restart nodes.
-it.runIf(clusterPorts.length > 0)('finds the cluster state folder the failover test restarts nodes from', () => {
-  expect(existsSync(`${repoRoot}.ci/.state/redis/${clusterPorts[0]}/nodes.conf`)).toBe(true);
+// The failover test restarts a node from what the node reports about itself (CONFIG GET), not from
+// a fixed folder: check that this reconstructs a real launch of a running node.
+it.runIf(clusterPorts.length > 0)('reads how a cluster node was launched, to restart it after the failover test', async () => {
+  const client = new Redis({ host: '127.0.0.1', port: Number(clusterPorts[0]), lazyConnect: true, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const [, file] = (await client.config('GET', 'cluster-config-file')) as string[];
+    const [, dir] = (await client.config('GET', 'dir')) as string[];
+    expect(existsSync(file!.startsWith('/') ? file! : `${dir}/${file}`)).toBe(true);
+  } finally {
+    client.disconnect();
+  }
 });
