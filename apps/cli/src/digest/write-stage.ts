@@ -18,7 +18,7 @@ interface SummaryFacts {
   method: string;
 }
 interface IndexFacts {
-  questions: { question: string; passages: { chapter: string; start: number; end: number; score: number; excerpt: string }[] }[];
+  questions: { question: string; passages: { source: string; chapter: string; start: number; end: number; score: number; text: string }[] }[];
 }
 
 /** Files the digest writes into its output folder (paths relative to it). */
@@ -58,12 +58,12 @@ export function reportInput({ document, report, chunks }: DigestContext): Report
       (answer): ReportAnswer => ({
         question: answer.question,
         passages: answer.passages.map((passage) => ({
-          section: passage.chapter,
+          section: passage.source === document.name ? passage.chapter : `${passage.source} · ${passage.chapter}`,
           start: passage.start,
           end: passage.end,
           score: passage.score,
-          // The whole cited passage, exactly as it stands in the source at its offsets.
-          text: document.text.slice(passage.start, passage.end),
+          // The whole cited passage, exactly as indexed: source.slice(start, end).
+          text: passage.text,
           terms: queryTerms(answer.question),
         })),
       }),
