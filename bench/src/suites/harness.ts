@@ -9,7 +9,7 @@ import type { Suite } from '../harness.js';
  */
 const suite: Suite = {
   name: 'harness',
-  description: '`hashKey` (canonical encoding + WebCrypto SHA-256) next to `node:crypto` SHA-256 over `JSON.stringify` of the same value.',
+  description: '`hashKey` (canonical encoding + SHA-256: JS for small keys, WebCrypto for large) next to `node:crypto` SHA-256 over `JSON.stringify` of the same value.',
   cases() {
     const small = { model: 'text-embedding-3-small', input: 'Call me Ishmael.', dimensions: 384 };
     const large = { model: 'o200k_base', text: 'It is not down in any map; true places never are. '.repeat(20_000) };

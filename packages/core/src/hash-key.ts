@@ -1,4 +1,5 @@
 import { ChunkwiseError } from './errors.js';
+import { sha256 } from './sha256.js';
 
 /**
  * Canonical encoding, version 1. Two values get the same bytes exactly when they are equal as data:
@@ -234,6 +235,8 @@ export function canonicalEncode(value: unknown): Uint8Array {
   return writer.result();
 }
 
+const SMALL_INPUT_BYTES = 16 * 1024;
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of a byte array. */
@@ -244,17 +247,21 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 /**
- * A stable content key: lower-case hex SHA-256 of `canonicalEncode(value)`, computed with WebCrypto,
- * so Node and browsers give the same key for the same data.
+ * A stable content key: lower-case hex SHA-256 of `canonicalEncode(value)`: the same key for the
+ * same data in Node and browsers. Encodings up to 16 KiB hash in JavaScript (no per-call async
+ * overhead), larger ones with WebCrypto.
  *
  * @example await hashKey({ model: 'text-embedding-3-small', text: 'Call me Ishmael.' })
  */
 export async function hashKey(value: unknown): Promise<string> {
+  const bytes = canonicalEncode(value);
+  // Small keys (the common case: a cache lookup) hash synchronously in JS; WebCrypto's per-call
+  // overhead dominates below this size, and its native speed wins above it.
+  if (bytes.length <= SMALL_INPUT_BYTES) return toHex(sha256(bytes));
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
     throw new ChunkwiseError('UNSUPPORTED', 'hashKey needs WebCrypto (globalThis.crypto.subtle), found in Node >= 19 and all current browsers (secure contexts).');
   }
-  const bytes = canonicalEncode(value);
   const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return toHex(new Uint8Array(digest));
 }
