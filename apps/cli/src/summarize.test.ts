@@ -1,37 +1,19 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChunkwise } from './__fixtures__/run-chunkwise.js';
 import { startMockOpenAIServer, type MockOpenAIServer, type MockRequest } from '@chunkwise/providers/testing';
 
-const exec = promisify(execFile);
 const require = createRequire(import.meta.url);
-const main = join(import.meta.dirname, 'main.ts');
-const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 let dir: string;
 let address: string;
 let server: MockOpenAIServer;
 
-// Runs the CLI from source in a child process (the `@chunkwise/source` condition resolves siblings).
-async function chunkwise(args: string[], env: Record<string, string> = {}, input?: string) {
-  const child = exec(process.execPath, ['--conditions=@chunkwise/source', '--import', tsxLoader, main, ...args], {
-    cwd: dir,
-    env: { ...process.env, FORCE_COLOR: '0', CHUNKWISE_LLM_URL: '', CHUNKWISE_LLM_MODEL: '', ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (input !== undefined) child.child.stdin!.end(input);
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+// The LLM variables are cleared unless a test sets them, so the machine's own settings never leak in.
+const chunkwise = (args: string[], env: Record<string, string> = {}, input?: string) =>
+  runChunkwise(args, { cwd: dir, env: { CHUNKWISE_LLM_URL: '', CHUNKWISE_LLM_MODEL: '', ...env }, ...(input === undefined ? {} : { input }) });
 
 /** The loopback stand-in for an LLM: answers each prompt with the number of words it asks for. */
 function answer(request: MockRequest) {

@@ -1,33 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { get_encoding } from 'tiktoken';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runChunkwise } from './__fixtures__/run-chunkwise.js';
 
-const exec = promisify(execFile);
-const main = join(import.meta.dirname, 'main.ts');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 let dir: string;
 
-async function chunkwise(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = exec(process.execPath, ['--conditions=@chunkwise/source', '--import', tsxLoader, main, ...args], {
-    cwd: dir,
-    env: { ...process.env, FORCE_COLOR: '0' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (input !== undefined) child.child.stdin!.end(input);
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const chunkwise = (args: string[], input?: string) => runChunkwise(args, input === undefined ? { cwd: dir } : { cwd: dir, input });
 
 const TEXT = 'Call me Ishmael. 🐋 <|endoftext|> naïve\n';
 
