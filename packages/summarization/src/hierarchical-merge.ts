@@ -1,6 +1,7 @@
 import { createProgress } from '@chunkwise/core';
 import { countWords } from './count-words.js';
 import { controlled, shrinkToFit, targetFor, templateTokens, MIN_SUMMARY_WORDS, type LlmOutcome, type LlmRun } from './llm-run.js';
+import { summarizeEachChunk } from './chunk-summaries.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { packGroups } from './merge-groups.js';
 import { chunkPrompt, mergePrompt } from './prompts.js';
@@ -32,20 +33,7 @@ export async function hierarchicalMerge(chunks: readonly string[], run: LlmRun, 
     Math.max(Math.min(MIN_SUMMARY_WORDS, targetWords), Math.round(targetWords * LEVEL_SHRINK ** Math.max(estimatedLevels - level, 0)));
 
   // Level 0: every chunk on its own, concurrently.
-  const progress = createProgress(run.onProgress, 'summarize', { total: chunks.length, unit: 'chunks' });
-  let summaries = await mapConcurrent(
-    chunks,
-    run.concurrency,
-    async (chunk) => {
-      const words = countWords(chunk);
-      const target = chunks.length === 1 ? targetWords : targetFor(levelTarget(0), words);
-      const result = await controlled(run, (correction) => chunkPrompt(chunk, words, target, correction), target, misses);
-      progress.advance();
-      return result.text;
-    },
-    run.signal,
-  );
-  progress.finish();
+  let summaries = await summarizeEachChunk(chunks, run, 'summarize', levelTarget(0), misses);
 
   const mergeTree: number[][] = [];
   let level = 0;

@@ -1,9 +1,10 @@
 import { createProgress } from '@chunkwise/core';
 import { countWords } from './count-words.js';
 import { controlled, shrinkToFit, targetFor, templateTokens, MIN_SUMMARY_WORDS, type LlmOutcome, type LlmRun } from './llm-run.js';
+import { summarizeEachChunk } from './chunk-summaries.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { packGroups } from './merge-groups.js';
-import { chunkPrompt, combinePrompt } from './prompts.js';
+import { combinePrompt } from './prompts.js';
 
 const TOKENS_PER_WORD = 1.4;
 
@@ -24,20 +25,7 @@ export async function mapReduce(chunks: readonly string[], run: LlmRun): Promise
     Math.min(targetWords, Math.floor((capacity / Math.max(chunks.length, 1) - labelTokens) / (TOKENS_PER_WORD * budget.margin))),
   );
 
-  const progress = createProgress(run.onProgress, 'map', { total: chunks.length, unit: 'chunks' });
-  let summaries = await mapConcurrent(
-    chunks,
-    run.concurrency,
-    async (chunk) => {
-      const words = countWords(chunk);
-      const target = chunks.length === 1 ? targetWords : targetFor(mapTarget, words);
-      const result = await controlled(run, (correction) => chunkPrompt(chunk, words, target, correction), target, misses);
-      progress.advance();
-      return result.text;
-    },
-    run.signal,
-  );
-  progress.finish();
+  let summaries = await summarizeEachChunk(chunks, run, 'map', mapTarget, misses);
 
   const mergeTree: number[][] = [];
   let level = 0;
