@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChunkwiseError } from '@chunkwise/core';
+import { caught } from './__fixtures__/caught.js';
 import { openAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from './openai-compatible-embedder.js';
 import { startMockOpenAIServer, type MockOpenAIServer } from './testing/mock-openai-server.js';
 import { createDefaultResponder, mockEmbedding, type MockResponse } from './testing/mock-responder.js';
@@ -32,16 +32,6 @@ afterEach(() => {
 
 function embedder(overrides: Partial<OpenAICompatibleEmbedderOptions> = {}) {
   return openAICompatibleEmbedder({ baseURL: server.baseURL, model: 'mock-embed', retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...overrides });
-}
-
-async function caught(promise: Promise<unknown>): Promise<ChunkwiseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ChunkwiseError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChunkwiseError');
 }
 
 describe('openAICompatibleEmbedder', () => {

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
+import { caught } from './__fixtures__/caught.js';
+import { isChunkwiseError } from '@chunkwise/core';
 import { openAICompatible, type OpenAICompatibleOptions } from './openai-compatible-model.js';
 import { startMockOpenAIServer, type MockOpenAIServer } from './testing/mock-openai-server.js';
 import { mockCompletion, mockLogprobs } from './testing/mock-responder.js';
@@ -26,16 +27,6 @@ function model(overrides: Partial<OpenAICompatibleOptions> = {}) {
     retry: { baseDelayMs: 2, maxDelayMs: 10 },
     ...overrides,
   });
-}
-
-async function caught(promise: Promise<unknown>): Promise<ChunkwiseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ChunkwiseError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChunkwiseError, got a result');
 }
 
 describe('openAICompatible: generate', () => {

@@ -2,7 +2,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChunkwiseError } from '@chunkwise/core';
+import { caught } from '../__fixtures__/caught.js';
 import { startMockOpenAIServer, type MockOpenAIServer } from '../testing/mock-openai-server.js';
 import { mockCompletion } from '../testing/mock-responder.js';
 import { fromAISDK } from './from-ai-sdk.js';
@@ -19,16 +19,6 @@ function answer(text: string): GenerateResult {
     },
     warnings: [],
   };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ChunkwiseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ChunkwiseError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChunkwiseError');
 }
 
 describe('fromAISDK with the AI SDK mock model', () => {

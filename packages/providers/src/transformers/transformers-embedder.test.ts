@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChunkwiseError } from '@chunkwise/core';
+import { caught } from '../__fixtures__/caught.js';
 import { HIDDEN, VOCAB, tableRow, writeTinyModel } from './__fixtures__/tiny-model.js';
 import { transformersEmbedder, type TransformersEmbedder } from './transformers-embedder.js';
 
@@ -58,16 +58,6 @@ function expected(text: string, normalize = true): number[] {
 function close(actual: Float32Array, wanted: number[]): void {
   expect(actual).toHaveLength(wanted.length);
   actual.forEach((value, i) => expect(value).toBeCloseTo(wanted[i]!, 5));
-}
-
-async function caught(promise: Promise<unknown>): Promise<ChunkwiseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ChunkwiseError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChunkwiseError');
 }
 
 describe('transformersEmbedder on a tiny local ONNX model', () => {
