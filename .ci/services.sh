@@ -60,12 +60,15 @@ start_redis() {
   log "redis standalone :$REDIS_PORT and cluster :${CLUSTER_PORTS[0]}-${CLUSTER_PORTS[5]} up"
 }
 
-pg() { runuser -u postgres -- "$@"; }
+# The postgres user must reach its data folder, and a checkout may sit under a 0700 folder (mktemp -d):
+# keep the cluster under /tmp, named after this checkout, and run its commands from /.
+PG_DATA="/tmp/chunkwise-postgres-$(printf %s "$ROOT" | cksum | cut -d' ' -f1)"
+pg() { (cd / && runuser -u postgres -- "$@"); }
 
 start_postgres() {
-  local bin=/usr/lib/postgresql/15/bin data="$STATE/postgres"
+  local bin=/usr/lib/postgresql/15/bin data="$PG_DATA"
   mkdir -p "$data"
-  chown postgres:postgres "$STATE" "$data" 2>/dev/null || true
+  chown postgres:postgres "$data"
   chmod 700 "$data"
   if [ ! -f "$data/PG_VERSION" ]; then
     pg "$bin/initdb" -D "$data" -A trust -U postgres >/dev/null
@@ -96,7 +99,7 @@ ENV
 
 stop_all() {
   for port in "$REDIS_PORT" "${CLUSTER_PORTS[@]}"; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
-  [ -d "$STATE/postgres" ] && pg /usr/lib/postgresql/15/bin/pg_ctl -D "$STATE/postgres" -m fast stop >/dev/null 2>&1 || true
+  [ -d "$PG_DATA" ] && pg /usr/lib/postgresql/15/bin/pg_ctl -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$STATE/redis"
   log "stopped"
 }

@@ -1,3 +1,3 @@
 import { chunkwiseVitestConfig } from '../../tooling/vitest.shared.js';
 
-export default chunkwiseVitestConfig();
+export default chunkwiseVitestConfig({ setupFiles: ['./src/__fixtures__/fast-check-seed.ts'] });

