@@ -3,6 +3,7 @@ import { bytePairMerge, MergeWorkspace } from './byte-pair-merge.js';
 import { MergeCache } from './merge-cache.js';
 import type { PreTokenizer } from './pre-tokenizer.js';
 import { FNV_OFFSET, FNV_PRIME, type RankTable } from './rank-table.js';
+import { SliceCounter } from './slice-count.js';
 import { SpecialTokens, type SpecialTokenOptions } from './special-tokens.js';
 import { createStreamingDecoder, type StreamingDecoder } from './streaming-decoder.js';
 import { TokenBuffer } from './token-buffer.js';
@@ -104,6 +105,17 @@ export class Encoding implements Tokenizer {
   count(text: string): number {
     checkText(text);
     return this.encodeSegment(text, 0, text.length, null, NO_LIMIT);
+  }
+
+  /**
+   * One pass over `text` (the ids and spans of `encodeWithOffsets`, special-token text as ordinary
+   * text) that then counts any slice exactly: `counter.count(start, end) ===
+   * this.count(text.slice(start, end))`, in time proportional to a few pieces near the slice's ends
+   * instead of to its length. For chunkers that must know each chunk's exact count.
+   */
+  sliceCounter(text: string): SliceCounter {
+    checkText(text);
+    return new SliceCounter(text, this.definition.preTokenizer, (piece, start, end, out) => this.encodePiece(piece, start, end, 0, out));
   }
 
   /**

@@ -1,5 +1,6 @@
 export { Encoding } from './encoding.js';
 export type { EncodedWithOffsets, EncodingDefinition, SpecialTokenOptions } from './encoding.js';
+export type { SliceCounter } from './slice-count.js';
 export { getEncoding, ENCODING_NAMES, isEncodingName } from './get-encoding.js';
 export type { EncodingName } from './get-encoding.js';
 export { encodingForModel } from './encoding-for-model.js';

@@ -1,0 +1,142 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import type { PreTokenizer } from './pre-tokenizer.js';
+import { cl100kPieceEnd, o200kPieceEnd, r50kPieceEnd, ScannerPreTokenizer } from './split-scanners.js';
+import { TokenBuffer } from './token-buffer.js';
+
+/** Encodes `text[start, end)` as one piece: appends to `out` when given, returns the token count. */
+export type PieceEncoder = (text: string, start: number, end: number, out: TokenBuffer | null) => number;
+
+/**
+ * How far past the end `q` of a piece a built-in scanner reads before it settles on `q`: the
+ * contraction test after a word reads up to `q + 2`; `\s+(?!\S)` reads the code point after the
+ * run (`q + 1`, and its low surrogate at `q + 2`). Cutting the text at `q + 1` can change the piece
+ * (the run then touches the end of input, where `\s+(?!\S)` takes it all), so with this margin every
+ * read stays inside the slice. The two scans that read further — o200k's upper-case run backing
+ * off to its last lower-case-capable letter, and `\s*[\r\n]+` backing off to the run's last newline
+ * — return the same `q` wherever the text is cut after `q + 2`. So a piece that ends at or before
+ * `end - TRUNCATION_MARGIN` is the same piece in `text.slice(0, end)` (exhaustively tested on short
+ * texts over exactly these characters: a margin of 1 fails).
+ */
+const TRUNCATION_MARGIN = 3;
+
+/** Scanners known to look only forward with the margin above (tiktoken's patterns have no lookbehind). */
+const FORWARD_SCANNERS = new Set<(text: string, start: number) => number>([r50kPieceEnd, cl100kPieceEnd, o200kPieceEnd]);
+
+function isForwardScanner(preTokenizer: PreTokenizer): boolean {
+  return preTokenizer instanceof ScannerPreTokenizer && FORWARD_SCANNERS.has(preTokenizer.pieceEnd);
+}
+
+/**
+ * One tokenization pass over a text that then counts the tokens of any slice of it exactly:
+ * `counter.count(start, end) === encoding.count(text.slice(start, end))`, usually in time
+ * proportional to a few pieces (words) rather than to the slice.
+ *
+ * The pass keeps every pre-token (piece) boundary and the token count before it. A slice is
+ * pre-tokenized afresh from `start` until one of its pieces ends on a whole-text boundary (piece
+ * scans read only forward, so from there on the pieces agree); the pieces in between are read
+ * from the prefix sums; the last few, whose scan could see the slice's end, are tokenized again.
+ * Encodings with a pre-tokenizer not known to have that property count the slice directly.
+ */
+export class SliceCounter {
+  /** Token ids of the whole text, special-token text encoded as ordinary text (as `count` does). */
+  readonly ids: Uint32Array;
+  /** UTF-16 span of each token, as in `Encoding.encodeWithOffsets`. */
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  /** Piece boundaries, ascending: 0, end of the first piece, …, text length. */
+  private readonly boundaries: Uint32Array;
+  /** Tokens before each boundary. */
+  private readonly tokensBefore: Uint32Array;
+  private readonly exact: boolean;
+
+  /** Use `Encoding.sliceCounter(text)`. */
+  constructor(
+    readonly text: string,
+    private readonly preTokenizer: PreTokenizer,
+    private readonly encodePiece: PieceEncoder,
+  ) {
+    this.exact = isForwardScanner(preTokenizer);
+    const length = text.length;
+    const out = new TokenBuffer(length >> 2, true);
+    const boundaries = new Uint32Array(length + 1);
+    const tokensBefore = new Uint32Array(length + 1);
+    let size = 1;
+    let position = 0;
+    while (position < length) {
+      const pieceEnd = preTokenizer.pieceEnd(text, position);
+      encodePiece(text, position, pieceEnd, out);
+      boundaries[size] = pieceEnd;
+      tokensBefore[size] = out.length;
+      size++;
+      position = pieceEnd;
+    }
+    this.boundaries = boundaries.slice(0, size);
+    this.tokensBefore = tokensBefore.slice(0, size);
+    this.ids = out.ids.slice(0, out.length);
+    this.starts = out.starts!.slice(0, out.length);
+    this.ends = out.ends!.slice(0, out.length);
+  }
+
+  /** Tokens of the whole text. */
+  get total(): number {
+    return this.ids.length;
+  }
+
+  /** Exactly `encoding.count(text.slice(start, end))`. */
+  count(start: number, end: number): number {
+    const length = this.text.length;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > length) {
+      throw new ChunkwiseError(
+        'INVALID_ARGUMENT',
+        `A slice needs integers 0 <= start <= end <= ${String(length)}, got [${String(start)}, ${String(end)}).`,
+        { details: { start, end, length } },
+      );
+    }
+    if (start === end) return 0;
+    const slice = this.text.slice(start, end);
+    if (!this.exact) return this.countPieces(slice, 0, end - start);
+    const boundaries = this.boundaries;
+    const stable = end - TRUNCATION_MARGIN;
+    // Head: the slice's own pieces until one ends on a whole-text boundary that is still clear of
+    // the end (a boundary within the margin does not help: the tail is scanned from there anyway).
+    let i = this.boundaryAtMost(start);
+    let position = start;
+    let tokens = 0;
+    while (position < end && !(boundaries[i] === position && position <= stable)) {
+      const pieceEnd = start + this.preTokenizer.pieceEnd(slice, position - start);
+      tokens += this.encodePiece(slice, position - start, pieceEnd - start, null);
+      position = pieceEnd;
+      while ((boundaries[i + 1] ?? Infinity) <= position) i++;
+    }
+    if (position >= end) return tokens;
+    // Interior: whole-text pieces that end clear of the slice's end are the slice's pieces.
+    const j = this.boundaryAtMost(stable);
+    tokens += this.tokensBefore[j]! - this.tokensBefore[i]!;
+    // Tail: pieces whose scan may have seen past `end` in the whole text.
+    return tokens + this.countPieces(slice, boundaries[j]! - start, end - start);
+  }
+
+  /** Tokens of `slice[from, to)` where `to` is the slice's end, pre-tokenized afresh. */
+  private countPieces(slice: string, from: number, to: number): number {
+    let tokens = 0;
+    for (let position = from; position < to; ) {
+      const pieceEnd = this.preTokenizer.pieceEnd(slice, position);
+      tokens += this.encodePiece(slice, position, pieceEnd, null);
+      position = pieceEnd;
+    }
+    return tokens;
+  }
+
+  /** Index of the last boundary `<= position`. */
+  private boundaryAtMost(position: number): number {
+    const boundaries = this.boundaries;
+    let lo = 0;
+    let hi = boundaries.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (boundaries[mid]! <= position) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
