@@ -1,5 +1,7 @@
 // Child process for the crash test: writes entries forever and prints each key once its write
 // returned. The parent SIGKILLs it mid-stream and checks that every printed key survived.
+// 'read-write' interleaves gets with the writes and then lingers with a read transaction open, so a
+// write that joined the shared read transaction instead of committing would be lost by the kill.
 import { sqliteStore } from '../stores/sqlite-store.js';
 
 const [path, mode] = process.argv.slice(2) as [string, string];
@@ -18,6 +20,14 @@ for (;;) {
     store.setMany(entries);
     process.stdout.write(entries.map((e) => `${e.key}\n`).join(''));
     i += 16;
+  } else if (mode === 'read-write') {
+    if (i > 0) store.get(`k${i - 1}`);
+    store.set(`k${i}`, valueFor(i));
+    process.stdout.write(`k${i}\n`);
+    store.get(`k${i}`);
+    const until = performance.now() + 2;
+    while (performance.now() < until);
+    i++;
   } else {
     store.set(`k${i}`, valueFor(i));
     process.stdout.write(`k${i}\n`);

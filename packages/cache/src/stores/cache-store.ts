@@ -19,12 +19,22 @@ export interface CacheStore {
   readonly name: string;
   /** The stored bytes, or undefined when absent or expired. */
   get(key: string): MaybePromise<Uint8Array | undefined>;
+  /**
+   * The stored bytes of each key, in order, in one round trip where the backend has one (a SQLite
+   * read transaction, a Redis pipeline, an IndexedDB transaction). Optional for custom stores:
+   * callers fall back to `get` per key.
+   */
+  getMany?(keys: readonly string[]): MaybePromise<(Uint8Array | undefined)[]>;
   set(key: string, value: Uint8Array, expiresAt?: number): MaybePromise<void>;
   /** Writes all entries at once (one transaction in SQLite, one pipeline in Redis). */
   setMany(entries: readonly StoreEntry[]): MaybePromise<void>;
   /** True when an entry was removed. */
   delete(key: string): MaybePromise<boolean>;
   close(): MaybePromise<void>;
+}
+
+export function assertKeys(store: string, keys: unknown): asserts keys is readonly string[] {
+  if (!Array.isArray(keys)) throw new ChunkwiseError('INVALID_ARGUMENT', `${store}.getMany: keys must be an array of strings, got ${describe(keys)}.`);
 }
 
 /** Shared argument checks, so every store rejects the same mistakes with the same codes. */
@@ -58,6 +68,7 @@ function describe(value: unknown): string {
 /** A store that answers synchronously (memory, SQLite): usable in hot loops without awaiting. */
 export interface SyncCacheStore extends CacheStore {
   get(key: string): Uint8Array | undefined;
+  getMany(keys: readonly string[]): (Uint8Array | undefined)[];
   set(key: string, value: Uint8Array, expiresAt?: number): void;
   setMany(entries: readonly StoreEntry[]): void;
   delete(key: string): boolean;

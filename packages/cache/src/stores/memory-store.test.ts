@@ -11,6 +11,8 @@ describe('memoryStore', () => {
     store.set('a', bytes(1, 2, 3));
     expect(store.get('a')).toEqual(bytes(1, 2, 3));
     expect(store.get('b')).toBeUndefined();
+    expect(store.getMany(['b', 'a'])).toEqual([undefined, bytes(1, 2, 3)]);
+    expect(() => store.getMany('a' as unknown as string[])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(store.delete('a')).toBe(true);
     expect(store.delete('a')).toBe(false);
     expect(store.get('a')).toBeUndefined();

@@ -1,5 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { assertBytes, assertExpiresAt, assertKey, type StoreEntry, type SyncCacheStore } from './cache-store.js';
+import { assertBytes, assertExpiresAt, assertKey, assertKeys, type StoreEntry, type SyncCacheStore } from './cache-store.js';
 
 export interface MemoryStoreOptions {
   /** Upper bound on the bytes held (values + keys + a fixed per-entry overhead). */
@@ -71,6 +71,11 @@ class MemoryLruStore implements MemoryStore {
       this.pushTail(slot);
     }
     return this.values[slot];
+  }
+
+  getMany(keys: readonly string[]): (Uint8Array | undefined)[] {
+    assertKeys('memoryStore', keys);
+    return keys.map((key) => this.get(key));
   }
 
   set(key: string, value: Uint8Array, expiresAt?: number): void {

@@ -51,6 +51,8 @@ function sharedContract(name: string, open: () => RedisStore) {
       expect(await cache.get('vector')).toEqual(new Float32Array([0.5, -2]));
       await s.setMany(Array.from({ length: 50 }, (_, i) => ({ key: `many:${i}`, value: new Uint8Array([i]) })));
       for (let i = 0; i < 50; i++) expect(Array.from((await s.get(`many:${i}`))!)).toEqual([i]);
+      const many = await s.getMany(['many:3', 'absent', 'many:49']);
+      expect(many.map((v) => (v === undefined ? undefined : Array.from(v)))).toEqual([[3], undefined, [49]]);
       for (let i = 0; i < 50; i++) await s.delete(`many:${i}`);
       await cache.delete('vector');
     });

@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { ChunkwiseError } from '@chunkwise/core';
-import { assertBytes, assertExpiresAt, assertKey, type CacheStore, type StoreEntry } from './cache-store.js';
+import { assertBytes, assertExpiresAt, assertKey, assertKeys, type CacheStore, type StoreEntry } from './cache-store.js';
 
 export type RedisClusterNode = string | { host: string; port: number };
 
@@ -25,6 +25,7 @@ export type RedisStoreOptions = RedisStoreCommon &
 export interface RedisStore extends CacheStore {
   /** The ioredis client, for health checks and tests. */
   readonly client: Redis | Cluster;
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
 }
 
 const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
@@ -144,22 +145,29 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
   };
 
+  const read = async (key: string): Promise<Uint8Array | undefined> => {
+    assertKey('redisStore', key);
+    const full = keyPrefix + key;
+    try {
+      const value = await client.getBuffer(full);
+      return value === null ? undefined : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    } catch (error) {
+      if (isServerReplyError(error) && /WRONGTYPE/.test((error as Error).message)) throw await wrongType(full, error);
+      const wrapped = wrap('read', error, full);
+      if (!onError) throw wrapped;
+      onError(wrapped);
+      return undefined;
+    }
+  };
+
   return {
     name: 'redis',
     client,
-    async get(key) {
-      assertKey('redisStore', key);
-      const full = keyPrefix + key;
-      try {
-        const value = await client.getBuffer(full);
-        return value === null ? undefined : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-      } catch (error) {
-        if (isServerReplyError(error) && /WRONGTYPE/.test((error as Error).message)) throw await wrongType(full, error);
-        const wrapped = wrap('read', error, full);
-        if (!onError) throw wrapped;
-        onError(wrapped);
-        return undefined;
-      }
+    get: read,
+    async getMany(keys) {
+      assertKeys('redisStore', keys);
+      // Auto-pipelining sends these in one round trip per node.
+      return Promise.all(keys.map((key) => read(key)));
     },
     async set(key, value, expiresAt) {
       const entry: StoreEntry = expiresAt === undefined ? { key, value } : { key, value, expiresAt };

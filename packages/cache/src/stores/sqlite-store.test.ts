@@ -41,6 +41,62 @@ describe('sqliteStore', () => {
     reopened.close();
   });
 
+  it('getMany answers each key in order, in one read transaction', () => {
+    let time = 1000;
+    const store = sqliteStore({ path: freshPath(), now: () => time });
+    store.setMany([
+      { key: 'a', value: new Uint8Array([1]) },
+      { key: 'b', value: new Uint8Array([2]), expiresAt: 1500 },
+      { key: 'c', value: new Uint8Array([3]) },
+    ]);
+    time = 2000;
+    const got = store.getMany(['c', 'missing', 'a', 'b', 'a']);
+    expect(got.map((v) => (v === undefined ? undefined : Array.from(v)))).toEqual([[3], undefined, [1], undefined, [1]]);
+    expect(store.getMany([])).toEqual([]);
+    // The expired entry was dropped on the way.
+    expect(store.count()).toBe(2);
+    expect(() => store.getMany('a' as unknown as string[])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    store.close();
+  });
+
+  it('commits a set before it returns even while a batch of gets holds a read transaction', () => {
+    const path = freshPath();
+    const store = sqliteStore({ path });
+    const other = new Database(path, { readonly: true });
+    const peek = other.prepare<[string], { value: Buffer }>('SELECT value FROM chunkwise_cache WHERE key = ?');
+    // All in one synchronous run: the get opens the shared read transaction, the set must end it.
+    expect(store.get('k')).toBeUndefined();
+    store.set('k', new Uint8Array([9]));
+    expect(Array.from(peek.get('k')!.value)).toEqual([9]);
+    expect(Array.from(store.get('k')!)).toEqual([9]);
+    store.setMany([{ key: 'm', value: new Uint8Array([8]) }]);
+    expect(Array.from(peek.get('m')!.value)).toEqual([8]);
+    expect(store.get('m')).toBeDefined();
+    expect(store.delete('m')).toBe(true);
+    expect(peek.get('m')).toBeUndefined();
+    other.close();
+    store.close();
+  });
+
+  it('shows another connection\'s writes from the next microtask on (readBatching), or at once without it', async () => {
+    const path = freshPath();
+    const reader = sqliteStore({ path });
+    const eager = sqliteStore({ path, readBatching: false });
+    const writer = sqliteStore({ path });
+    expect(reader.get('k')).toBeUndefined();
+    expect(eager.get('k')).toBeUndefined();
+    writer.set('k', new Uint8Array([1]));
+    // Same synchronous run: the batched reader still reads its snapshot, the eager one sees the write.
+    expect(reader.get('k')).toBeUndefined();
+    expect(eager.get('k')).toBeDefined();
+    await Promise.resolve();
+    expect(Array.from(reader.get('k')!)).toEqual([1]);
+    // A read transaction left open by a run of gets does not block another connection's writes.
+    writer.set('k', new Uint8Array([2]));
+    expect(Array.from(eager.get('k')!)).toEqual([2]);
+    for (const store of [reader, eager, writer]) store.close();
+  });
+
   it('uses WAL journaling', () => {
     const path = freshPath();
     sqliteStore({ path }).close();
@@ -96,7 +152,7 @@ describe('sqliteStore', () => {
     store.close();
   });
 
-  it.each(['single', 'batch'])('keeps every acknowledged entry when the writer is SIGKILLed mid-stream (%s writes)', async (mode) => {
+  it.each(['single', 'batch', 'read-write'])('keeps every acknowledged entry when the writer is SIGKILLed mid-stream (%s writes)', async (mode) => {
     const path = freshPath();
     const fixture = fileURLToPath(new URL('../__fixtures__/sqlite-writer.ts', import.meta.url));
     const child = spawn(process.execPath, ['--conditions=@chunkwise/source', '--import', 'tsx', fixture, path, mode], {
