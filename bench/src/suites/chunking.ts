@@ -103,7 +103,7 @@ const suite: Suite = {
       '',
       correctnessTable(rows),
       '',
-      'LangChain reports no offsets at all; its token splitter decodes token windows, so on mixed scripts a window boundary inside a multi-byte character shows up as U+FFFD. Ours cuts only at grapheme-aligned token stops and recounts every chunk.',
+      'LangChain reports no offsets at all; its token splitter decodes token windows, so on mixed scripts a window boundary inside a multi-byte character shows up as U+FFFD. Ours cuts only at grapheme-aligned token stops and makes every chunk’s count exact (from the same pass, via `sliceCounter`).',
     ].join('\n');
   },
 };

@@ -2,37 +2,51 @@ import { ChunkwiseError, type Chunk, type Span, type Tokenizer } from '@chunkwis
 import { GraphemeBoundaries, graphemeCeil } from './boundaries/graphemes.js';
 import type { Level } from './boundaries/levels.js';
 import { isCharacterTokenizer } from './character-tokenizer.js';
-import { characterBoundaries, computeTokenBoundaries, isCodePointBoundary, type TokenBoundaries } from './token-boundaries.js';
+import {
+  characterBoundaries,
+  computeTokenBoundaries,
+  hasSliceCounter,
+  isCodePointBoundary,
+  type TokenBoundaries,
+} from './token-boundaries.js';
 
 /**
  * The engine under every chunker. It tokenizes the text once, plans chunk spans from a hierarchy
  * of levels using prefix token counts (no per-piece re-tokenization), and then verifies each chunk
- * with exactly one `count` call. A chunk whose real count is over the limit — rare, where BPE
- * merges differ at a cut — is re-planned with exact counts, so the limit is a guarantee, not an
- * estimate.
+ * with exactly one count. A chunk whose real count is over the limit — rare, where BPE merges
+ * differ at a cut — is re-planned with exact counts, so the limit is a guarantee, not an estimate.
+ *
+ * With a tokenizer that has `sliceCounter` (every `@chunkwise/tokenizers` encoding), that single
+ * pass also makes each exact count cost a few pieces near the chunk's ends instead of a second
+ * tokenization of the chunk; any other tokenizer is counted with `count(text.slice(a, b))`.
  */
 export class ChunkPlanner {
   readonly boundaries: TokenBoundaries;
   readonly graphemes: GraphemeBoundaries;
-  private readonly exactByConstruction: boolean;
+  /** Real tokens of `[start, end)`. */
+  readonly count: (start: number, end: number) => number;
 
   constructor(
     readonly text: string,
     readonly tokenizer: Tokenizer,
   ) {
-    this.exactByConstruction = isCharacterTokenizer(tokenizer);
-    this.boundaries = this.exactByConstruction ? characterBoundaries(text) : computeTokenBoundaries(tokenizer, text);
+    if (isCharacterTokenizer(tokenizer)) {
+      this.boundaries = characterBoundaries(text);
+      this.count = (start, end) => end - start;
+    } else if (hasSliceCounter(tokenizer)) {
+      const counter = tokenizer.sliceCounter(text);
+      this.boundaries = computeTokenBoundaries(tokenizer, text, counter);
+      this.count = (start, end) => counter.count(start, end);
+    } else {
+      this.boundaries = computeTokenBoundaries(tokenizer, text);
+      this.count = (start, end) => tokenizer.count(text.slice(start, end));
+    }
     this.graphemes = new GraphemeBoundaries(text);
   }
 
   /** Estimated tokens of `[start, end)` from the single pass. */
   estimate(start: number, end: number): number {
     return this.boundaries.prefix(end) - this.boundaries.prefix(start);
-  }
-
-  /** Real tokens of `[start, end)`. */
-  count(start: number, end: number): number {
-    return this.exactByConstruction ? end - start : this.tokenizer.count(this.text.slice(start, end));
   }
 
   /**

@@ -33,6 +33,24 @@ interface WithOffsets {
   encodeWithOffsets(text: string, options?: { allowedSpecial?: never[]; disallowedSpecial?: never[] }): OffsetsResult;
 }
 
+/** What `Encoding.sliceCounter` of `@chunkwise/tokenizers` returns: one pass, then exact counts of any slice. */
+export interface SliceCounter {
+  readonly ids: ArrayLike<number>;
+  readonly starts: ArrayLike<number>;
+  readonly ends: ArrayLike<number>;
+  /** Exactly `tokenizer.count(text.slice(start, end))`. */
+  count(start: number, end: number): number;
+}
+
+interface WithSliceCounter {
+  sliceCounter(text: string): SliceCounter;
+}
+
+/** True when the tokenizer can count slices of a text from one pass (detected at run time, not by type). */
+export function hasSliceCounter(tokenizer: Tokenizer): tokenizer is Tokenizer & WithSliceCounter {
+  return typeof (tokenizer as Partial<WithSliceCounter>).sliceCounter === 'function';
+}
+
 /** True when the tokenizer reports UTF-16 spans per token (detected at run time, not by type). */
 export function hasOffsets(tokenizer: Tokenizer): tokenizer is Tokenizer & WithOffsets {
   return typeof (tokenizer as Partial<WithOffsets>).encodeWithOffsets === 'function';
@@ -127,9 +145,16 @@ export function isCodePointBoundary(text: string, position: number): boolean {
   return !(isLowSurrogate(text.charCodeAt(position)) && isHighSurrogate(text.charCodeAt(position - 1)));
 }
 
-/** Tokenizes `text` once and records where token groups end. */
-export function computeTokenBoundaries(tokenizer: Tokenizer, text: string): TokenBoundaries {
-  const { starts, ends } = tokenSpans(tokenizer, text);
+/**
+ * Records where token groups end, from token spans already computed (a slice counter's pass) or
+ * by tokenizing `text` once.
+ */
+export function computeTokenBoundaries(
+  tokenizer: Tokenizer,
+  text: string,
+  spans: { starts: ArrayLike<number> | undefined; ends: ArrayLike<number> } = tokenSpans(tokenizer, text),
+): TokenBoundaries {
+  const { starts, ends } = spans;
   const count = ends.length;
   // Typed arrays sized for the worst case (one stop per token): no per-token allocation.
   const stops = new Uint32Array(count + 2);
