@@ -142,7 +142,7 @@ describe('BM25Index incremental updates', () => {
     const passages = sotuPassages().slice(3000, 3400);
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom('add', 'remove', 'update'), fc.integer({ min: 0, max: 399 }), fc.integer({ min: 0, max: 399 })), {
+        fc.array(fc.tuple(fc.constantFrom('add', 'remove', 'update', 'search'), fc.integer({ min: 0, max: 399 }), fc.integer({ min: 0, max: 399 })), {
           minLength: 50,
           maxLength: 400,
         }),
@@ -152,7 +152,11 @@ describe('BM25Index incremental updates', () => {
           for (const [op, i, j] of ops) {
             const id = `d${i}`;
             const text = (passages[j] as Passage).text;
-            if (op === 'remove') {
+            if (op === 'search') {
+              // Searching flushes pending postings: interleaving it exercises postings moving and
+              // the arena being re-laid out while the index grows.
+              index.search(text.slice(0, 60) || 'the', { k: 5 });
+            } else if (op === 'remove') {
               if (live.has(id)) {
                 index.remove(id);
                 live.delete(id);

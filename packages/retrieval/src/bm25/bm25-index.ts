@@ -1,7 +1,7 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { resolveAnalyzer, type Analyzer, type AnalyzerName } from '../analyzers/analyzer.js';
 import { simpleAnalyzer } from '../analyzers/simple.js';
-import { Postings } from './postings.js';
+import { PostingsArena } from './postings.js';
 import { SimpleTermScanner } from './simple-term-scanner.js';
 import { TopKHeap, type ScoredId } from './top-k-heap.js';
 
@@ -73,7 +73,7 @@ export class BM25Index<M = unknown> {
   private readonly termIds = new Map<string, number>();
   /** Set when the analyzer is `simple`: indexes plain-text documents without token strings. */
   private readonly scanner: SimpleTermScanner | undefined;
-  private readonly postings: Postings[] = [];
+  private arena: PostingsArena;
   private df = new Int32Array(64);
   /** Per-document scratch, indexed by term id and sized like df: tf per field and a seen flag. */
   private scratchTf: Float64Array[];
@@ -94,6 +94,9 @@ export class BM25Index<M = unknown> {
   private slotCount = 0;
   private deadCount = 0;
   private readonly totalLength: Float64Array;
+  /** Scratch for multi-field scoring. */
+  private readonly fieldTf: Float64Array;
+  private readonly fieldLength: Float64Array;
 
   constructor(options: BM25Options = {}) {
     const { k1 = 1.2, b = 0.75, fields = { text: 1 } } = options;
@@ -116,7 +119,10 @@ export class BM25Index<M = unknown> {
     this.lengths = names.map(() => new Float64Array(64));
     this.scratchTf = names.map(() => new Float64Array(64));
     this.pendingTf = names.map(() => new Float64Array(1024));
+    this.arena = new PostingsArena(names.length);
     this.totalLength = new Float64Array(names.length);
+    this.fieldTf = new Float64Array(names.length);
+    this.fieldLength = new Float64Array(names.length);
   }
 
   /** Number of documents in the index. */
@@ -318,55 +324,53 @@ export class BM25Index<M = unknown> {
   }
 
   /**
-   * Appends pending postings to their terms: one exact-size reallocation per touched term instead
-   * of repeated doubling, which made bulk builds allocation-bound. Slots only grow, so appending in
-   * pending order keeps every postings list sorted.
+   * Appends pending postings to their terms in the arena: a counting pass, one reservation per
+   * touched term, a scatter of (slot, tf) pairs, then one sequential pass per touched term over its
+   * new entries for the bounds. Slots only grow, so appending in pending order keeps every postings
+   * list sorted.
    */
   private flush(): void {
     const n = this.pendingCount;
     if (n === 0) return;
     const F = this.fieldNames.length;
-    const counts = new Int32Array(this.postings.length);
-    for (let i = 0; i < n; i++) { const term = this.pendingTerm[i] as number; counts[term] = (counts[term] as number) + 1; }
-    for (let term = 0; term < counts.length; term++) if (counts[term]) (this.postings[term] as Postings).reserve(counts[term] as number);
-    if (F === 1) {
-      // Single field: scatter (slot, tf) pairs with two plain writes each, then update each touched
-      // term's bounds in one sequential pass over its new entries.
-      const start = new Int32Array(counts.length);
-      for (let term = 0; term < counts.length; term++) if (counts[term]) start[term] = (this.postings[term] as Postings).length;
-      const pendingTf = this.pendingTf[0] as Float64Array;
-      for (let i = 0; i < n; i++) {
-        const p = this.postings[this.pendingTerm[i] as number] as Postings;
-        const at = p.length++;
-        p.docs[at] = this.pendingSlot[i] as number;
-        (p.tfs[0] as Float64Array)[at] = pendingTf[i] as number;
-      }
-      const lengths = this.lengths[0] as Float64Array;
-      for (let term = 0; term < counts.length; term++) {
-        if (!counts[term]) continue;
-        const p = this.postings[term] as Postings;
-        const tfs = p.tfs[0] as Float64Array;
-        let maxTf = p.maxTf[0] as number;
-        let minLen = p.minLen[0] as number;
-        for (let i = start[term] as number; i < p.length; i++) {
-          if ((tfs[i] as number) > maxTf) maxTf = tfs[i] as number;
-          const length = lengths[p.docs[i] as number] as number;
-          if (length < minLen) minLen = length;
+    const arena = this.arena;
+    const counts = new Int32Array(arena.terms);
+    const touched: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const term = this.pendingTerm[i] as number;
+      if (counts[term] === 0) touched.push(term);
+      counts[term] = (counts[term] as number) + 1;
+    }
+    arena.reserve(counts, touched);
+    // counts[t] becomes the arena index of the term's next entry.
+    for (const term of touched) counts[term] = (arena.start[term] as number) + (arena.length[term] as number);
+    const docs = arena.docs;
+    for (let f = 0; f < F; f++) {
+      const tfs = arena.tfs[f] as Int32Array;
+      const pendingTf = this.pendingTf[f] as Float64Array;
+      if (f === 0) {
+        for (let i = 0; i < n; i++) {
+          const term = this.pendingTerm[i] as number;
+          const at = counts[term] as number;
+          counts[term] = at + 1;
+          docs[at] = this.pendingSlot[i] as number;
+          tfs[at] = pendingTf[i] as number;
         }
-        p.maxTf[0] = maxTf;
-        p.minLen[0] = minLen;
-      }
-    } else {
-      const tf = new Float64Array(F);
-      const lengths = new Float64Array(F);
-      for (let i = 0; i < n; i++) {
-        const slot = this.pendingSlot[i] as number;
-        for (let f = 0; f < F; f++) {
-          tf[f] = (this.pendingTf[f] as Float64Array)[i] as number;
-          lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
+      } else {
+        // Second and later fields: same positions, recomputed from the term's (already advanced) cursor.
+        for (const term of touched) counts[term] = (arena.start[term] as number) + (arena.length[term] as number);
+        for (let i = 0; i < n; i++) {
+          const term = this.pendingTerm[i] as number;
+          const at = counts[term] as number;
+          counts[term] = at + 1;
+          tfs[at] = pendingTf[i] as number;
         }
-        (this.postings[this.pendingTerm[i] as number] as Postings).append(slot, tf, lengths);
       }
+    }
+    for (const term of touched) {
+      const from = (arena.start[term] as number) + (arena.length[term] as number);
+      arena.length[term] = (counts[term] as number) - (arena.start[term] as number);
+      arena.updateBounds(term, from, this.lengths);
     }
     this.pendingCount = 0;
   }
@@ -375,7 +379,7 @@ export class BM25Index<M = unknown> {
     const term = this.termIds.size;
     this.termIds.set(token, term);
     this.scanner?.register(token, term);
-    this.postings.push(new Postings(this.fieldNames.length));
+    this.arena.addTerm();
     if (term >= this.df.length) {
       const size = this.df.length * 2;
       const df = new Int32Array(size);
@@ -427,23 +431,7 @@ export class BM25Index<M = unknown> {
       terms[to] = this.slotTerms[slot];
       this.slotOf.set(this.slotIds[slot] as string, to);
     }
-    const tf = new Float64Array(F);
-    const docLengths = new Float64Array(F);
-    for (let term = 0; term < this.postings.length; term++) {
-      const old = this.postings[term] as Postings;
-      const fresh = new Postings(F);
-      fresh.reserve(old.length);
-      for (let i = 0; i < old.length; i++) {
-        const to = newSlot[old.docs[i] as number] as number;
-        if (to < 0) continue;
-        for (let f = 0; f < F; f++) {
-          tf[f] = (old.tfs[f] as Float64Array)[i] as number;
-          docLengths[f] = (lengths[f] as Float64Array)[to] as number;
-        }
-        fresh.append(to, tf, docLengths);
-      }
-      this.postings[term] = fresh;
-    }
+    this.arena.compact(newSlot, lengths);
     this.lengths = lengths;
     this.slotIds = ids;
     this.slotMeta = metas;
@@ -468,13 +456,15 @@ export class BM25Index<M = unknown> {
         continue;
       }
       const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-      byTerm.set(term, { postings: this.postings[term] as Postings, qtf: 1, idf, weight: 0, bound: 0 });
+      byTerm.set(term, { term, qtf: 1, idf, weight: 0, bound: 0 });
     }
     const plan = [...byTerm.values()];
     const avg = this.averageLengths();
+    const F = this.fieldNames.length;
     for (const q of plan) {
       q.weight = q.qtf * q.idf;
-      q.bound = q.weight * this.saturate(q.postings.maxTf, q.postings.minLen, avg);
+      const at = q.term * F;
+      q.bound = q.weight * this.saturate(this.arena.maxTf.subarray(at, at + F), this.arena.minLen.subarray(at, at + F), avg);
     }
     // Plan order is the summation order of every search path, so it must depend only on the live
     // statistics (never on stale bounds left by removals): qtf·idf descending, ties in query order.
@@ -505,20 +495,20 @@ export class BM25Index<M = unknown> {
     return combined === 0 ? 0 : (combined * (k1 + 1)) / (combined + k1);
   }
 
-  /** qtf·idf·saturate(tf) of posting i of term q (document `slot`). */
+  /** qtf·idf·saturate(tf) of the posting at arena index i (document `slot`) of term q. */
   private contribution(q: QueryTerm, i: number, slot: number, avg: Float64Array): number {
-    const p = q.postings;
+    const tfs = this.arena.tfs;
     if (avg.length === 1) {
       // The single-field case, written out: this is the hot loop of every query.
-      const x = (this.weights[0] as number) * ((p.tfs[0] as Float64Array)[i] as number);
+      const x = (this.weights[0] as number) * ((tfs[0] as Int32Array)[i] as number);
       const { k1, b } = this;
       return (q.weight * (x * (k1 + 1))) / (x + k1 * (1 - b + (b * ((this.lengths[0] as Float64Array)[slot] as number)) / (avg[0] as number)));
     }
     const F = avg.length;
-    const tf = new Float64Array(F);
-    const lengths = new Float64Array(F);
+    const tf = this.fieldTf;
+    const lengths = this.fieldLength;
     for (let f = 0; f < F; f++) {
-      tf[f] = (p.tfs[f] as Float64Array)[i] as number;
+      tf[f] = (tfs[f] as Int32Array)[i] as number;
       lengths[f] = (this.lengths[f] as Float64Array)[slot] as number;
     }
     return q.weight * this.saturate(tf, lengths, avg);
@@ -529,10 +519,11 @@ export class BM25Index<M = unknown> {
     const avg = this.averageLengths();
     const scores = new Float64Array(this.slotCount);
     const touched = new Uint8Array(this.slotCount);
+    const docs = this.arena.docs;
     for (const q of plan) {
-      const p = q.postings;
-      for (let i = 0; i < p.length; i++) {
-        const slot = p.docs[i] as number;
+      const end = (this.arena.start[q.term] as number) + (this.arena.length[q.term] as number);
+      for (let i = this.arena.start[q.term] as number; i < end; i++) {
+        const slot = docs[i] as number;
         if (!this.alive[slot]) continue;
         scores[slot] = (scores[slot] as number) + this.contribution(q, i, slot, avg);
         touched[slot] = 1;
@@ -584,9 +575,10 @@ export class BM25Index<M = unknown> {
         }
       }
       const q = plan[j] as QueryTerm;
-      const p = q.postings;
-      for (let i = 0; i < p.length; i++) {
-        const slot = p.docs[i] as number;
+      const docs = this.arena.docs;
+      const end = (this.arena.start[q.term] as number) + (this.arena.length[q.term] as number);
+      for (let i = this.arena.start[q.term] as number; i < end; i++) {
+        const slot = docs[i] as number;
         if (!this.alive[slot]) continue;
         const value = (partial[slot] as number) + this.contribution(q, i, slot, avg);
         partial[slot] = value;
@@ -603,11 +595,12 @@ export class BM25Index<M = unknown> {
     const survivors = touchedList.filter((slot) => (partial[slot] as number) * BOUND_SLACK + rest >= theta && passes(slot)).sort((a, b) => a - b);
     for (let j = stopAt; j < m; j++) {
       const q = plan[j] as QueryTerm;
-      const p = q.postings;
-      let cursor = 0;
+      const arena = this.arena;
+      const end = (arena.start[q.term] as number) + (arena.length[q.term] as number);
+      let cursor = arena.start[q.term] as number;
       for (const slot of survivors) {
-        cursor = p.seek(cursor, slot);
-        if (cursor < p.length && p.docs[cursor] === slot) partial[slot] = (partial[slot] as number) + this.contribution(q, cursor, slot, avg);
+        cursor = arena.seek(q.term, cursor, slot);
+        if (cursor < end && arena.docs[cursor] === slot) partial[slot] = (partial[slot] as number) + this.contribution(q, cursor, slot, avg);
       }
     }
     const heap = new TopKHeap(k);
@@ -648,7 +641,7 @@ function kthLargest(slots: readonly number[], partial: Float64Array, k: number, 
 }
 
 interface QueryTerm {
-  postings: Postings;
+  term: number;
   qtf: number;
   idf: number;
   /** qtf · idf */

@@ -30,6 +30,18 @@ describe('SimpleTermScanner', () => {
     );
   });
 
+  it('takes the ASCII fast path to exactly simpleAnalyzer’s tokens (property)', () => {
+    const scanner = new SimpleTermScanner();
+    const terms: string[] = [];
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary-ascii' }), fc.string({ unit: fc.constantFrom('a', 'Z', 'q', ' ', '9', '-', '\'', '.') })), (text) => {
+        expect(scanToStrings(scanner, terms, text)).toEqual(simpleAnalyzer(text));
+        expect(new Set(terms).size).toBe(terms.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps ids stable across a growing dictionary (rehashing)', () => {
     const scanner = new SimpleTermScanner();
     const terms: string[] = [];

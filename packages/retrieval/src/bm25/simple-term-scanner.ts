@@ -26,6 +26,7 @@ export class SimpleTermScanner {
    * created with newTerm(token), which must return the id it assigned.
    */
   scan(text: string, newTerm: (token: string) => number, onTerm: (id: number) => void): number {
+    if (!NON_ASCII.test(text)) return this.scanAscii(text, newTerm, onTerm);
     const lower = text.toLowerCase();
     const n = lower.length;
     let tokens = 0;
@@ -53,7 +54,36 @@ export class SimpleTermScanner {
     return tokens;
   }
 
-  private lookup(text: string, start: number, end: number, hash: number, newTerm: (token: string) => number): number {
+  /**
+   * ASCII-only text (most of any English corpus): lowercasing is A–Z → a–z and a word unit is
+   * [a-z0-9], so the text is never copied to lowercase; a table maps each code unit to its
+   * lowercased word code (0 for separators).
+   */
+  private scanAscii(text: string, newTerm: (token: string) => number, onTerm: (id: number) => void): number {
+    const n = text.length;
+    let tokens = 0;
+    let i = 0;
+    while (i < n) {
+      let c = ASCII_WORD[text.charCodeAt(i)] as number;
+      if (c === 0) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let hash = FNV_OFFSET;
+      do {
+        hash = Math.imul(hash ^ c, FNV_PRIME);
+        i++;
+        c = i < n ? (ASCII_WORD[text.charCodeAt(i)] as number) : 0;
+      } while (c !== 0);
+      onTerm(this.lookup(text, start, i, hash, newTerm, true));
+      tokens++;
+    }
+    return tokens;
+  }
+
+  /** The id of text[start, end) (already lowercase, or ASCII to lowercase through the table when `ascii`). */
+  private lookup(text: string, start: number, end: number, hash: number, newTerm: (token: string) => number, ascii = false): number {
     const mask = this.table.length - 1;
     const length = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -64,14 +94,16 @@ export class SimpleTermScanner {
       const at = this.termStart[id] as number;
       let same = true;
       for (let k = 0; k < length; k++) {
-        if (this.pool[at + k] !== text.charCodeAt(start + k)) {
+        const c = text.charCodeAt(start + k);
+        if (this.pool[at + k] !== (ascii ? ASCII_WORD[c] : c)) {
           same = false;
           break;
         }
       }
       if (same) return id;
     }
-    return newTerm(text.slice(start, end)); // newTerm calls register()
+    const token = text.slice(start, end);
+    return newTerm(ascii ? token.toLowerCase() : token); // newTerm calls register()
   }
 
   private insert(text: string, start: number, end: number, hash: number, id: number): void {
@@ -116,6 +148,15 @@ export class SimpleTermScanner {
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
+const NON_ASCII = /[\u0080-\uffff]/;
+/** For code units below 128: the lowercased code of a letter or digit, 0 for anything else. */
+const ASCII_WORD = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) table[c] = c;
+  for (let c = 97; c <= 122; c++) table[c] = c;
+  for (let c = 65; c <= 90; c++) table[c] = c + 32;
+  return table;
+})();
 const FNV_PRIME = 0x01000193;
 
 // [\p{L}\p{N}] for every BMP code unit, computed once with the same regex the analyzer uses.
