@@ -1,4 +1,5 @@
-import type { ContextPassage, ContextUtility } from './types.js';
+import { ChunkwiseError } from '@chunkwise/core';
+import type { AsyncContextUtility, ContextPassage, ContextUtility } from './types.js';
 
 interface Node {
   /** Indices into the candidates, increasing, so each combination has exactly one node. */
@@ -16,7 +17,6 @@ export interface MCTSOptions {
   lengthPenalty: number;
   capacity: number;
   budget: number;
-  utility: ContextUtility;
 }
 
 /**
@@ -26,16 +26,35 @@ export interface MCTSOptions {
  * the best utility, not the deepest one. That is the point: utility is not monotonic in the number
  * of passages, so the budget is a constraint, never a stopping rule.
  */
-export function mctsSelect(candidates: readonly ContextPassage[], costs: readonly number[], options: MCTSOptions): number[] {
+export function mctsSelect(candidates: readonly ContextPassage[], costs: readonly number[], options: MCTSOptions, utility: ContextUtility): number[] {
+  const steps = mctsSteps(costs, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(checked(utility(step.value.map((i) => candidates[i] as ContextPassage))));
+  return step.value;
+}
+
+/** mctsSelect with a utility that may be asynchronous (a reranker call): one evaluation at a time. */
+export async function mctsSelectAsync(candidates: readonly ContextPassage[], costs: readonly number[], options: MCTSOptions, utility: AsyncContextUtility): Promise<number[]> {
+  const steps = mctsSteps(costs, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(checked(await utility(step.value.map((i) => candidates[i] as ContextPassage))));
+  return step.value;
+}
+
+function checked(value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `A context utility must return a number, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * The search itself, independent of how the utility is called: it yields each new combination
+ * (candidate indices) once and is resumed with its utility; it returns the best combination.
+ */
+function* mctsSteps(costs: readonly number[], options: MCTSOptions): Generator<number[], number[], number> {
   const root: Node = { set: [], cost: 0, visits: 0, total: 0, utility: undefined, children: undefined };
   let best: Node | undefined;
-  const evaluate = (node: Node): number => {
-    if (node.utility === undefined) {
-      node.utility = node.set.length === 0 ? 0 : options.utility(node.set.map((i) => candidates[i] as ContextPassage));
-      if (node.set.length > 0 && (best === undefined || node.utility > (best.utility as number) || (node.utility === best.utility && node.cost < best.cost))) best = node;
-    }
-    return node.utility;
-  };
   for (let iteration = 0; iteration < options.iterations; iteration++) {
     const path: Node[] = [root];
     let node = root;
@@ -59,7 +78,7 @@ export function mctsSelect(candidates: readonly ContextPassage[], costs: readonl
     if (node.children === undefined) {
       const last = node.set.length === 0 ? -1 : (node.set[node.set.length - 1] as number);
       node.children = [];
-      for (let i = last + 1; i < candidates.length; i++) {
+      for (let i = last + 1; i < costs.length; i++) {
         const cost = node.cost + (costs[i] as number);
         if (cost <= options.capacity) node.children.push({ set: [...node.set, i], cost, visits: 0, total: 0, utility: undefined, children: undefined });
       }
@@ -68,7 +87,11 @@ export function mctsSelect(candidates: readonly ContextPassage[], costs: readonl
         path.push(node);
       }
     }
-    const reward = evaluate(node);
+    if (node.utility === undefined) {
+      node.utility = node.set.length === 0 ? 0 : yield node.set;
+      if (node.set.length > 0 && (best === undefined || node.utility > (best.utility as number) || (node.utility === best.utility && node.cost < best.cost))) best = node;
+    }
+    const reward = node.utility;
     for (const visited of path) {
       visited.visits++;
       visited.total += reward;

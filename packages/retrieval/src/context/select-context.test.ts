@@ -2,8 +2,9 @@ import type { Tokenizer } from '@chunkwise/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { knapsack } from './knapsack.js';
-import { selectContext } from './select-context.js';
-import type { ContextHit } from './types.js';
+import { isChunkwiseError } from '@chunkwise/core';
+import { redundancyDiscountedUtility, selectContext, selectContextAsync } from './select-context.js';
+import type { ContextHit, ContextPassage } from './types.js';
 
 /** One token per character: exact and additive, so the budget arithmetic is easy to check. */
 const charTokenizer: Tokenizer = {
@@ -153,5 +154,51 @@ describe('selectContext', () => {
   it('rejects a budget that is not a positive integer', () => {
     expect(() => selectContext(hits, { budgetTokens: 0, tokenizer: charTokenizer })).toThrow(/budgetTokens/);
     expect(() => selectContext(hits, { budgetTokens: 10, tokenizer: charTokenizer, strategy: 'magic' as never })).toThrow(/Unknown strategy/);
+  });
+});
+
+describe('selectContextAsync', () => {
+  it('with an asynchronous utility selects exactly what selectContext does with the same utility, synchronously (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(hitsArb, fc.integer({ min: 1, max: 400 }), fc.constantFrom('top-k', 'knapsack', 'search' as const), async (hits, budgetTokens, strategy) => {
+        let calls = 0;
+        // A "reranker" that answers later, on another turn of the event loop.
+        const slow = (ps: readonly ContextPassage[]) =>
+          new Promise<number>((resolve) => {
+            calls++;
+            setImmediate(() => resolve(redundancyDiscountedUtility(ps)));
+          });
+        const options = { budgetTokens, tokenizer: charTokenizer, strategy, search: { iterations: 40 } };
+        const expected = selectContext(hits, options);
+        const actual = await selectContextAsync(hits, { ...options, search: { ...options.search, utility: slow } });
+        expect(actual).toEqual(expected);
+        expect(actual.tokens).toBeLessThanOrEqual(budgetTokens);
+        if (strategy !== 'search') expect(calls).toBe(0);
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+  });
+
+  it('evaluates each combination once and finds what a non-monotonic async utility prefers', async () => {
+    const hits: ContextHit[] = ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ id, score: 5 - i, text: id.repeat(4), docId: 'doc', start: i * 10 }));
+    const seen = new Set<string>();
+    const utility = async (ps: readonly ContextPassage[]) => {
+      const key = ps.map((p) => p.id).sort().join();
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return key === 'c,d' ? 10 : ps.length === 1 ? 1 : 0;
+    };
+    const result = await selectContextAsync(hits, { budgetTokens: 100, tokenizer: charTokenizer, strategy: 'search', search: { utility, iterations: 100 } });
+    expect(result.passages.map((p) => p.id)).toEqual(['c', 'd']);
+  });
+
+  it('rejects a utility that is not a number, and passes on a failing one', async () => {
+    const hits: ContextHit[] = [{ id: 'a', score: 1, text: 'aaaa' }];
+    const nan = selectContextAsync(hits, { budgetTokens: 10, tokenizer: charTokenizer, strategy: 'search', search: { utility: async () => Number.NaN } });
+    await expect(nan).rejects.toSatisfy((error: unknown) => isChunkwiseError(error) && error.code === 'INVALID_ARGUMENT');
+    expect(() => selectContext(hits, { budgetTokens: 10, tokenizer: charTokenizer, strategy: 'search', search: { utility: () => 'x' as never } })).toThrow(/must return a number/);
+    const failing = selectContextAsync(hits, { budgetTokens: 10, tokenizer: charTokenizer, strategy: 'search', search: { utility: () => Promise.reject(new Error('reranker down')) } });
+    await expect(failing).rejects.toThrow('reranker down');
   });
 });

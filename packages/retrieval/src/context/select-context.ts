@@ -2,8 +2,8 @@ import { ChunkwiseError } from '@chunkwise/core';
 import { simpleAnalyzer } from '../analyzers/simple.js';
 import { expandHits, type Unit } from './expand.js';
 import { knapsack } from './knapsack.js';
-import { mctsSelect } from './mcts-search.js';
-import type { ContextHit, ContextPassage, ContextResult, ContextUtility, SelectContextOptions } from './types.js';
+import { mctsSelect, mctsSelectAsync, type MCTSOptions } from './mcts-search.js';
+import type { ContextHit, ContextPassage, ContextResult, ContextUtility, SelectContextAsyncOptions, SelectContextOptions } from './types.js';
 
 const collator = new Intl.Collator('en', { numeric: true });
 
@@ -20,11 +20,42 @@ const collator = new Intl.Collator('en', { numeric: true });
  * passage is dropped until it fits.
  */
 export function selectContext(hits: readonly ContextHit[], options: SelectContextOptions): ContextResult {
+  const plan = prepare(hits, options);
+  const chosen = options.strategy === 'search' ? searchCombinations(plan, options.search, (pool, costs, mcts, utility) => mctsSelect(pool, costs, mcts, utility)) : choose(plan, options);
+  return finish(plan, chosen, options);
+}
+
+/**
+ * selectContext with a utility for the 'search' strategy that may be asynchronous, e.g. a
+ * cross-encoder or LLM reranker scoring each combination: the tree search awaits one evaluation at
+ * a time (each combination is evaluated once). Other strategies behave exactly as in selectContext.
+ */
+export async function selectContextAsync(hits: readonly ContextHit[], options: SelectContextAsyncOptions): Promise<ContextResult> {
+  const plan = prepare(hits, options);
+  const chosen =
+    options.strategy === 'search'
+      ? await searchCombinations(plan, options.search, (pool, costs, mcts, utility) => mctsSelectAsync(pool, costs, mcts, utility))
+      : choose(plan, options);
+  return finish(plan, chosen, options);
+}
+
+interface Plan {
+  passages: ContextPassage[];
+  costs: number[];
+  capacity: number;
+  budgetTokens: number;
+  k: number;
+}
+
+function prepare(hits: readonly ContextHit[], options: SelectContextOptions | SelectContextAsyncOptions): Plan {
   const { budgetTokens, tokenizer, strategy = 'top-k', separator = '\n\n' } = options;
   if (!Number.isInteger(budgetTokens) || budgetTokens < 1) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${budgetTokens}.`);
   }
   if (!tokenizer || typeof tokenizer.count !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'selectContext needs a tokenizer with count(text).');
+  if (!STRATEGIES.includes(strategy)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown strategy ${JSON.stringify(strategy)}: use 'top-k', 'score-drop', 'knapsack' or 'search'.`);
+  }
   const k = options.k ?? Number.POSITIVE_INFINITY;
   if (!(k >= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be ≥ 1, got ${k}.`);
   for (const hit of hits) {
@@ -37,13 +68,14 @@ export function selectContext(hits: readonly ContextHit[], options: SelectContex
   const separatorTokens = tokenizer.count(separator);
   // n passages need n − 1 separators: charge one per passage and grant one extra.
   const costs = passages.map((p) => p.tokens + separatorTokens);
-  const capacity = budgetTokens + separatorTokens;
+  return { passages, costs, capacity: budgetTokens + separatorTokens, budgetTokens, k };
+}
 
-  let chosen: number[];
-  switch (strategy) {
-    case 'top-k':
-      chosen = greedy(passages.map((_, i) => i), costs, capacity, k);
-      break;
+const STRATEGIES: readonly string[] = ['top-k', 'score-drop', 'knapsack', 'search'];
+
+/** The synchronous strategies. */
+function choose({ passages, costs, capacity, k }: Plan, options: SelectContextOptions | SelectContextAsyncOptions): number[] {
+  switch (options.strategy ?? 'top-k') {
     case 'score-drop': {
       const { threshold = 0.25, minCount = 1 } = options.scoreDrop ?? {};
       if (!(threshold >= 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `scoreDrop.threshold must be ≥ 0, got ${threshold}.`);
@@ -56,25 +88,33 @@ export function selectContext(hits: readonly ContextHit[], options: SelectContex
           break;
         }
       }
-      chosen = greedy(passages.slice(0, cut).map((_, i) => i), costs, capacity, k);
-      break;
+      return greedy(passages.slice(0, cut).map((_, i) => i), costs, capacity, k);
     }
     case 'knapsack': {
-      chosen = knapsack(passages.map((p) => p.score), costs, capacity);
-      if (chosen.length > k) chosen = chosen.sort((a, b) => a - b).slice(0, k);
-      break;
-    }
-    case 'search': {
-      const { iterations = 200, exploration = 1.41, lengthPenalty = 1, maxCandidates = 16, utility = redundancyDiscountedUtility } = options.search ?? {};
-      const pool = passages.slice(0, maxCandidates);
-      chosen = mctsSelect(pool, costs, { iterations, exploration, lengthPenalty, capacity, budget: budgetTokens, utility });
-      if (chosen.length > k) chosen = chosen.slice(0, k);
-      break;
+      const chosen = knapsack(passages.map((p) => p.score), costs, capacity);
+      return chosen.length > k ? chosen.sort((a, b) => a - b).slice(0, k) : chosen;
     }
     default:
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown strategy ${JSON.stringify(strategy)}: use 'top-k', 'score-drop', 'knapsack' or 'search'.`);
+      return greedy(passages.map((_, i) => i), costs, capacity, k);
   }
+}
 
+/** The 'search' strategy's options resolved, with the MCTS call (sync or async) left to the caller. */
+function searchCombinations<U, R extends number[] | Promise<number[]>>(
+  { passages, costs, capacity, budgetTokens, k }: Plan,
+  search: { iterations?: number; exploration?: number; lengthPenalty?: number; maxCandidates?: number; utility?: U } | undefined,
+  run: (pool: ContextPassage[], costs: number[], options: MCTSOptions, utility: U | ContextUtility) => R,
+): R {
+  const { iterations = 200, exploration = 1.41, lengthPenalty = 1, maxCandidates = 16, utility = redundancyDiscountedUtility } = search ?? {};
+  const pool = passages.slice(0, maxCandidates);
+  const result = run(pool, costs.slice(0, pool.length), { iterations, exploration, lengthPenalty, capacity, budget: budgetTokens }, utility);
+  const cap = (chosen: number[]) => (chosen.length > k ? chosen.slice(0, k) : chosen);
+  return (result instanceof Promise ? result.then(cap) : cap(result)) as R;
+}
+
+/** Document order, then the final count of the joined text (dropping the weakest passage while over budget). */
+function finish({ passages, budgetTokens }: Plan, chosen: number[], options: SelectContextOptions | SelectContextAsyncOptions): ContextResult {
+  const { tokenizer, separator = '\n\n' } = options;
   let selected = chosen.map((i) => passages[i] as ContextPassage).sort(documentOrder);
   let text = selected.map((p) => p.text).join(separator);
   let tokens = tokenizer.count(text);

@@ -39,6 +39,8 @@ export interface ContextResult {
 }
 
 export type ContextUtility = (passages: readonly ContextPassage[]) => number;
+/** A utility that may answer asynchronously (a reranker or LLM judge), for selectContextAsync. */
+export type AsyncContextUtility = (passages: readonly ContextPassage[]) => number | Promise<number>;
 
 export interface SelectContextOptions {
   budgetTokens: number;
@@ -71,4 +73,9 @@ export interface SelectContextOptions {
     /** Small-to-big: the wider window a small indexed chunk belongs to. */
     parent?: (hit: ContextHit) => { id: string; text: string; start?: number; end?: number } | undefined;
   };
+}
+
+/** selectContextAsync's options: the same, except that the search utility may return a promise. */
+export interface SelectContextAsyncOptions extends Omit<SelectContextOptions, 'search'> {
+  search?: Omit<NonNullable<SelectContextOptions['search']>, 'utility'> & { utility?: AsyncContextUtility };
 }
