@@ -25,6 +25,11 @@ describe('the default entry', () => {
     expect([...new Set(external)].sort()).toEqual(['@chunkwise/core']);
   });
 
+  it('keeps the IndexedDB entry browser-safe too', () => {
+    const graph = reachable(fileURLToPath(new URL('./indexeddb.ts', import.meta.url)));
+    expect([...new Set([...graph.values()].flat().filter((s) => !s.startsWith('.')))]).toEqual(['@chunkwise/core']);
+  });
+
   it('keeps the Node-only stores behind their subpaths', () => {
     const sqlite = [...reachable(fileURLToPath(new URL('./sqlite.ts', import.meta.url))).values()].flat();
     const redis = [...reachable(fileURLToPath(new URL('./redis.ts', import.meta.url))).values()].flat();

@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContractResult } from '../__fixtures__/store-contract.js';
+
+// The IndexedDB store bundled for browsers the way an app's bundler would, run in Debian's
+// headless Chromium (`apt-get install -y chromium`; .ci/run installs it). Nothing downloads a browser.
+const CHROMIUM = '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) || process.env.CI ? undefined : `${CHROMIUM} is missing: install Debian's chromium package to run the IndexedDB browser tests.`;
+if (skip) console.warn(`skipping the Chromium tests: ${skip}`);
+
+type Checks = {
+  contract(): Promise<ContractResult[]>;
+  write(): Promise<string>;
+  read(key: string): Promise<{ whaleIsFloat32: boolean; whaleMatches: boolean; doc: unknown; expired: unknown; row: { type: string; bytes: number; deadline: unknown }; count: number }>;
+};
+
+/** A Chromium with its own fresh profile folder, so IndexedDB lives on disk there and survives a restart. */
+function launch(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+describe.skipIf(skip !== undefined)('indexedDBStore in headless Chromium', () => {
+  let server: Server;
+  let url = '';
+  let profile = '';
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    const bundle = await build({
+      entryPoints: [fileURLToPath(new URL('../__fixtures__/indexeddb-browser-checks.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      conditions: ['@chunkwise/source'],
+    });
+    const script = bundle.outputFiles[0]?.text ?? '';
+    // IndexedDB needs a real origin: serve the page on loopback.
+    server = createServer((request, response) => {
+      const isScript = request.url === '/checks.js';
+      response.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html' });
+      response.end(isScript ? script : '<!doctype html><meta charset="utf-8"><script src="/checks.js"></script>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    profile = mkdtempSync(join(tmpdir(), 'chunkwise-chromium-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const page = async () => {
+    context ??= await launch(profile);
+    const tab = context.pages()[0] ?? (await context.newPage());
+    await tab.goto(url);
+    await tab.waitForFunction(() => 'chunkwiseChecks' in globalThis);
+    return tab;
+  };
+
+  it('meets the same store contract as memory and SQLite', async () => {
+    const tab = await page();
+    const results = await tab.evaluate(() => (globalThis as unknown as { chunkwiseChecks: Checks }).chunkwiseChecks.contract());
+    expect(results.length).toBeGreaterThanOrEqual(6);
+    expect(results.filter((r) => r.error !== undefined)).toEqual([]);
+  }, 60_000);
+
+  it('keeps acknowledged entries, binary, across a browser restart', async () => {
+    const key = await (await page()).evaluate(() => (globalThis as unknown as { chunkwiseChecks: Checks }).chunkwiseChecks.write());
+    await context!.close();
+    context = undefined;
+    const tab = await page();
+    const read = await tab.evaluate((k) => (globalThis as unknown as { chunkwiseChecks: Checks }).chunkwiseChecks.read(k), key);
+    expect(read.whaleIsFloat32).toBe(true);
+    expect(read.whaleMatches).toBe(true);
+    expect(read.doc).toEqual({ title: 'Moby Dick', chapters: 135 });
+    expect(read.expired).toBeUndefined();
+    // A Uint8Array row of 3 + 768 × 4 bytes with its deadline: binary, not JSON.
+    expect(read.row).toEqual({ type: '[object Uint8Array]', bytes: 3 + 768 * 4, deadline: expect.any(Number) });
+    // The expired entry was dropped when read.
+    expect(read.count).toBe(2);
+  }, 60_000);
+});
