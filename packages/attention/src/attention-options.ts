@@ -1,11 +1,11 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import type { AttentionShape } from './attention-shape.js';
+import { validateAttentionInputs, type AttentionShape } from './attention-shape.js';
 import type { AttentionMask } from './masks/attention-mask.js';
 import { causalMask } from './masks/causal.js';
 import { intersectMasks } from './masks/combine-masks.js';
 
 export type AttentionKernel = 'auto' | 'reference' | 'flash' | 'decode';
-export type AttentionBackend = 'auto' | 'js' | 'wasm';
+export type AttentionBackend = 'auto' | 'js' | 'wasm' | 'webgpu';
 
 export interface AttentionOptions {
   /** Key `j` is visible to query row `i` only when `j ≤ queryOffset + i`. */
@@ -21,7 +21,11 @@ export interface AttentionOptions {
   mask?: AttentionMask;
   /** `'auto'`: `flash` on one thread (`AttentionPool` picks `decode` for few query rows). */
   kernel?: AttentionKernel;
-  /** `'auto'`: WebAssembly SIMD where it loads, else plain JS. `reference` always runs in JS. */
+  /**
+   * `'auto'`: WebAssembly SIMD where it loads, else plain JS (`attentionAsync` also tries WebGPU
+   * first). `'webgpu'` is asynchronous: only `attentionAsync` and `WebGpuAttention` run it.
+   * `reference` always runs in JS.
+   */
   backend?: AttentionBackend;
   /** Also return the natural-log sum of exponentials of each row's scaled, masked logits. */
   returnLse?: boolean;
@@ -75,6 +79,27 @@ export function resolveOptions(shape: AttentionShape, options: AttentionOptions)
   else if (causal) combinedMask = causalMask();
   else combinedMask = mask;
   return { scale, queryOffset, causal, mask, combinedMask, returnLse: options.returnLse === true, blockQ, blockK, splitK };
+}
+
+const KERNELS: readonly AttentionKernel[] = ['auto', 'reference', 'flash', 'decode'];
+
+/**
+ * The checks every entry point (`attention`, `AttentionPool`, `WebGpuAttention`) makes before
+ * running a kernel: buffer sizes against the shape, option values, and the kernel's name.
+ */
+export function prepareAttentionCall(
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  shape: AttentionShape,
+  options: AttentionOptions,
+): { resolved: ResolvedOptions; kernel: AttentionKernel } {
+  validateAttentionInputs(q, k, v, shape);
+  const kernel = options.kernel ?? 'auto';
+  if (!KERNELS.includes(kernel)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown kernel "${String(kernel)}"; use auto, reference, flash or decode.`);
+  }
+  return { resolved: resolveOptions(shape, options), kernel };
 }
 
 function positiveInteger(value: number, name: string, min: number): void {

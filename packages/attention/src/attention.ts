@@ -1,6 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { resolveOptions, type AttentionBackend, type AttentionOptions, type AttentionResult } from './attention-options.js';
-import { validateAttentionInputs, type AttentionShape } from './attention-shape.js';
+import { prepareAttentionCall, type AttentionBackend, type AttentionOptions, type AttentionResult } from './attention-options.js';
+import type { AttentionShape } from './attention-shape.js';
 import { decodeAttentionInto } from './decode-attention.js';
 import { flashAttentionInto } from './flash-attention.js';
 import { JsTileEngine } from './js-tile-engine.js';
@@ -23,9 +23,7 @@ export function attention(
   shape: AttentionShape,
   options: AttentionOptions = {},
 ): AttentionResult {
-  validateAttentionInputs(q, k, v, shape);
-  const resolved = resolveOptions(shape, options);
-  const kernel = options.kernel ?? 'auto';
+  const { resolved, kernel } = prepareAttentionCall(q, k, v, shape, options);
   if (kernel === 'reference') {
     const exact = referenceAttention64(q, k, v, shape, resolved);
     const result: AttentionResult = { output: Float32Array.from(exact.output) };
@@ -41,8 +39,7 @@ export function attention(
     blockK: resolved.blockK,
   });
   if (kernel === 'decode') decodeAttentionInto(q, k, v, shape, resolved, engine, output, lse);
-  else if (kernel === 'flash' || kernel === 'auto') flashAttentionInto(q, k, v, shape, resolved, engine, output, lse);
-  else throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown kernel "${String(kernel)}"; use auto, reference, flash or decode.`);
+  else flashAttentionInto(q, k, v, shape, resolved, engine, output, lse);
   return lse ? { output, lse } : { output };
 }
 
@@ -51,7 +48,10 @@ export function createTileEngine(backend: AttentionBackend, config: TileEngineCo
   if (backend === 'js') return new JsTileEngine(config);
   if (backend === 'wasm') return new WasmTileEngine(config);
   if (backend === 'auto') return wasmAvailable() ? new WasmTileEngine(config) : new JsTileEngine(config);
-  throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown backend "${String(backend)}"; use auto, js or wasm.`);
+  if (backend === 'webgpu') {
+    throw new ChunkwiseError('UNSUPPORTED', 'The WebGPU backend is asynchronous: call attentionAsync() (or WebGpuAttention) for backend "webgpu".');
+  }
+  throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown backend "${String(backend)}"; use auto, js, wasm or webgpu.`);
 }
 
 /** The backend `'auto'` resolves to here. */

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ChunkwiseError } from '@chunkwise/core';
-import { resolveOptions, type AttentionOptions, type AttentionResult } from '../attention-options.js';
-import { validateAttentionInputs, type AttentionShape } from '../attention-shape.js';
+import { prepareAttentionCall, type AttentionOptions, type AttentionResult } from '../attention-options.js';
+import type { AttentionShape } from '../attention-shape.js';
 import { defaultBackend } from '../attention.js';
 import { decodeSplits } from '../decode-attention.js';
 import { mergeAttentionStates } from '../merge-attention-states.js';
@@ -52,14 +52,13 @@ export class AttentionPool {
 
   async attention(q: Float32Array, k: Float32Array, v: Float32Array, shape: AttentionShape, options: AttentionOptions = {}): Promise<AttentionResult> {
     if (this.closed) throw new ChunkwiseError('UNSUPPORTED', 'This AttentionPool is closed.');
-    validateAttentionInputs(q, k, v, shape);
-    const resolved = resolveOptions(shape, options);
+    const { resolved, kernel } = prepareAttentionCall(q, k, v, shape, options);
     const maskSpec = resolved.mask?.spec;
     if (resolved.mask && !maskSpec) {
       throw new ChunkwiseError('UNSUPPORTED', `AttentionPool cannot send the mask "${resolved.mask.description}" (it has no spec) to workers; use attention() for it.`);
     }
-    const kernel = options.kernel ?? 'auto';
     if (kernel === 'reference') throw new ChunkwiseError('UNSUPPORTED', 'The reference kernel runs only on the calling thread.');
+    if (options.backend === 'webgpu') throw new ChunkwiseError('UNSUPPORTED', 'AttentionPool runs CPU backends; use attentionAsync() for WebGPU.');
     const backend = options.backend === undefined || options.backend === 'auto' ? defaultBackend() : options.backend;
     const shared = {
       q: toShared(q),
