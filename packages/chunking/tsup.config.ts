@@ -9,4 +9,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // code-grammars resolves tree-sitter-wasms from this file's location: import.meta.url in CJS too.
+  shims: true,
 });

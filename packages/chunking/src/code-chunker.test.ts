@@ -1,9 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Language, Parser } from 'web-tree-sitter';
 import { characterTokenizer } from './character-tokenizer.js';
 import { CodeChunker, type CodeParser } from './code-chunker.js';
+import { CODE_LANGUAGES, codeLanguageForFile, loadCodeParser, resolveCodeLanguage } from './code-grammars.js';
 import { expectChunkInvariants } from './__fixtures__/invariants.js';
 import { OffsetByteTripletTokenizer } from './__fixtures__/test-tokenizer.js';
 
@@ -91,5 +93,53 @@ describe('CodeChunker', () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('CodeChunker grammars from tree-sitter-wasms', () => {
+  const opts = { tokenizer: characterTokenizer, maxTokens: 100 };
+  const texts = async (chunker: CodeChunker, text: string) => (await chunker.chunk(text)).map((chunk) => [chunk.start, chunk.end]);
+
+  it('loads the TypeScript, JavaScript and Python grammars by name or extension, same chunks as a hand-made parser', async () => {
+    const byHand = await texts(new CodeChunker({ ...opts, parser: typescript }), TS);
+    expect(byHand).not.toEqual(await texts(new CodeChunker(opts), TS)); // syntax changes the cuts here
+    expect(await texts(new CodeChunker({ ...opts, language: 'typescript' }), TS)).toEqual(byHand);
+    expect(await texts(new CodeChunker({ ...opts, language: '.ts' }), TS)).toEqual(byHand);
+    expect(await texts(new CodeChunker({ ...opts, language: 'py' }), PY)).toEqual(await texts(new CodeChunker({ ...opts, parser: python }), PY));
+    const js = TS.replace(/: (number|string|void)/gu, '');
+    const chunks = await new CodeChunker({ ...opts, language: 'javascript' }).chunk(js);
+    expectChunkInvariants(js, chunks, characterTokenizer, { maxTokens: 100 });
+    expect(chunks.find((chunk) => chunk.text.includes('dive(depth)'))?.text).toContain('return message;\n  }');
+  });
+
+  it('takes the grammar as bytes, as a browser would pass them', async () => {
+    const bytes = readFileSync(grammar('python'));
+    const chunker = new CodeChunker({ ...opts, language: 'python', grammar: new Uint8Array(bytes) });
+    expect(await texts(chunker, PY)).toEqual(await texts(new CodeChunker({ ...opts, parser: python }), PY));
+  });
+
+  it('splits languages without a grammar by lines, like no parser at all', async () => {
+    const cobol = 'IDENTIFICATION DIVISION.\nPROGRAM-ID. HELLO.\n\nPROCEDURE DIVISION.\n    DISPLAY "HI".\n    STOP RUN.\n';
+    const chunker = new CodeChunker({ ...opts, maxTokens: 40, language: 'cobol' });
+    expect(chunker.language).toBeUndefined();
+    expect(await texts(chunker, cobol)).toEqual(await texts(new CodeChunker({ ...opts, maxTokens: 40 }), cobol));
+  });
+
+  it('ships a grammar file for every language it names, and maps file names to them', () => {
+    for (const language of CODE_LANGUAGES) expect(existsSync(grammar(language))).toBe(true);
+    expect(codeLanguageForFile('src/app.tsx')).toBe('tsx');
+    expect(codeLanguageForFile('tool.py')).toBe('python');
+    expect(codeLanguageForFile('lib/x.mjs')).toBe('javascript');
+    expect(codeLanguageForFile('Program.cs')).toBe('c_sharp');
+    expect(codeLanguageForFile('README')).toBeUndefined();
+    expect(resolveCodeLanguage('C++')).toBe('cpp');
+  });
+
+  it('rejects contradictory options and broken grammar bytes with ChunkwiseErrors', async () => {
+    expect(() => new CodeChunker({ ...opts, parser: typescript, language: 'typescript' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+    expect(() => new CodeChunker({ ...opts, language: 'cobol', grammar: new Uint8Array(4) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+    await expect(loadCodeParser('python', new Uint8Array([0, 1, 2, 3]))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // The failed load is not cached: the next chunker with the same language still works.
+    expect((await new CodeChunker({ ...opts, language: 'python' }).chunk(PY)).length).toBeGreaterThan(1);
   });
 });

@@ -1,8 +1,9 @@
-import type { Chunk } from '@chunkwise/core';
+import { ChunkwiseError, type Chunk } from '@chunkwise/core';
 import { lineLevel, paragraphLevel, wordLevel, type Level } from './boundaries/levels.js';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker } from './chunker.js';
 import type { BaseChunkerOptions } from './chunk-options.js';
+import { loadCodeParser, resolveCodeLanguage, type CodeLanguage, type GrammarSource } from './code-grammars.js';
 
 /** The part of a tree-sitter node the chunker reads (web-tree-sitter's `Node` fits; offsets in UTF-16 code units). */
 export interface SyntaxNode {
@@ -23,8 +24,17 @@ export interface CodeParser {
 }
 
 export interface CodeChunkerOptions extends BaseChunkerOptions {
-  /** Syntax-aware splitting with this parser; without one, code is split by blank lines, then lines. */
+  /** Syntax-aware splitting with this parser; without one (and no known `language`), code is split by blank lines, then lines. */
   parser?: CodeParser;
+  /**
+   * The language (`'typescript'`, `'python'`, `'ts'`, `'py'`, any of `CODE_LANGUAGES` or their
+   * extensions): its tree-sitter grammar is loaded on first use, from `grammar` or, in Node, from
+   * the optional peer `tree-sitter-wasms` (with `web-tree-sitter`). A language without a grammar
+   * there is split by blank lines, then lines.
+   */
+  language?: string;
+  /** The grammar's `.wasm` bytes (browsers) or path, instead of `tree-sitter-wasms`' file. */
+  grammar?: GrammarSource;
 }
 
 /** Syntax levels tried before falling back to lines: each one descends one node deeper. */
@@ -38,16 +48,43 @@ const SYNTAX_DEPTH = 12;
  * node can split falls back to lines and words.
  */
 export class CodeChunker extends BaseChunker {
-  private readonly parser: CodeParser | undefined;
+  /** The grammar in use, or undefined when code is split by lines. */
+  readonly language: CodeLanguage | undefined;
+  private parser: CodeParser | Promise<CodeParser> | undefined;
+  private readonly grammar: GrammarSource | undefined;
 
   constructor(options: CodeChunkerOptions) {
     super(options);
-    this.parser = options.parser;
+    const { parser, language, grammar } = options;
+    if (parser && language !== undefined) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'Pass either a parser or a language, not both: a parser already has its language set.');
+    }
+    this.language = language === undefined ? undefined : resolveCodeLanguage(language);
+    if (grammar !== undefined && !this.language) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `A grammar needs a known language (one of CODE_LANGUAGES), got ${JSON.stringify(language)}.`, {
+        details: { language },
+      });
+    }
+    this.parser = parser;
+    this.grammar = grammar;
   }
 
-  protected chunkText(planner: ChunkPlanner): Chunk[] {
+  /** The parser, loading the language's grammar on first use. */
+  private resolveParser(): CodeParser | Promise<CodeParser> | undefined {
+    if (this.parser || !this.language) return this.parser;
+    const loading = loadCodeParser(this.language, this.grammar);
+    this.parser = loading;
+    loading.then(
+      (parser) => (this.parser = parser),
+      () => (this.parser = undefined),
+    );
+    return loading;
+  }
+
+  protected async chunkText(planner: ChunkPlanner): Promise<Chunk[]> {
     const { text } = planner;
-    const tree = this.parser?.parse(text) ?? null;
+    const parser = await this.resolveParser();
+    const tree = parser?.parse(text) ?? null;
     try {
       const levels: Level[] = tree ? [...Array.from({ length: SYNTAX_DEPTH }, () => syntaxLevel(tree.rootNode)), lineLevel, wordLevel] : [paragraphLevel, lineLevel, wordLevel];
       const spans = planner.plan(0, text.length, levels, this.maxTokens - this.overlap);

@@ -16,6 +16,19 @@ describe('createChunker', () => {
   it('rejects an unknown strategy with INVALID_ARGUMENT', () => {
     expect(() => createChunker('magic', { maxTokens: 5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
   });
+
+  it('says that semantic and late chunking need an embedder', () => {
+    for (const strategy of ['semantic', 'late']) {
+      expect(() => createChunker(strategy, { maxTokens: 5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('Embedder') as string }) as Error);
+    }
+  });
+
+  it('builds a syntax-aware code chunker from a language name, and rejects a language for other strategies', async () => {
+    const text = 'def a():\n    return 1\n\n\ndef b():\n    return 2\n';
+    const chunks = await createChunker('code', { tokenizer: characterTokenizer, maxTokens: 30, language: 'py' }).chunk(text);
+    expect(chunks.map((chunk) => chunk.text)).toEqual(['def a():\n    return 1\n\n\n', 'def b():\n    return 2\n']);
+    expect(() => createChunker('token', { maxTokens: 5, language: 'py' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+  });
 });
 
 describe('summarizeChunks', () => {

@@ -24,6 +24,8 @@ export type { OptimalChunkerOptions, OptimalSegmentation } from './optimal-chunk
 export { LateChunker } from './late-chunker.js';
 export type { LateChunkerOptions, TokenEmbedder } from './late-chunker.js';
 export { createChunker, summarizeChunks, STRATEGIES } from './create-chunker.js';
-export type { Strategy, ChunkSizeSummary } from './create-chunker.js';
+export type { Strategy, ChunkSizeSummary, CreateChunkerOptions } from './create-chunker.js';
 export { CodeChunker } from './code-chunker.js';
 export type { CodeChunkerOptions, CodeParser, SyntaxNode } from './code-chunker.js';
+export { CODE_LANGUAGES, codeLanguageForFile, loadCodeParser, resolveCodeLanguage } from './code-grammars.js';
+export type { CodeLanguage, GrammarSource } from './code-grammars.js';

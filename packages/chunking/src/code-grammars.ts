@@ -1,0 +1,105 @@
+import type { createRequire } from 'node:module';
+import { ChunkwiseError } from '@chunkwise/core';
+import type * as WebTreeSitter from 'web-tree-sitter';
+import type { CodeParser } from './code-chunker.js';
+
+/** Languages whose grammar ships in the `tree-sitter-wasms` package (`out/tree-sitter-<name>.wasm`). */
+export const CODE_LANGUAGES = [
+  'bash', 'c', 'c_sharp', 'cpp', 'css', 'dart', 'elisp', 'elixir', 'elm', 'embedded_template', 'go', 'html', 'java',
+  'javascript', 'json', 'kotlin', 'lua', 'objc', 'ocaml', 'php', 'python', 'ql', 'rescript', 'ruby', 'rust', 'scala',
+  'solidity', 'swift', 'systemrdl', 'tlaplus', 'toml', 'tsx', 'typescript', 'vue', 'yaml', 'zig',
+] as const;
+
+export type CodeLanguage = (typeof CODE_LANGUAGES)[number];
+
+const ALIASES: Record<string, CodeLanguage> = {
+  ts: 'typescript', mts: 'typescript', cts: 'typescript', js: 'javascript', jsx: 'javascript', mjs: 'javascript',
+  cjs: 'javascript', py: 'python', pyi: 'python', 'c#': 'c_sharp', cs: 'c_sharp', csharp: 'c_sharp', 'c++': 'cpp',
+  cc: 'cpp', cxx: 'cpp', hpp: 'cpp', h: 'c', sh: 'bash', shell: 'bash', rb: 'ruby', rs: 'rust', kt: 'kotlin',
+  kts: 'kotlin', yml: 'yaml', ex: 'elixir', exs: 'elixir', ml: 'ocaml', sol: 'solidity', htm: 'html', el: 'elisp',
+  m: 'objc', erb: 'embedded_template', ejs: 'embedded_template',
+};
+
+/** The grammar name for a language name, alias or file extension (`'ts'`, `'py'`, `'C#'`), or undefined. */
+export function resolveCodeLanguage(name: string): CodeLanguage | undefined {
+  const key = name.toLowerCase().replace(/^\./u, '');
+  if ((CODE_LANGUAGES as readonly string[]).includes(key)) return key as CodeLanguage;
+  return ALIASES[key];
+}
+
+/** The grammar for a file name by its extension (`src/app.tsx` → `'tsx'`), or undefined. */
+export function codeLanguageForFile(fileName: string): CodeLanguage | undefined {
+  const match = /\.([^./\\]+)$/u.exec(fileName);
+  return match ? resolveCodeLanguage(match[1] ?? '') : undefined;
+}
+
+/** A grammar: `.wasm` bytes (browsers: fetch them), or a path / file URL that web-tree-sitter reads in Node. */
+export type GrammarSource = Uint8Array | string;
+
+type TreeSitter = typeof WebTreeSitter;
+type TreeSitterLanguage = Awaited<ReturnType<TreeSitter['Language']['load']>>;
+
+let treeSitter: Promise<TreeSitter> | undefined;
+const defaultGrammars = new Map<CodeLanguage, Promise<TreeSitterLanguage>>();
+
+function loadTreeSitter(): Promise<TreeSitter> {
+  treeSitter ??= import('web-tree-sitter').then(
+    async (module) => {
+      await module.Parser.init();
+      return module;
+    },
+    (cause: unknown) => {
+      treeSitter = undefined;
+      throw new ChunkwiseError('UNSUPPORTED', 'Syntax-aware code chunking needs the optional peer dependency web-tree-sitter (0.25): install it, or pass a parser.', {
+        cause,
+      });
+    },
+  );
+  return treeSitter;
+}
+
+/** Where `tree-sitter-wasms` keeps `language`'s grammar, resolved from this package and then from the working directory (Node only). */
+function defaultGrammarPath(language: CodeLanguage): string {
+  const file = `tree-sitter-wasms/out/tree-sitter-${language}.wasm`;
+  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; cwd(): string } }).process;
+  const builtin = nodeProcess?.getBuiltinModule?.('node:module') as { createRequire: typeof createRequire } | undefined;
+  if (!builtin) {
+    throw new ChunkwiseError('UNSUPPORTED', `No file system here to find the ${language} grammar: pass its .wasm bytes as \`grammar\`.`, {
+      details: { language },
+    });
+  }
+  for (const base of [import.meta.url, `${nodeProcess!.cwd()}/`]) {
+    try {
+      return builtin.createRequire(base).resolve(file);
+    } catch {
+      // Try the next base.
+    }
+  }
+  throw new ChunkwiseError(
+    'NOT_FOUND',
+    `The ${language} grammar comes from the optional peer dependency tree-sitter-wasms: install it (0.1.x), or pass the .wasm as \`grammar\`.`,
+    { details: { language, file } },
+  );
+}
+
+/**
+ * A tree-sitter parser for `language`, ready for `CodeChunker({ parser })`. The grammar is the
+ * given bytes or path, or by default `tree-sitter-wasms`' file (Node). Grammars found by default
+ * are loaded once per process.
+ */
+export async function loadCodeParser(language: CodeLanguage, grammar?: GrammarSource): Promise<CodeParser> {
+  const { Parser, Language } = await loadTreeSitter();
+  let loaded: Promise<TreeSitterLanguage> | undefined = grammar === undefined ? defaultGrammars.get(language) : undefined;
+  if (!loaded) {
+    const source = grammar ?? defaultGrammarPath(language);
+    loaded = Language.load(source).catch((cause: unknown) => {
+      if (grammar === undefined) defaultGrammars.delete(language);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Could not load the ${language} grammar: ${cause instanceof Error ? cause.message : String(cause)}`, {
+        cause,
+        details: { language, ...(typeof source === 'string' ? { grammar: source } : {}) },
+      });
+    });
+    if (grammar === undefined) defaultGrammars.set(language, loaded);
+  }
+  return new Parser().setLanguage(await loaded);
+}
