@@ -1,6 +1,5 @@
 import type { Tokenizer } from '@chunkwise/core';
 import { Encoding, getEncoding, Tokenizer as HfTokenizer, type EncodedWithOffsets } from '@chunkwise/tokenizers';
-import { offsetsFromByteLengths } from './token-offsets.js';
 
 export interface TokenizerChoice {
   id: string;
@@ -40,16 +39,15 @@ export function tokenizerChoice(id: string): TokenizerChoice {
 export const tokenizerOptions = (): [string, string][] => TOKENIZER_CHOICES.map((choice) => [choice.id, choice.label]);
 
 /**
- * The ordinary tokens of `text` with their UTF-16 spans. tiktoken encodings report spans
- * themselves (special-token look-alikes count as text, as `count()` does); a tokenizer.json
- * tokenizer gives ids without its post-processor's special tokens, spans derived from each token's
- * bytes. Null spans mean the tokenizer normalised the text, so pieces cannot be placed.
+ * The ordinary tokens of `text` with their UTF-16 spans, as the tokenizers package reports them:
+ * for tiktoken encodings special-token look-alikes count as text, as `count()` does; a
+ * tokenizer.json tokenizer gives ids without its post-processor's special tokens, with spans
+ * mapped back through its normalizer. Null spans mean the tokenizer reports no offsets.
  */
 export function ordinaryTokens(tokenizer: Tokenizer, text: string): { ids: Uint32Array; spans: Omit<EncodedWithOffsets, 'ids'> | null } {
   if (tokenizer instanceof HfTokenizer) {
-    const ids = tokenizer.encode(text, { addSpecialTokens: false });
-    const lengths = Array.from(ids, (id) => tokenizer.decodeBytes([id]).length);
-    return { ids, spans: offsetsFromByteLengths(text, lengths) };
+    const { ids, starts, ends } = tokenizer.encodeWithOffsets(text, { addSpecialTokens: false });
+    return { ids, spans: { starts, ends } };
   }
   if (tokenizer instanceof Encoding) {
     const { ids, starts, ends } = tokenizer.encodeWithOffsets(text, { disallowedSpecial: [] });

@@ -71,7 +71,7 @@ export function createTokensView(store: TextStore): Tab {
     tokenText.dataset.pieces = String(drawn.length);
     const notes: string[] = [];
     if (total !== ids.length) notes.push(`The count includes ${formatInt(total - ids.length)} special token(s) that ${tokenizer.name} adds around any text; the pieces show the text's own ${formatInt(ids.length)}.`);
-    if (!spans) notes.push(`${tokenizer.name} normalises the text before splitting it, so its tokens cannot be placed on the original characters.`);
+    if (!spans) notes.push(`${tokenizer.name} reports no character offsets, so its tokens cannot be placed on the text.`);
     notes.push(
       pieces.length > drawn.length
         ? `Showing the first ${formatInt(drawn.length)} of ${formatInt(pieces.length)} pieces; the counts cover the whole text.`

@@ -1,11 +1,15 @@
 import { ChunkwiseError, type Tokenizer as TokenizerContract } from '@chunkwise/core';
+import type { EncodedWithOffsets } from '../encoding.js';
 import { RankTable } from '../rank-table.js';
+import { AddedTokenMatcher } from './added-tokens.js';
+import { alignedText, originalSpan, sliceAligned, type AlignedText } from './aligned-text.js';
 import { byteLevelToBytes } from './byte-level-alphabet.js';
 import { preTokenizeSteps, type PreTokenizeStep } from './hf-pre-tokenizer.js';
-import { createNormalizer } from './normalizer.js';
-import { decodeSteps } from './sentencepiece-decoder.js';
+import { createNormalizer, type Normalize } from './normalizer.js';
 import { mergePairs, PairMerges } from './pair-merge.js';
-import type { AddedTokenJson, PostProcessorJson, TokenizerJson } from './tokenizer-json.js';
+import { createPostProcessor, type PostProcessor } from './post-processor.js';
+import { decodeSteps } from './sentencepiece-decoder.js';
+import type { AddedTokenJson, TokenizerJson } from './tokenizer-json.js';
 
 export interface HfEncodeOptions {
   /** Apply the post-processor's special tokens (e.g. a BOS token), as `add_special_tokens` does. Default true. */
@@ -17,68 +21,63 @@ export interface HfDecodeOptions {
   skipSpecialTokens?: boolean;
 }
 
-type PostProcess = (ids: number[]) => number[];
+/** Ids of a pair of sequences with the post-processor's token type id (segment id) of each. */
+export interface EncodedPair {
+  ids: Uint32Array;
+  typeIds: Uint32Array;
+}
+
+/** Where a model writes ids and, when offsets are wanted, each token's original UTF-16 span. */
+interface Sink {
+  ids: number[];
+  starts: number[] | null;
+  ends: number[] | null;
+}
 
 function unsupported(message: string): never {
   throw new ChunkwiseError('UNSUPPORTED', message);
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function postProcessor(json: PostProcessorJson | null | undefined): PostProcess {
-  if (!json) return (ids) => ids;
-  switch (json.type) {
-    case 'ByteLevel':
-      return (ids) => ids; // only trims offsets
-    case 'Sequence': {
-      const steps = (json.processors ?? []).map(postProcessor);
-      return (ids) => steps.reduce((value, step) => step(value), ids);
-    }
-    case 'TemplateProcessing': {
-      const single = json.single ?? [];
-      const specials = json.special_tokens ?? {};
-      return (ids) => {
-        const out: number[] = [];
-        for (const item of single) {
-          if ('SpecialToken' in item) {
-            const special = specials[item.SpecialToken.id];
-            if (!special) unsupported(`TemplateProcessing names ${item.SpecialToken.id}, which its special_tokens do not define.`);
-            out.push(...special.ids);
-          } else if (item.Sequence.id === 'A') {
-            out.push(...ids);
-          }
-        }
-        return out;
-      };
-    }
-    case 'BertProcessing': {
-      const cls = json.cls?.[1];
-      const sep = json.sep?.[1];
-      if (cls === undefined || sep === undefined) unsupported('BertProcessing without cls/sep tokens.');
-      return (ids) => [cls, ...ids, sep];
-    }
-    default:
-      return unsupported(`The ${json.type} post-processor is not supported yet (supported: ByteLevel, TemplateProcessing, BertProcessing, Sequence).`);
-  }
+function checkText(text: unknown, what = 'text'): asserts text is string {
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Expected ${what} as a string, got ${typeof text}.`);
 }
 
 /**
- * A Hugging Face tokenizer.json tokenizer. Supported today: BPE models, byte-level (GPT-2 style,
- * Llama 3, Qwen 2/3) or SentencePiece-style with byte fallback (Llama 2), with NFC/NFD/NFKC/NFKD,
- * Lowercase, Prepend and string Replace normalizers, Split/ByteLevel pre-tokenizers, added tokens
- * and TemplateProcessing; WordPiece (BERT); Unigram with Metaspace. Unsupported parts of a file throw
- * `UNSUPPORTED` from `fromJSON`.
+ * For each UTF-8 byte offset of `text` (0 … byteLength), the UTF-16 index of the character starting
+ * there, or of the next character for a continuation byte: a token boundary inside a character
+ * gives the character to the token holding its first byte.
+ */
+function unitAtByte(text: string, byteLength: number): Int32Array {
+  const map = new Int32Array(byteLength + 1);
+  let byte = 0;
+  for (let unit = 0; unit < text.length; ) {
+    const code = text.codePointAt(unit)!;
+    const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    const units = code > 0xffff ? 2 : 1;
+    map[byte] = unit;
+    for (let k = 1; k < width; k++) map[byte + k] = unit + units;
+    byte += width;
+    unit += units;
+  }
+  map[byteLength] = text.length;
+  return map;
+}
+
+/**
+ * A Hugging Face tokenizer.json tokenizer: BPE (byte-level as in GPT-2, Llama 3, Qwen; or
+ * SentencePiece-style with byte fallback as in Llama 2, Gemma), WordPiece (BERT) and Unigram (T5,
+ * XLM-R), with their normalizers, pre-tokenizers, added tokens and post-processors. Parts of a file
+ * that are not implemented throw `UNSUPPORTED` from `fromJSON`, naming the feature.
  */
 export class Tokenizer implements TokenizerContract {
   readonly name: string;
   /** Byte-level models: the vocabulary as raw bytes. */
   private readonly vocab: RankTable | null = null;
-  /** SentencePiece-style models (byte_fallback): token strings, ids of <0xXX> tokens, unknown-token handling. */
+  /** Other models: token strings, ids of <0xXX> tokens, unknown-token handling. */
   private readonly pieceIds = new Map<string, number>();
   private readonly pieceTokens: string[] = [];
   private readonly byteIds = new Int32Array(256).fill(-1);
+  private readonly byteFallback: boolean = false;
   private readonly unknownId: number = -1;
   private readonly fuseUnknown: boolean = false;
   private readonly decoders: ReturnType<typeof decodeSteps> = [];
@@ -90,15 +89,18 @@ export class Tokenizer implements TokenizerContract {
   private readonly maxWordChars: number = 100;
   private readonly merges: PairMerges;
   private readonly ignoreMerges: boolean;
-  private readonly normalize: ((text: string) => string) | null;
+  private readonly normalize: Normalize | null;
   private readonly steps: PreTokenizeStep[];
-  private readonly postProcess: PostProcess;
-  private readonly addedIds = new Map<string, number>();
+  private readonly postProcess: PostProcessor;
   private readonly addedTexts = new Map<number, { text: string; bytes: Uint8Array; special: boolean }>();
-  private readonly addedRegex: RegExp | null;
+  /** Added tokens matched in the raw text (`normalized: false`) and in the normalized text. */
+  private readonly rawAdded: AddedTokenMatcher;
+  private readonly normalizedAdded: AddedTokenMatcher;
   private readonly encoder = new TextEncoder();
   private readonly scratch = { next: new Int32Array(0), prev: new Int32Array(0), heap: new Float64Array(0) };
   private symbols = new Int32Array(256);
+  private positions = new Int32Array(256);
+  private symbolUnits = new Int32Array(256);
 
   private constructor(json: TokenizerJson, name: string) {
     this.name = name;
@@ -111,7 +113,6 @@ export class Tokenizer implements TokenizerContract {
     const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
 
     if (this.unigram) {
-      if (model.byte_fallback) unsupported('Unigram with byte_fallback is not supported yet.');
       const pieces = model.vocab as [string, number][];
       this.scores = new Float64Array(pieces.length);
       let minScore = Number.POSITIVE_INFINITY;
@@ -126,6 +127,8 @@ export class Tokenizer implements TokenizerContract {
       this.unknownId = model.unk_id;
       // tokenizers: an unknown character costs 10 nats more than the rarest piece (K_UNK_PENALTY).
       this.scores[this.unknownId] = minScore - 10;
+      this.byteFallback = model.byte_fallback === true;
+      this.indexByteTokens();
       this.decoders = decodeSteps(json.decoder);
     } else if (this.wordPiece) {
       for (const [token, id] of entries) {
@@ -138,41 +141,18 @@ export class Tokenizer implements TokenizerContract {
       this.maxWordChars = model.max_input_chars_per_word ?? 100;
       this.decoders = decodeSteps(json.decoder);
     } else if (model.byte_fallback) {
-      // SentencePiece-style BPE (Llama 2): symbols are characters, unknown characters fall back to
-      // their UTF-8 bytes as <0xXX> tokens (tokenizers' BPE::merge_word with byte_fallback).
+      // SentencePiece-style BPE (Llama 2, Gemma): symbols are characters, unknown characters fall
+      // back to their UTF-8 bytes as <0xXX> tokens (tokenizers' BPE::merge_word with byte_fallback).
       for (const [token, id] of entries) {
         this.pieceIds.set(token, id);
         this.pieceTokens[id] = token;
-        const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(token);
-        if (byte) this.byteIds[Number.parseInt(byte[1]!, 16)] = id;
       }
+      this.indexByteTokens();
       this.unknownId = model.unk_token ? (this.pieceIds.get(model.unk_token) ?? -1) : -1;
       this.fuseUnknown = model.fuse_unk === true;
       this.decoders = decodeSteps(json.decoder);
     } else {
-      // Byte-level BPE: the vocabulary as raw bytes in our rank-table format, so lookups reuse the
-      // tiktoken engine's typed-array table.
-      let size = 0;
-      for (const [, id] of entries) size = Math.max(size, id + 1);
-      const tokens: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(size);
-      let total = 0;
-      for (const [token, id] of entries) {
-        const bytes = byteLevelToBytes(token);
-        if (!bytes) unsupported(`Vocabulary entry ${JSON.stringify(token)} is not in the byte-level alphabet, and the model has no byte_fallback: this kind of BPE is not supported yet.`);
-        if (bytes.length > 255) unsupported(`Vocabulary entry ${id} is longer than 255 bytes.`);
-        tokens[id] = bytes;
-        total += bytes.length;
-      }
-      const blob = new Uint8Array(8 + size + total);
-      blob.set([0x43, 0x57, 0x52, 0x31, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, size >>> 24]);
-      let at = 8 + size;
-      tokens.forEach((bytes, id) => {
-        if (!bytes) return;
-        blob[8 + id] = bytes.length;
-        blob.set(bytes, at);
-        at += bytes.length;
-      });
-      this.vocab = RankTable.fromBinary(blob);
+      this.vocab = byteLevelVocabulary(entries);
     }
 
     this.merges = new PairMerges();
@@ -188,19 +168,27 @@ export class Tokenizer implements TokenizerContract {
     this.normalize = createNormalizer(json.normalizer);
     this.steps = preTokenizeSteps(json.pre_tokenizer);
     if (this.vocab && !this.steps.length) unsupported('A byte-level BPE tokenizer needs a ByteLevel pre-tokenizer.');
-    this.postProcess = postProcessor(json.post_processor);
+    this.postProcess = createPostProcessor(json.post_processor);
 
-    const added = (json.added_tokens ?? []).filter((token: AddedTokenJson) => {
-      if (token.lstrip || token.rstrip || token.single_word) unsupported(`Added token ${JSON.stringify(token.content)} uses lstrip/rstrip/single_word, which are not supported yet.`);
-      return token.content.length > 0;
-    });
+    const added = (json.added_tokens ?? []).filter((token: AddedTokenJson) => token.content.length > 0);
     for (const token of added) {
-      this.addedIds.set(token.content, token.id);
       this.addedTexts.set(token.id, { text: token.content, bytes: this.encoder.encode(token.content), special: token.special === true });
     }
-    // Longest first, so the leftmost match is also the longest, as tokenizers' Aho-Corasick finds it.
-    const alternatives = [...this.addedIds.keys()].sort((a, b) => b.length - a.length).map(escapeRegex);
-    this.addedRegex = alternatives.length ? new RegExp(alternatives.join('|'), 'g') : null;
+    // tokenizers: `normalized` defaults to true, but not for special tokens added through the API;
+    // tokenizer.json files always spell it out.
+    const normalizedToken = (token: AddedTokenJson) => token.normalized ?? !token.special;
+    this.rawAdded = new AddedTokenMatcher(
+      added.filter((token) => !normalizedToken(token)),
+      (token) => token.content,
+    );
+    this.normalizedAdded = new AddedTokenMatcher(added.filter(normalizedToken), (token) => (this.normalize ? this.normalize(alignedText(token.content, false)).text : token.content));
+  }
+
+  private indexByteTokens(): void {
+    this.pieceIds.forEach((id, token) => {
+      const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(token);
+      if (byte) this.byteIds[Number.parseInt(byte[1]!, 16)] = id;
+    });
   }
 
   /** Builds a tokenizer from the text or parsed object of a tokenizer.json. */
@@ -219,19 +207,54 @@ export class Tokenizer implements TokenizerContract {
 
   /** Token ids, with added tokens matched anywhere in the text and the post-processor's special tokens. */
   encode(text: string, options: HfEncodeOptions = {}): Uint32Array {
-    if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${typeof text}.`);
-    const ids: number[] = [];
-    let position = 0;
-    if (this.addedRegex) {
-      this.addedRegex.lastIndex = 0;
-      for (let match = this.addedRegex.exec(text); match; match = this.addedRegex.exec(text)) {
-        this.encodeSegment(text.slice(position, match.index), ids);
-        ids.push(this.addedIds.get(match[0])!);
-        position = match.index + match[0].length;
-      }
+    checkText(text);
+    const sink: Sink = { ids: [], starts: null, ends: null };
+    this.encodeSequence(text, sink);
+    return this.assemble([sink], options.addSpecialTokens !== false).ids;
+  }
+
+  /**
+   * Ids with UTF-16 `[start, end)` spans in `text`, the same contract as `Encoding.encodeWithOffsets`:
+   * spans are in order and never overlap. A token's span is the original text its normalized
+   * characters came from; where several tokens come from one original character (a character split
+   * into byte-fallback tokens or byte-level bytes, a ligature a normalizer expanded), the first
+   * gets the character and the rest an empty span at its end. Text that the normalizer or
+   * pre-tokenizer drops (BERT's whitespace and control characters, stripped spaces) lies between
+   * spans; tokens the post-processor adds, and characters a normalizer inserts (a prepended "▁"),
+   * have empty spans where they stand.
+   */
+  encodeWithOffsets(text: string, options: HfEncodeOptions = {}): EncodedWithOffsets {
+    checkText(text);
+    const sink: Sink = { ids: [], starts: [], ends: [] };
+    this.encodeSequence(text, sink);
+    const { ids, spans } = this.assemble([sink], options.addSpecialTokens !== false, text.length);
+    const starts = new Uint32Array(ids.length);
+    const ends = new Uint32Array(ids.length);
+    let previous = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const start = Math.max(spans![2 * i]!, previous);
+      const end = Math.max(spans![2 * i + 1]!, start);
+      starts[i] = start;
+      ends[i] = end;
+      previous = end;
     }
-    this.encodeSegment(position === 0 ? text : text.slice(position), ids);
-    return Uint32Array.from(options.addSpecialTokens === false ? ids : this.postProcess(ids));
+    return { ids, starts, ends };
+  }
+
+  /**
+   * Ids of a pair of sequences (question and context, query and passage) as the post-processor
+   * joins them, e.g. `[CLS] a [SEP] b [SEP]` for BERT, with each token's type id (0 for the first
+   * sequence's part, 1 for the second's where the model uses them).
+   */
+  encodePair(first: string, second: string, options: HfEncodeOptions = {}): EncodedPair {
+    checkText(first, 'the first text');
+    checkText(second, 'the second text');
+    const a: Sink = { ids: [], starts: null, ends: null };
+    const b: Sink = { ids: [], starts: null, ends: null };
+    this.encodeSequence(first, a);
+    this.encodeSequence(second, b);
+    const { ids, typeIds } = this.assemble([a, b], options.addSpecialTokens !== false);
+    return { ids, typeIds };
   }
 
   count(text: string): number {
@@ -291,108 +314,223 @@ export class Tokenizer implements TokenizerContract {
     throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not in ${this.name}.`, { details: { id } });
   }
 
-  private encodeSegment(segment: string, ids: number[]): void {
-    if (!segment) return;
-    let pieces = [this.normalize ? this.normalize(segment) : segment];
-    for (const step of this.steps) pieces = step(pieces);
-    const vocab = this.vocab;
-    if (this.wordPiece) {
-      for (const piece of pieces) this.encodeWordPiece(piece, ids);
-      return;
-    }
-    if (this.unigram) {
-      for (const piece of pieces) this.encodeUnigram(piece, ids);
-      return;
-    }
-    if (!vocab) {
-      for (const piece of pieces) this.encodeCharacters(piece, ids);
-      return;
-    }
+  /**
+   * The post-processor's template over the sequences: ids, type ids and, when the first sink has
+   * spans, a span per id (special tokens get an empty span at 0 before the text, at its end after).
+   */
+  private assemble(sinks: Sink[], addSpecialTokens: boolean, textLength = 0): { ids: Uint32Array; typeIds: Uint32Array; spans: number[] | null } {
+    const pieces = this.postProcess(sinks.length === 2, addSpecialTokens);
+    const ids: number[] = [];
+    const typeIds: number[] = [];
+    const spans: number[] | null = sinks[0]!.starts ? [] : null;
+    let seenText = false;
     for (const piece of pieces) {
-      const bytes = this.encoder.encode(piece);
-      if (this.ignoreMerges) {
-        const whole = vocab.rankOf(bytes, 0, bytes.length);
-        if (whole >= 0) {
-          ids.push(whole);
+      if ('ids' in piece) {
+        for (const id of piece.ids) {
+          ids.push(id);
+          typeIds.push(piece.typeId);
+          const at = seenText ? textLength : 0;
+          spans?.push(at, at);
+        }
+        continue;
+      }
+      const sink = sinks[piece.sequence]!;
+      seenText = true;
+      for (let i = 0; i < sink.ids.length; i++) {
+        ids.push(sink.ids[i]!);
+        typeIds.push(piece.typeId);
+        spans?.push(sink.starts![i]!, sink.ends![i]!);
+      }
+    }
+    return { ids: Uint32Array.from(ids), typeIds: Uint32Array.from(typeIds), spans };
+  }
+
+  /** tokenizers' extract_and_normalize + pre-tokenize + model over one sequence. */
+  private encodeSequence(text: string, sink: Sink): void {
+    const track = sink.starts !== null;
+    for (const split of this.rawAdded.split(text)) {
+      if (split.id >= 0) {
+        this.push(sink, split.id, split.start, split.end);
+        continue;
+      }
+      if (split.end <= split.start) continue;
+      const segment = alignedText(split.start === 0 && split.end === text.length ? text : text.slice(split.start, split.end), track, split.start);
+      const normalized = this.normalize ? this.normalize(segment) : segment;
+      for (const inner of this.normalizedAdded.split(normalized.text)) {
+        if (inner.id >= 0) {
+          const [start, end] = originalSpan(normalized, inner.start, inner.end);
+          this.push(sink, inner.id, start, end);
           continue;
         }
+        if (inner.end <= inner.start) continue;
+        let pieces = [sliceAligned(normalized, inner.start, inner.end)];
+        for (const step of this.steps) pieces = step(pieces);
+        for (const piece of pieces) {
+          if (!piece.text) continue;
+          if (this.wordPiece) this.encodeWordPiece(piece, sink);
+          else if (this.unigram) this.encodeUnigram(piece, sink);
+          else if (this.vocab) this.encodeBytes(piece, sink);
+          else this.encodeCharacters(piece, sink);
+        }
       }
-      if (this.symbols.length < bytes.length) this.symbols = new Int32Array(bytes.length * 2);
-      const symbols = this.symbols;
-      for (let i = 0; i < bytes.length; i++) symbols[i] = vocab.byteRanks[bytes[i]!]!;
-      const count = mergePairs(this.merges, symbols, bytes.length, this.scratch);
-      for (let i = 0; i < count; i++) ids.push(symbols[i]!);
     }
   }
 
-  /** SentencePiece-style BPE on one piece: characters, byte fallback for unknown ones, then merges. */
-  private encodeCharacters(piece: string, ids: number[]): void {
+  private push(sink: Sink, id: number, start: number, end: number): void {
+    sink.ids.push(id);
+    sink.starts?.push(start);
+    sink.ends?.push(end);
+  }
+
+  /** Pushes a token made of units [from, to) of `piece`, with its original span when tracking. */
+  private pushUnits(sink: Sink, id: number, piece: AlignedText, from: number, to: number): void {
+    sink.ids.push(id);
+    if (sink.starts && sink.ends) {
+      const [start, end] = originalSpan(piece, from, to);
+      sink.starts.push(start);
+      sink.ends.push(end);
+    }
+  }
+
+  private ensureSymbols(length: number): void {
+    if (this.symbols.length < length) {
+      this.symbols = new Int32Array(length * 2);
+      this.positions = new Int32Array(length * 2);
+      this.symbolUnits = new Int32Array(length * 2);
+    }
+  }
+
+  /** Byte-level BPE on one piece: its UTF-8 bytes as symbols, then merges. */
+  private encodeBytes(piece: AlignedText, sink: Sink): void {
+    const vocab = this.vocab!;
+    const bytes = this.encoder.encode(piece.text);
+    const track = sink.starts !== null;
     if (this.ignoreMerges) {
-      const whole = this.pieceIds.get(piece);
-      if (whole !== undefined) {
-        ids.push(whole);
+      const whole = vocab.rankOf(bytes, 0, bytes.length);
+      if (whole >= 0) {
+        this.pushUnits(sink, whole, piece, 0, piece.text.length);
         return;
       }
     }
-    if (this.symbols.length < piece.length * 4) this.symbols = new Int32Array(piece.length * 8);
+    this.ensureSymbols(bytes.length);
     const symbols = this.symbols;
+    for (let i = 0; i < bytes.length; i++) symbols[i] = vocab.byteRanks[bytes[i]!]!;
+    const count = mergePairs(this.merges, symbols, bytes.length, this.scratch, track ? this.positions : undefined);
+    if (!track) {
+      for (let i = 0; i < count; i++) sink.ids.push(symbols[i]!);
+      return;
+    }
+    const units = unitAtByte(piece.text, bytes.length);
+    for (let i = 0; i < count; i++) {
+      const end = i + 1 < count ? this.positions[i + 1]! : bytes.length;
+      this.pushUnits(sink, symbols[i]!, piece, units[this.positions[i]!]!, units[end]!);
+    }
+  }
+
+  /** Ids of the <0xXX> tokens for `char`'s UTF-8 bytes, or null if one is missing. */
+  private byteTokens(char: string): number[] | null {
+    const ids: number[] = [];
+    for (const byte of this.encoder.encode(char)) {
+      const id = this.byteIds[byte]!;
+      if (id < 0) return null;
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /** SentencePiece-style BPE on one piece: characters, byte fallback for unknown ones, then merges. */
+  private encodeCharacters(piece: AlignedText, sink: Sink): void {
+    const text = piece.text;
+    if (this.ignoreMerges) {
+      const whole = this.pieceIds.get(text);
+      if (whole !== undefined) {
+        this.pushUnits(sink, whole, piece, 0, text.length);
+        return;
+      }
+    }
+    this.ensureSymbols(text.length * 4);
+    const { symbols, symbolUnits } = this;
     let length = 0;
     let previousUnknown = false;
-    for (const char of piece) {
+    for (let at = 0; at < text.length; ) {
+      const width = text.codePointAt(at)! > 0xffff ? 2 : 1;
+      const char = width === 1 ? text[at]! : text.slice(at, at + 2);
       const id = this.pieceIds.get(char);
       if (id !== undefined) {
+        symbolUnits[length] = at;
         symbols[length++] = id;
         previousUnknown = false;
-        continue;
+      } else {
+        const bytes = this.byteTokens(char);
+        if (bytes) {
+          // The first byte carries the character; the others get an empty span at its end.
+          bytes.forEach((byteId, k) => {
+            symbolUnits[length] = k === 0 ? at : at + width;
+            symbols[length++] = byteId;
+          });
+          previousUnknown = false;
+        } else {
+          if (this.unknownId < 0) throw new ChunkwiseError('NOT_FOUND', `${JSON.stringify(char)} is not in the vocabulary of ${this.name}, which has no unknown token.`);
+          if (!(this.fuseUnknown && previousUnknown)) {
+            symbolUnits[length] = at;
+            symbols[length++] = this.unknownId;
+          }
+          previousUnknown = true;
+        }
       }
-      const bytes = this.encoder.encode(char);
-      if (bytes.every((byte) => this.byteIds[byte]! >= 0)) {
-        for (const byte of bytes) symbols[length++] = this.byteIds[byte]!;
-        previousUnknown = false;
-        continue;
-      }
-      if (this.unknownId < 0) throw new ChunkwiseError('NOT_FOUND', `${JSON.stringify(char)} is not in the vocabulary of ${this.name}, which has no unknown token.`);
-      if (!(this.fuseUnknown && previousUnknown)) symbols[length++] = this.unknownId;
-      previousUnknown = true;
+      at += width;
     }
-    const count = mergePairs(this.merges, symbols, length, this.scratch);
-    for (let i = 0; i < count; i++) ids.push(symbols[i]!);
+    const track = sink.starts !== null;
+    const count = mergePairs(this.merges, symbols, length, this.scratch, track ? this.positions : undefined);
+    for (let i = 0; i < count; i++) {
+      if (!track) {
+        sink.ids.push(symbols[i]!);
+        continue;
+      }
+      const from = symbolUnits[this.positions[i]!]!;
+      const to = i + 1 < count ? symbolUnits[this.positions[i + 1]!]! : text.length;
+      this.pushUnits(sink, symbols[i]!, piece, from, to);
+    }
   }
 
   /** WordPiece (BERT): greedy longest match first, `##` on continuations; a word with no match is [UNK]. */
-  private encodeWordPiece(word: string, ids: number[]): void {
-    const chars = Array.from(word);
+  private encodeWordPiece(piece: AlignedText, sink: Sink): void {
+    const chars = Array.from(piece.text);
     if (chars.length > this.maxWordChars) {
-      ids.push(this.unknownId);
+      this.pushUnits(sink, this.unknownId, piece, 0, piece.text.length);
       return;
     }
-    const found: number[] = [];
+    const found: [id: number, from: number, to: number][] = [];
+    let unit = 0;
     for (let start = 0; start < chars.length; ) {
       let end = chars.length;
       let id: number | undefined;
+      let word = '';
       while (end > start) {
-        const piece = chars.slice(start, end).join('');
-        id = this.pieceIds.get(start > 0 ? this.continuingPrefix + piece : piece);
+        word = chars.slice(start, end).join('');
+        id = this.pieceIds.get(start > 0 ? this.continuingPrefix + word : word);
         if (id !== undefined) break;
         end--;
       }
       if (id === undefined) {
-        ids.push(this.unknownId);
+        this.pushUnits(sink, this.unknownId, piece, 0, piece.text.length);
         return;
       }
-      found.push(id);
+      found.push([id, unit, unit + word.length]);
+      unit += word.length;
       start = end;
     }
-    ids.push(...found);
+    for (const [id, from, to] of found) this.pushUnits(sink, id, piece, from, to);
   }
 
   /**
    * Unigram (Kudo 2018, arXiv 1804.10959): the segmentation with the highest total log probability,
-   * by Viterbi over characters. A character no piece starts with becomes the unknown token (one per
-   * run of them), as in tokenizers. Ties keep the earliest candidate, like tokenizers' lattice.
+   * by Viterbi over characters. A character no piece starts with is unknown; a run of them becomes
+   * one unknown token, or with byte_fallback the <0xXX> tokens of its UTF-8 bytes, as in
+   * tokenizers. Ties keep the earliest candidate, like tokenizers' lattice.
    */
-  private encodeUnigram(word: string, ids: number[]): void {
-    const chars = Array.from(word);
+  private encodeUnigram(piece: AlignedText, sink: Sink): void {
+    const chars = Array.from(piece.text);
     const n = chars.length;
     const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
     const from = new Int32Array(n + 1);
@@ -402,10 +540,10 @@ export class Tokenizer implements TokenizerContract {
       const base = best[begin]!;
       if (base === Number.NEGATIVE_INFINITY) continue;
       let single = false;
-      let piece = '';
+      let text = '';
       for (let length = 1; length <= this.maxPieceChars && begin + length <= n; length++) {
-        piece += chars[begin + length - 1]!;
-        const id = this.pieceIds.get(piece);
+        text += chars[begin + length - 1]!;
+        const id = this.pieceIds.get(text);
         if (id === undefined) continue;
         if (length === 1) single = true;
         const score = base + this.scores[id]!;
@@ -424,16 +562,58 @@ export class Tokenizer implements TokenizerContract {
         }
       }
     }
-    const found: number[] = [];
-    for (let end = n; end > 0; end = from[end]!) found.push(token[end]!);
-    found.reverse();
-    for (let i = 0; i < found.length; i++) {
-      if (found[i] === -1) {
-        if (i > 0 && found[i - 1] === -1) continue; // fuse a run of unknown characters
-        ids.push(this.unknownId);
-      } else {
-        ids.push(found[i]!);
+    const ends: number[] = [];
+    for (let end = n; end > 0; end = from[end]!) ends.push(end);
+    ends.reverse();
+    const unitOfChar = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) unitOfChar[i + 1] = unitOfChar[i]! + chars[i]!.length;
+    for (let k = 0, begin = 0; k < ends.length; k++) {
+      let end = ends[k]!;
+      if (token[end] !== -1) {
+        this.pushUnits(sink, token[end]!, piece, unitOfChar[begin]!, unitOfChar[end]!);
+        begin = end;
+        continue;
       }
+      while (k + 1 < ends.length && token[ends[k + 1]!] === -1) end = ends[++k]!; // fuse a run of unknown characters
+      const bytes = this.byteFallback ? this.byteTokens(chars.slice(begin, end).join('')) : null;
+      if (!bytes) this.pushUnits(sink, this.unknownId, piece, unitOfChar[begin]!, unitOfChar[end]!);
+      else {
+        // Byte tokens: each character goes to the token of its first byte.
+        let byte = 0;
+        for (let c = begin; c < end; c++) {
+          const width = this.encoder.encode(chars[c]!).length;
+          for (let k2 = 0; k2 < width; k2++) {
+            const at = k2 === 0 ? unitOfChar[c]! : unitOfChar[c + 1]!;
+            this.pushUnits(sink, bytes[byte++]!, piece, at, k2 === 0 ? unitOfChar[c + 1]! : at);
+          }
+        }
+      }
+      begin = end;
     }
   }
+}
+
+/** The byte-level vocabulary as raw bytes in our rank-table format, so lookups reuse the tiktoken engine's table. */
+function byteLevelVocabulary(entries: [string, number][]): RankTable {
+  let size = 0;
+  for (const [, id] of entries) size = Math.max(size, id + 1);
+  const tokens: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(size);
+  let total = 0;
+  for (const [token, id] of entries) {
+    const bytes = byteLevelToBytes(token);
+    if (!bytes) unsupported(`Vocabulary entry ${JSON.stringify(token)} is not in the byte-level alphabet, and the model has no byte_fallback: this kind of BPE is not supported yet.`);
+    if (bytes.length > 255) unsupported(`Vocabulary entry ${id} is longer than 255 bytes.`);
+    tokens[id] = bytes;
+    total += bytes.length;
+  }
+  const blob = new Uint8Array(8 + size + total);
+  blob.set([0x43, 0x57, 0x52, 0x31, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, size >>> 24]);
+  let at = 8 + size;
+  tokens.forEach((bytes, id) => {
+    if (!bytes) return;
+    blob[8 + id] = bytes.length;
+    blob.set(bytes, at);
+    at += bytes.length;
+  });
+  return RankTable.fromBinary(blob);
 }

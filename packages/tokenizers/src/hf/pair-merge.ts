@@ -21,8 +21,11 @@ export class PairMerges {
   }
 }
 
-/** Merges `symbols[0, length)` in place; returns the number of symbols left, written to `symbols`. */
-export function mergePairs(merges: PairMerges, symbols: Int32Array, length: number, scratch: { next: Int32Array; prev: Int32Array; heap: Float64Array }): number {
+/**
+ * Merges `symbols[0, length)` in place; returns the number of symbols left, written to `symbols`.
+ * With `positions`, also writes there the index of the first original symbol of each one left.
+ */
+export function mergePairs(merges: PairMerges, symbols: Int32Array, length: number, scratch: { next: Int32Array; prev: Int32Array; heap: Float64Array }, positions?: Int32Array): number {
   if (scratch.next.length < length + 1) {
     scratch.next = new Int32Array(length * 2 + 1);
     scratch.prev = new Int32Array(length * 2 + 1);
@@ -90,6 +93,9 @@ export function mergePairs(merges: PairMerges, symbols: Int32Array, length: numb
     }
   }
   let count = 0;
-  for (let i = 0; i < length; i = next[i]!) symbols[count++] = symbols[i]!;
+  for (let i = 0; i < length; i = next[i]!) {
+    if (positions) positions[count] = i;
+    symbols[count++] = symbols[i]!;
+  }
   return count;
 }

@@ -24,6 +24,11 @@ export interface NormalizerJson {
   prepend?: string;
   pattern?: { Regex?: string; String?: string };
   content?: string;
+  /** Strip */
+  strip_left?: boolean;
+  strip_right?: boolean;
+  /** Precompiled: SentencePiece's charsmap, base64. */
+  precompiled_charsmap?: string | null;
 }
 
 export interface DecoderJson {
@@ -47,6 +52,10 @@ export interface PreTokenizerJson {
   invert?: boolean;
   add_prefix_space?: boolean;
   use_regex?: boolean;
+  /** Digits */
+  individual_digits?: boolean;
+  /** CharDelimiterSplit */
+  delimiter?: string;
   /** Metaspace */
   replacement?: string;
   prepend_scheme?: 'always' | 'first' | 'never';
@@ -56,12 +65,15 @@ export interface PreTokenizerJson {
 export interface PostProcessorJson {
   type: string;
   processors?: PostProcessorJson[];
-  single?: ({ SpecialToken: { id: string; type_id?: number } } | { Sequence: { id: string; type_id?: number } })[];
+  single?: TemplatePieceJson[];
+  pair?: TemplatePieceJson[];
   special_tokens?: Record<string, { id: string; ids: number[]; tokens: string[] }>;
   /** BertProcessing / RobertaProcessing: [token, id]. */
   cls?: [string, number];
   sep?: [string, number];
 }
+
+export type TemplatePieceJson = { SpecialToken: { id: string; type_id?: number } } | { Sequence: { id: string; type_id?: number } };
 
 export interface ModelJson {
   type: string;
