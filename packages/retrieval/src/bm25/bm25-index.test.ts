@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom, sotuPassages, type Passage } from '../__fixtures__/sotu-passages.js';
 import { simpleAnalyzer } from '../analyzers/simple.js';
-import { BM25Index } from './bm25-index.js';
+import { BM25Index, type BM25Options } from './bm25-index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -192,6 +192,66 @@ describe('BM25Index incremental updates', () => {
     for (const p of passages.slice(400)) fresh.add(p.id, p.text);
     expect(index.ids()).toEqual(fresh.ids());
     expect(index.search('public debt and revenue', { k: 30 })).toEqual(fresh.search('public debt and revenue', { k: 30 }));
+  });
+});
+
+describe('BM25Index save/load', () => {
+  const passages = sotuPassages().slice(5000, 5300);
+  const queries = ['the war and peace of nations', 'congress', 'gold silver currency treasury', 'the the public'];
+
+  it('restores an index exactly, and both keep answering alike after further changes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('add', 'remove', 'search'), fc.integer({ min: 0, max: 299 }), fc.integer({ min: 0, max: 299 })), { minLength: 1, maxLength: 200 }),
+        fc.constantFrom<[BM25Options, (p: Passage, j: number) => string | Record<string, string>]>(
+          [{}, (p) => p.text],
+          [{ analyzer: 'english', fields: { text: 1, context: 0.4 } }, (p, j) => ({ text: p.text, context: (passages[(j + 1) % 300] as Passage).text })],
+        ),
+        (ops, [options, docOf]) => {
+          const index = new BM25Index<{ j: number }>(options);
+          for (const [op, i, j] of ops) {
+            if (op === 'search') index.search('the union', { k: 3 });
+            else if (op === 'remove' && index.has(`d${i}`)) index.remove(`d${i}`);
+            else if (op === 'add') index.add(`d${i}`, docOf(passages[j] as Passage, j), { j });
+          }
+          if (index.size === 0) return;
+          const restored = BM25Index.load<{ j: number }>(index.save(), options);
+          expect(restored.ids()).toEqual(index.ids());
+          expect(restored.stats()).toEqual(index.stats());
+          for (const id of index.ids()) expect(restored.meta(id)).toEqual(index.meta(id));
+          const check = () => {
+            for (const query of queries) {
+              expect(restored.search(query, { k: 15 })).toEqual(index.search(query, { k: 15 }));
+              expect(restored.search(query, { k: 15, pruning: false })).toEqual(index.search(query, { k: 15 }));
+            }
+          };
+          check();
+          // Both must keep accepting changes identically (the restored postings grow and move).
+          for (const [i, j] of [[7, 11], [8, 12], [9, 13]] as const) {
+            for (const target of [index, restored]) target.add(`n${i}`, docOf(passages[j] as Passage, j));
+          }
+          const victim = index.ids()[0] as string;
+          index.remove(victim);
+          restored.remove(victim);
+          check();
+        },
+      ),
+      { numRuns: 30, seed: 11 },
+    );
+  });
+
+  it('rejects damaged bytes with CORRUPT_DATA and other options with INVALID_ARGUMENT', () => {
+    const index = new BM25Index();
+    for (const p of passages.slice(0, 20)) index.add(p.id, p.text);
+    const bytes = index.save();
+    const damaged = bytes.slice();
+    damaged[damaged.length - 9] = (damaged[damaged.length - 9] as number) ^ 0x10;
+    expect(() => BM25Index.load(damaged)).toThrow(expect.objectContaining({ code: 'CORRUPT_DATA' }) as Error);
+    expect(() => BM25Index.load(bytes.subarray(0, 24))).toThrow(expect.objectContaining({ code: 'CORRUPT_DATA' }) as Error);
+    expect(() => BM25Index.load(new Uint8Array(64))).toThrow(expect.objectContaining({ code: 'CORRUPT_DATA' }) as Error);
+    expect(() => BM25Index.load(bytes, { k1: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+    expect(() => BM25Index.load(bytes, { analyzer: 'english' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+    expect(BM25Index.load(bytes).search('the people')).toEqual(index.search('the people'));
   });
 });
 

@@ -1,5 +1,8 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { resolveAnalyzer, type Analyzer, type AnalyzerName } from '../analyzers/analyzer.js';
+import { cjkAnalyzer } from '../analyzers/cjk.js';
+import { englishAnalyzer } from '../analyzers/english.js';
+import { packSnapshot, unpackSnapshot, type SnapshotArray } from '../snapshot-codec.js';
 import { simpleAnalyzer } from '../analyzers/simple.js';
 import { PostingsArena } from './postings.js';
 import { SimpleTermScanner } from './simple-term-scanner.js';
@@ -87,7 +90,7 @@ export class BM25Index<M = unknown> {
   private readonly slotOf = new Map<string, number>();
   private slotIds: string[] = [];
   private slotMeta: (M | undefined)[] = [];
-  private slotTerms: (readonly number[] | undefined)[] = [];
+  private slotTerms: (ArrayLike<number> | undefined)[] = [];
   /** lengths[f][slot]: number of tokens of the field in the document. */
   private lengths: Float64Array[];
   private alive = new Uint8Array(64);
@@ -182,7 +185,8 @@ export class BM25Index<M = unknown> {
     this.slotOf.delete(id);
     this.alive[slot] = 0;
     this.deadCount++;
-    for (const term of this.slotTerms[slot] as readonly number[]) this.df[term] = (this.df[term] as number) - 1;
+    const slotTerms = this.slotTerms[slot] as ArrayLike<number>;
+    for (let i = 0; i < slotTerms.length; i++) this.df[slotTerms[i] as number] = (this.df[slotTerms[i] as number] as number) - 1;
     for (let f = 0; f < this.fieldNames.length; f++) {
       this.totalLength[f] = (this.totalLength[f] as number) - ((this.lengths[f] as Float64Array)[slot] as number);
     }
@@ -219,6 +223,117 @@ export class BM25Index<M = unknown> {
     const plan = this.plan(tokens);
     if (plan.length === 0 || this.size === 0) return [];
     return pruning ? this.searchMaxScore(plan, k, filter) : this.searchExhaustive(plan, k, filter);
+  }
+
+  /**
+   * The whole index as bytes: terms, postings, lengths, ids and metadata (as JSON), checksummed.
+   * `BM25Index.load(bytes, options)` restores it exactly (bit-identical scores) without
+   * re-analyzing any text. Removed documents are compacted away first.
+   */
+  save(): Uint8Array {
+    this.flush();
+    if (this.deadCount > 0) this.compact();
+    const F = this.fieldNames.length;
+    const T = this.arena.terms;
+    const S = this.slotCount;
+    const arena = this.arena;
+    const offsets = new Int32Array(T + 1);
+    for (let term = 0; term < T; term++) offsets[term + 1] = (offsets[term] as number) + (arena.length[term] as number);
+    const total = offsets[T] as number;
+    const docs = new Int32Array(total);
+    const tfs = this.fieldNames.map(() => new Int32Array(total));
+    for (let term = 0; term < T; term++) {
+      const from = arena.start[term] as number;
+      const end = from + (arena.length[term] as number);
+      docs.set(arena.docs.subarray(from, end), offsets[term]);
+      tfs.forEach((tf, f) => tf.set((arena.tfs[f] as Int32Array).subarray(from, end), offsets[term]));
+    }
+    const termOffsets = new Int32Array(S + 1);
+    for (let slot = 0; slot < S; slot++) termOffsets[slot + 1] = (termOffsets[slot] as number) + (this.slotTerms[slot] as ArrayLike<number>).length;
+    const slotTerms = new Int32Array(termOffsets[S] as number);
+    for (let slot = 0; slot < S; slot++) slotTerms.set(this.slotTerms[slot] as ArrayLike<number>, termOffsets[slot]);
+    const header: BM25SnapshotHeader = {
+      kind: 'bm25',
+      k1: this.k1,
+      b: this.b,
+      fields: [...this.fieldNames],
+      weights: Array.from(this.weights),
+      analyzer: analyzerName(this.analyze),
+      terms: [...this.termIds.keys()],
+      ids: this.slotIds.slice(0, S),
+      metas: this.slotMeta.slice(0, S).map((meta) => (meta === undefined ? 0 : [meta])),
+    };
+    const arrays: SnapshotArray[] = [this.df.subarray(0, T), offsets, docs, ...tfs, arena.maxTf.subarray(0, T * F), arena.minLen.subarray(0, T * F)];
+    arrays.push(...this.lengths.map((lengths) => lengths.subarray(0, S)), this.totalLength, termOffsets, slotTerms);
+    return packSnapshot(header, arrays);
+  }
+
+  /**
+   * Restores an index saved with save(). The options must describe the same index (k1, b, fields,
+   * analyzer); a custom analyzer function cannot be checked, so pass the same one. A damaged or
+   * mismatched snapshot → CORRUPT_DATA / INVALID_ARGUMENT.
+   */
+  static load<M = unknown>(bytes: Uint8Array, options: BM25Options = {}): BM25Index<M> {
+    const index = new BM25Index<M>(options);
+    const { header, arrays } = unpackSnapshot<BM25SnapshotHeader>(bytes);
+    const F = index.fieldNames.length;
+    if (header.kind !== 'bm25' || !Array.isArray(header.terms) || !Array.isArray(header.ids) || !Array.isArray(header.metas) || arrays.length !== 8 + 2 * F) {
+      throw new ChunkwiseError('CORRUPT_DATA', 'Not a BM25Index snapshot.');
+    }
+    if (header.k1 !== index.k1 || header.b !== index.b || header.fields.join('\u0000') !== index.fieldNames.join('\u0000') || header.weights.some((w, f) => w !== index.weights[f]) || header.analyzer !== analyzerName(index.analyze)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `The snapshot was saved with other options (k1 ${header.k1}, b ${header.b}, fields ${header.fields.join(', ')}, analyzer ${header.analyzer}).`);
+    }
+    const T = header.terms.length;
+    const S = header.ids.length;
+    let at = 0;
+    const next = <A extends SnapshotArray>(Type: abstract new (...args: never[]) => A, length: number): A => {
+      const array = arrays[at++];
+      if (!(array instanceof Type) || array.length !== length) throw new ChunkwiseError('CORRUPT_DATA', 'BM25Index snapshot arrays do not match its header.');
+      return array;
+    };
+    const df = next(Int32Array, T);
+    const offsets = next(Int32Array, T + 1);
+    const total = offsets[T] as number;
+    const docs = next(Int32Array, total);
+    const tfs = index.fieldNames.map(() => next(Int32Array, total));
+    const maxTf = next(Float64Array, T * F);
+    const minLen = next(Float64Array, T * F);
+    const lengths = index.fieldNames.map(() => next(Float64Array, S));
+    const totalLength = next(Float64Array, F);
+    const termOffsets = next(Int32Array, S + 1);
+    const slotTerms = next(Int32Array, termOffsets[S] as number);
+    for (let term = 0; term < T; term++) {
+      const token = header.terms[term];
+      if (typeof token !== 'string' || index.termIds.has(token)) throw new ChunkwiseError('CORRUPT_DATA', 'BM25Index snapshot has a bad term list.');
+      index.newTerm(token);
+    }
+    const arena = index.arena;
+    arena.docs = docs;
+    arena.tfs = tfs;
+    arena.start.set(offsets.subarray(0, T));
+    for (let term = 0; term < T; term++) arena.length[term] = (offsets[term + 1] as number) - (offsets[term] as number);
+    arena.capacity.set(arena.length.subarray(0, T));
+    arena.maxTf.set(maxTf);
+    arena.minLen.set(minLen);
+    arena.used = total;
+    index.df.set(df);
+    index.ensureSlotCapacity(S);
+    lengths.forEach((fieldLengths, f) => (index.lengths[f] as Float64Array).set(fieldLengths));
+    index.totalLength.set(totalLength);
+    for (let slot = 0; slot < S; slot++) {
+      const id = header.ids[slot];
+      const meta = header.metas[slot];
+      if (typeof id !== 'string' || index.slotOf.has(id) || !(meta === 0 || (Array.isArray(meta) && meta.length === 1))) {
+        throw new ChunkwiseError('CORRUPT_DATA', 'BM25Index snapshot has a bad id or metadata list.');
+      }
+      index.slotIds[slot] = id;
+      index.slotMeta[slot] = meta === 0 ? undefined : (meta[0] as M);
+      index.slotTerms[slot] = slotTerms.subarray(termOffsets[slot], termOffsets[slot + 1]);
+      index.slotOf.set(id, slot);
+    }
+    index.alive.fill(1, 0, S);
+    index.slotCount = S;
+    return index;
   }
 
   // ----- internals -----
@@ -421,7 +536,7 @@ export class BM25Index<M = unknown> {
     const lengths = this.lengths.map(() => new Float64Array(Math.max(64, next * 2)));
     const ids: string[] = [];
     const metas: (M | undefined)[] = [];
-    const terms: (readonly number[] | undefined)[] = [];
+    const terms: (ArrayLike<number> | undefined)[] = [];
     for (let slot = 0; slot < this.slotCount; slot++) {
       const to = newSlot[slot] as number;
       if (to < 0) continue;
@@ -648,4 +763,23 @@ interface QueryTerm {
   weight: number;
   /** Upper bound of weight · saturate(tf) over the postings. */
   bound: number;
+}
+
+interface BM25SnapshotHeader {
+  kind: 'bm25';
+  k1: number;
+  b: number;
+  fields: string[];
+  weights: number[];
+  analyzer: string;
+  terms: string[];
+  ids: string[];
+  metas: (0 | [unknown])[];
+}
+
+function analyzerName(analyzer: Analyzer): string {
+  if (analyzer === simpleAnalyzer) return 'simple';
+  if (analyzer === englishAnalyzer) return 'english';
+  if (analyzer === cjkAnalyzer) return 'cjk';
+  return 'custom';
 }

@@ -1,6 +1,9 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import type { Analyzer, AnalyzerName } from '../analyzers/analyzer.js';
-import { BM25Index } from '../bm25/bm25-index.js';
+import { cjkAnalyzer } from '../analyzers/cjk.js';
+import { englishAnalyzer } from '../analyzers/english.js';
+import { simpleAnalyzer } from '../analyzers/simple.js';
+import { BM25Index, type BM25Options } from '../bm25/bm25-index.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import { HNSWIndex } from '../vector/hnsw-index.js';
 import { prepareVector, type Metric } from '../vector/metric.js';
@@ -20,19 +23,27 @@ export interface IndexedStoreOptions {
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
 }
 
+/** Saved indexes of a store (see IndexedRecords.snapshot). */
+export interface IndexSnapshot {
+  bm25: Uint8Array;
+  hnsw?: Uint8Array;
+}
+
 /**
  * The records of a store plus their in-memory BM25 and vector indexes. Writes are validated in
  * full before anything changes, so a bad record leaves the store as it was.
  */
 export class IndexedRecords {
   private readonly records = new Map<string, StoredRecord>();
-  private readonly bm25: BM25Index<RecordMeta>;
+  private bm25: BM25Index<RecordMeta>;
+  private readonly bm25Options: BM25Options;
   private vectors: VectorIndex<RecordMeta> | HNSWIndex<RecordMeta> | undefined;
   private readonly fieldWeights: Record<string, number>;
 
   constructor(private readonly options: IndexedStoreOptions = {}) {
     this.fieldWeights = { text: 1, ...options.fields };
     const bm25Options = { fields: this.fieldWeights, ...(options.analyzer !== undefined && { analyzer: options.analyzer }), ...(options.k1 !== undefined && { k1: options.k1 }), ...(options.b !== undefined && { b: options.b }) };
+    this.bm25Options = bm25Options;
     this.bm25 = new BM25Index<RecordMeta>(bm25Options);
     if (options.dimensions !== undefined) this.vectors = this.createVectorIndex(options.dimensions);
   }
@@ -98,6 +109,46 @@ export class IndexedRecords {
       }
       this.records.set(record.id, record);
     }
+  }
+
+  /**
+   * The indexes as bytes for a store to persist: BM25 always, the HNSW graph when HNSW is used
+   * (flat vectors are rebuilt from the records, which is as fast as reading them). Undefined when
+   * the analyzer is a custom function, which a snapshot could not check on reopening.
+   */
+  snapshot(): IndexSnapshot | undefined {
+    const { analyzer } = this.options;
+    if (typeof analyzer === 'function' && ![simpleAnalyzer, englishAnalyzer, cjkAnalyzer].includes(analyzer)) return undefined;
+    const bm25 = this.bm25.save();
+    return this.vectors instanceof HNSWIndex ? { bm25, hnsw: this.vectors.save() } : { bm25 };
+  }
+
+  /**
+   * Loads committed records together with the snapshot of their indexes, instead of indexing them
+   * again. Throws (and changes nothing) if the snapshot does not describe exactly these records.
+   */
+  restore(records: readonly StoredRecord[], snapshot: IndexSnapshot): void {
+    const bm25 = BM25Index.load<RecordMeta>(snapshot.bm25, this.bm25Options);
+    const withVectors = records.filter((record) => record.vector);
+    let vectors = this.vectors;
+    if (this.options.hnsw && snapshot.hnsw) {
+      const hnsw = HNSWIndex.load<RecordMeta>(snapshot.hnsw);
+      const { M = 16, efConstruction = 200, efSearch } = this.options.hnsw;
+      if (hnsw.M !== M || hnsw.efConstruction !== efConstruction || hnsw.metric !== (this.options.metric ?? 'cosine') || hnsw.size !== withVectors.length) {
+        throw new ChunkwiseError('CORRUPT_DATA', 'The saved HNSW graph does not match the store options or its records.');
+      }
+      if (efSearch !== undefined) hnsw.efSearch = efSearch;
+      vectors = hnsw;
+    } else if (withVectors.length > 0) {
+      vectors ??= this.createVectorIndex((withVectors[0]?.vector as Float32Array).length);
+      for (const record of withVectors) vectors.add(record.id, record.vector as Float32Array, record.meta);
+    }
+    if (bm25.size !== records.length || records.some((record) => !bm25.has(record.id) || (record.vector !== undefined && !vectors?.has(record.id)))) {
+      throw new ChunkwiseError('CORRUPT_DATA', 'The saved index does not match the committed records.');
+    }
+    this.bm25 = bm25;
+    this.vectors = vectors;
+    for (const record of records) this.records.set(record.id, record);
   }
 
   assertAllExist(ids: readonly string[]): void {

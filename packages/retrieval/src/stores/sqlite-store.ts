@@ -1,14 +1,20 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
 import Database from 'better-sqlite3';
 import type { ScoredId } from '../bm25/top-k-heap.js';
-import { IndexedRecords, type IndexedStoreOptions } from './indexed-records.js';
+import { IndexedRecords, type IndexedStoreOptions, type IndexSnapshot } from './indexed-records.js';
 import type { RecordMeta, Store, StoredRecord, StoreRecord, StoreSearchOptions } from './store.js';
 
 export type SqliteStoreOptions = IndexedStoreOptions;
 
 /** PRAGMA application_id marks the file as ours ("CWKR"); user_version is the schema version. */
 const APPLICATION_ID = 0x43574b52;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/** Tables added in schema 2: a write counter, and index snapshots tagged with the count they reflect. */
+const SCHEMA_2 = `
+  CREATE TABLE store_state (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO store_state (key, value) VALUES ('generation', 0);
+  CREATE TABLE index_snapshots (name TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+`;
 
 interface Row {
   id: string;
@@ -19,16 +25,29 @@ interface Row {
 }
 
 /**
- * A Store in one SQLite file (better-sqlite3 12). Records are the source of truth on disk; the
- * BM25 and vector indexes are rebuilt in memory when the file is opened. Every write is one
- * transaction in WAL mode with synchronous=FULL, so a crash (even SIGKILL mid-batch) leaves exactly
- * the last committed state, and a file that is not ours is refused with CORRUPT_DATA rather than
- * modified.
+ * A Store in one SQLite file (better-sqlite3 12). Records are the source of truth on disk. Every
+ * write is one transaction in WAL mode with synchronous=FULL that also bumps a generation counter,
+ * so a crash (even SIGKILL mid-batch) leaves exactly the last committed state, and a file that is
+ * not ours is refused with CORRUPT_DATA rather than modified.
+ *
+ * The in-memory BM25 index (and the HNSW graph, if used) are saved as checksummed blobs by
+ * `checkpoint()` and `close()`, in one transaction, tagged with the generation they reflect.
+ * Opening loads them when their generation is the file's current one (no re-indexing); otherwise
+ * (a writer died after committing, a snapshot write was killed half-way, a damaged blob, other
+ * index options) the indexes are rebuilt from the records, so a reopened store always answers for
+ * exactly the committed records.
  */
 export class SqliteStore implements Store {
-  private readonly records: IndexedRecords;
+  private records: IndexedRecords;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
+  private readonly bumpGeneration: Database.Statement;
+  /** The file's write count as of our last write or the open. */
+  private generation = 0;
+  /** The generation the saved snapshot reflects (−1: none). */
+  private snapshotGeneration = -1;
+  /** How the indexes were obtained when the file was opened. */
+  indexSource: 'snapshot' | 'records' = 'records';
 
   private constructor(
     private readonly db: Database.Database,
@@ -40,6 +59,7 @@ export class SqliteStore implements Store {
       'INSERT INTO records (id, text, fields, meta, vector) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET text = excluded.text, fields = excluded.fields, meta = excluded.meta, vector = excluded.vector',
     );
     this.deleteRow = db.prepare('DELETE FROM records WHERE id = ?');
+    this.bumpGeneration = db.prepare("UPDATE store_state SET value = value + 1 WHERE key = 'generation' RETURNING value");
   }
 
   /** Opens (or creates) a store file. */
@@ -57,6 +77,7 @@ export class SqliteStore implements Store {
         db.pragma('journal_mode = WAL');
         db.exec(`
           CREATE TABLE records (id TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL, fields TEXT, meta TEXT, vector BLOB) WITHOUT ROWID;
+          ${SCHEMA_2}
           PRAGMA application_id = ${APPLICATION_ID};
           PRAGMA user_version = ${SCHEMA_VERSION};
         `);
@@ -64,13 +85,16 @@ export class SqliteStore implements Store {
         throw new ChunkwiseError('CORRUPT_DATA', `${path} is a SQLite database, but not a Chunkwise store (application_id ${applicationId}); refusing to touch it.`);
       } else {
         const version = db.pragma('user_version', { simple: true }) as number;
-        if (version !== SCHEMA_VERSION) throw new ChunkwiseError('CORRUPT_DATA', `${path} has store schema version ${version}; this version of Chunkwise reads ${SCHEMA_VERSION}.`);
+        if (version === 1) {
+          // Schema 1 had only the records table: add the generation counter and the snapshots.
+          db.transaction(() => db.exec(`${SCHEMA_2} PRAGMA user_version = ${SCHEMA_VERSION};`))();
+        } else if (version !== SCHEMA_VERSION) throw new ChunkwiseError('CORRUPT_DATA', `${path} has store schema version ${version}; this version of Chunkwise reads ${SCHEMA_VERSION}.`);
         db.pragma('journal_mode = WAL');
       }
       // FULL: a committed transaction survives power loss too, not only a process crash.
       db.pragma('synchronous = FULL');
       const store = new SqliteStore(db, options, path);
-      store.load();
+      store.load(options);
       return store;
     } catch (error) {
       db.close();
@@ -96,6 +120,7 @@ export class SqliteStore implements Store {
           );
           applied.push(valid);
         }
+        this.generation = this.nextGeneration();
       })();
       this.records.apply(applied);
     });
@@ -106,6 +131,7 @@ export class SqliteStore implements Store {
       this.records.assertAllExist(ids);
       this.db.transaction(() => {
         for (const id of ids) this.deleteRow.run(id);
+        this.generation = this.nextGeneration();
       })();
       this.records.remove(ids);
     });
@@ -127,23 +153,88 @@ export class SqliteStore implements Store {
     return run(() => this.records.searchVector(vector, options));
   }
 
-  close(): Promise<void> {
-    this.db.close();
-    return Promise.resolve();
+  /**
+   * Saves the in-memory indexes (one transaction), so the next open loads them instead of
+   * re-indexing. close() does this too; call it in long-running writers to keep reopening fast
+   * after a crash. Does nothing when the saved snapshot is current or the analyzer is custom.
+   */
+  checkpoint(): Promise<void> {
+    return run(() => {
+      if (this.snapshotGeneration === this.generation) return;
+      const snapshot = this.records.snapshot();
+      if (!snapshot) return;
+      const write = this.db.prepare('INSERT OR REPLACE INTO index_snapshots (name, generation, data) VALUES (?, ?, ?)');
+      this.db.transaction(() => {
+        // Another connection may have written since: never tag a stale index with a newer generation.
+        if (this.currentGeneration() !== this.generation) return;
+        this.db.prepare('DELETE FROM index_snapshots').run();
+        for (const [name, data] of Object.entries(snapshot) as [string, Uint8Array][]) write.run(name, this.generation, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+        this.snapshotGeneration = this.generation;
+      })();
+    });
   }
 
-  private load(): void {
+  async close(): Promise<void> {
+    try {
+      await this.checkpoint();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  private nextGeneration(): number {
+    return (this.bumpGeneration.get() as { value: number }).value;
+  }
+
+  private currentGeneration(): number {
+    return (this.db.prepare("SELECT value FROM store_state WHERE key = 'generation'").get() as { value: number } | undefined)?.value ?? 0;
+  }
+
+  private load(options: SqliteStoreOptions): void {
+    this.generation = this.currentGeneration();
+    const saved = this.db.prepare('SELECT name, generation, data FROM index_snapshots').all() as { name: string; generation: number; data: Buffer }[];
+    const current = saved.filter((row) => row.generation === this.generation);
     const rows = this.db.prepare('SELECT id, text, fields, meta, vector FROM records ORDER BY id').all() as Row[];
+    const bm25 = current.find((row) => row.name === 'bm25');
+    if (bm25) {
+      const snapshot: IndexSnapshot = { bm25: bm25.data };
+      const hnsw = current.find((row) => row.name === 'hnsw');
+      if (hnsw) snapshot.hnsw = hnsw.data;
+      try {
+        // Committed rows were validated when written, and the snapshot is checksummed.
+        this.records.restore(rows.map((row) => this.decodeRow(row)), snapshot);
+        this.indexSource = 'snapshot';
+        this.snapshotGeneration = this.generation;
+        return;
+      } catch (error) {
+        if (!isChunkwiseError(error)) throw error;
+        // The snapshot cannot be used (damaged, or other index options): index the records again.
+        this.records = new IndexedRecords(options);
+      }
+    }
+    this.rebuild(rows);
+  }
+
+  private decodeRow(row: Row): StoredRecord {
+    try {
+      const record: StoredRecord = { id: row.id, text: row.text };
+      if (row.fields !== null) record.fields = JSON.parse(row.fields) as Record<string, string>;
+      if (row.meta !== null) record.meta = JSON.parse(row.meta) as RecordMeta;
+      if (row.vector !== null) {
+        if (row.vector.byteLength % 4 !== 0) throw new Error('vector blob length is not a multiple of 4');
+        record.vector = new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength));
+      }
+      return record;
+    } catch (error) {
+      throw new ChunkwiseError('CORRUPT_DATA', `Record "${row.id}" in ${this.path} cannot be read back: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private rebuild(rows: Row[]): void {
     const records: StoredRecord[] = [];
     for (const row of rows) {
+      const record = this.decodeRow(row);
       try {
-        const record: StoredRecord = { id: row.id, text: row.text };
-        if (row.fields !== null) record.fields = JSON.parse(row.fields) as Record<string, string>;
-        if (row.meta !== null) record.meta = JSON.parse(row.meta) as RecordMeta;
-        if (row.vector !== null) {
-          if (row.vector.byteLength % 4 !== 0) throw new Error('vector blob length is not a multiple of 4');
-          record.vector = new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength));
-        }
         records.push(this.records.validate(record, this.records.dimensions ?? record.vector?.length));
       } catch (error) {
         throw new ChunkwiseError('CORRUPT_DATA', `Record "${row.id}" in ${this.path} cannot be read back: ${(error as Error).message}`, { cause: error });
