@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChunkwise } from './__fixtures__/run-chunkwise.js';
 import { o200k_base } from '@chunkwise/tokenizers/o200k_base';
+// The providers package's tiny transformers.js model (a real ONNX graph written at test time), reused
+// rather than copied.
+import { writeTinyModel } from '../../../packages/providers/src/transformers/__fixtures__/tiny-model.js';
 
 let dir: string;
 
@@ -46,6 +49,43 @@ describe('chunkwise chunk', () => {
     const invalid = await chunkwise(['chunk', '-', '--max-tokens', '10', '--overlap', '10'], 'x');
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('[INVALID_ARGUMENT]');
+  });
+
+  it('chunks code with the grammar its file name implies, functions whole', async () => {
+    // No blank line between the two: by lines alone, the class header would join the function.
+    const code = ['export function add(a: number, b: number): number {', '  return a + b;', '}', 'export class Whale {', '  dive(depth: number): string {', '    return `diving ${depth}`;', '  }', '}', ''].join('\n');
+    const file = join(dir, 'whale.ts');
+    await writeFile(file, code);
+    const result = await chunkwise(['chunk', file, '--strategy', 'code', '--tokenizer', 'characters', '--max-tokens', '100', '--jsonl']);
+    expect(result.code).toBe(0);
+    const chunks = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; start: number; end: number });
+    expect(chunks.map((chunk) => chunk.text)).toEqual([code.slice(0, code.indexOf('export class')), code.slice(code.indexOf('export class'))]);
+    const python = await chunkwise(['--json', 'chunk', '-', '--strategy', 'code', '--language', 'py', '--max-tokens', '12'], 'def a():\n    return 1\n\n\ndef b():\n    return 2\n');
+    expect(python.code).toBe(0);
+    expect((JSON.parse(python.stdout) as { chunks: { text: string }[] }).chunks.map((chunk) => chunk.text)).toEqual(['def a():\n    return 1\n\n\n', 'def b():\n    return 2\n']);
+  });
+
+  it('runs semantic chunking with a local transformers.js model folder', async () => {
+    const model = writeTinyModel(join(dir, 'tiny-model'));
+    const text = 'Call me Ishmael. The whale is white. The sea is wide. '.repeat(12);
+    const result = await chunkwise(['chunk', '-', '--strategy', 'semantic', '--embedding-model', model, '--max-tokens', '40', '--jsonl'], text);
+    expect(result.code).toBe(0);
+    const chunks = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; start: number; end: number; tokenCount: number });
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) {
+      expect(text.slice(chunk.start, chunk.end)).toBe(chunk.text);
+      expect(chunk.tokenCount).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it('explains why semantic needs --embedding-model and why late cannot run from the command line', async () => {
+    const semantic = await chunkwise(['chunk', '-', '--strategy', 'semantic'], 'x');
+    expect(semantic.code).toBe(2);
+    expect(semantic.stderr).toContain('--embedding-model <dir>');
+    const late = await chunkwise(['chunk', '-', '--strategy', 'late'], 'x');
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('token-level');
+    expect((await chunkwise(['chunk', '-', '--language', 'py'], 'x')).code).toBe(2);
   });
 
   it('adds a chunks stage to the digest, with a histogram in the report', async () => {

@@ -1,5 +1,14 @@
 import type { Command } from 'commander';
-import { STRATEGIES, createChunker, summarizeChunks, type ChunkSizeSummary } from '@chunkwise/chunking';
+import {
+  STRATEGIES,
+  SemanticChunker,
+  codeLanguageForFile,
+  createChunker,
+  summarizeChunks,
+  type BaseChunkerOptions,
+  type ChunkSizeSummary,
+  type Chunker,
+} from '@chunkwise/chunking';
 import type { Chunk } from '@chunkwise/core';
 import { UsageError } from '../errors.js';
 import { readInput } from '../input.js';
@@ -12,8 +21,19 @@ interface ChunkOptions {
   overlap: string;
   tokenizer: string;
   context: string;
+  language?: string;
+  embeddingModel?: string;
   jsonl?: boolean;
 }
+
+/** What `--strategy` accepts: the model-free strategies plus those that need an embedding model. */
+const CLI_STRATEGIES = [...STRATEGIES, 'semantic', 'late'];
+
+const LATE_UNAVAILABLE =
+  'the late strategy pools token-level embeddings of the whole document (a TokenEmbedder, e.g. a long-context model such as jina-embeddings-v3), and no Chunkwise provider returns token-level vectors yet; use LateChunker from @chunkwise/chunking with your own TokenEmbedder.';
+
+const SEMANTIC_NEEDS_MODEL =
+  'the semantic strategy needs an embedding model, and Chunkwise ships none (nothing is ever downloaded): pass --embedding-model <dir>, a local transformers.js model folder (config.json, tokenizer.json, onnx/model.onnx).';
 
 function parseCount(value: string, flag: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}.`);
@@ -25,21 +45,29 @@ export function registerChunk(program: Command): void {
     .command('chunk')
     .description('split a text into chunks with exact offsets and a hard token limit')
     .argument('<file>', 'UTF-8 text or Markdown file, or - for stdin')
-    .option('-s, --strategy <name>', `one of ${STRATEGIES.join(', ')}`, 'recursive')
+    .option('-s, --strategy <name>', `one of ${CLI_STRATEGIES.join(', ')}`, 'recursive')
     .option('-m, --max-tokens <n>', 'hard limit per chunk, overlap included', '512')
     .option('--overlap <n>', 'tokens repeated from the previous chunk', '0')
     .option('-t, --tokenizer <name>', "encoding (o200k_base, cl100k_base, …) or 'characters'", 'o200k_base')
     .option('--context <n>', 'attach meta.context: a window of about n tokens on each side', '0')
+    .option('--language <name>', 'code: grammar name or extension (typescript, py, …); default from the file name')
+    .option('--embedding-model <dir>', 'semantic: local transformers.js model folder')
     .option('--jsonl', 'one JSON chunk per line on stdout')
     .action(async (file: string, options: ChunkOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      if (!(STRATEGIES as readonly string[]).includes(options.strategy)) {
-        throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(options.strategy)}.`);
+      const { strategy } = options;
+      if (!CLI_STRATEGIES.includes(strategy)) {
+        throw new UsageError(`--strategy must be one of ${CLI_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}.`);
       }
+      if (strategy === 'late') throw new UsageError(LATE_UNAVAILABLE);
+      if (strategy === 'semantic' && options.embeddingModel === undefined) throw new UsageError(SEMANTIC_NEEDS_MODEL);
+      if (options.language !== undefined && strategy !== 'code') throw new UsageError('--language applies to --strategy code only.');
+      if (options.embeddingModel !== undefined && strategy !== 'semantic') throw new UsageError('--embedding-model applies to --strategy semantic only.');
       const maxTokens = parseCount(options.maxTokens, '--max-tokens');
       const overlap = parseCount(options.overlap, '--overlap');
       const contextTokens = parseCount(options.context, '--context');
-      const chunker = createChunker(options.strategy, { tokenizer: options.tokenizer, maxTokens, overlap, contextTokens });
+      const base: BaseChunkerOptions = { tokenizer: options.tokenizer, maxTokens, overlap, contextTokens };
+      const chunker = await chunkerFor(strategy, base, file, options);
       const input = await readInput(file);
       const ui = new ProgressUI({ quiet: globals.quiet === true || options.jsonl === true });
       let chunks: Chunk[];
@@ -61,6 +89,19 @@ export function registerChunk(program: Command): void {
       }
       process.stdout.write(renderSummary(input.name, options.strategy, maxTokens, summary));
     });
+}
+
+async function chunkerFor(strategy: string, base: BaseChunkerOptions, file: string, options: ChunkOptions): Promise<Chunker> {
+  if (strategy === 'semantic') {
+    // Loaded only here: transformers.js is an optional peer of @chunkwise/providers.
+    const { transformersEmbedder } = await import('@chunkwise/providers/transformers');
+    return new SemanticChunker({ ...base, embedder: transformersEmbedder({ modelPath: options.embeddingModel ?? '' }) });
+  }
+  if (strategy === 'code') {
+    const language = options.language ?? (file === '-' ? undefined : codeLanguageForFile(file));
+    return createChunker(strategy, { ...base, ...(language === undefined ? {} : { language }) });
+  }
+  return createChunker(strategy, base);
 }
 
 function renderSummary(name: string, strategy: string, maxTokens: number, summary: ChunkSizeSummary): string {
