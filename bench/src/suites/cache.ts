@@ -214,10 +214,11 @@ const suite: Suite = {
   },
   async notes(): Promise<string> {
     for (const handle of opened) handle.close();
-    rmSync(dir, { recursive: true, force: true });
     const load = loadavg()[0]!.toFixed(1);
     const context = `Machine load while this ran: ${load} (1-minute load average on ${cpus().length} cores, shared with other work), so absolute rates are lower than on an idle machine; the ratios to the bare driver and to the peers hold.`;
-    return [context, radixLinearityTable(), chatTraceTable(), await ragTraceTable()].join('\n\n');
+    const sections = [context, radixLinearityTable(), chatTraceTable(), await ragTraceTable(() => sqliteStore({ path: join(dir, 'spill.db') }))];
+    rmSync(dir, { recursive: true, force: true });
+    return sections.join('\n\n');
   },
 };
 

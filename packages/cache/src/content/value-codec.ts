@@ -136,7 +136,8 @@ function corrupt(key: string, why: string, cause?: unknown): ChunkwiseError {
   });
 }
 
-function swapBytes(bytes: Uint8Array, size: number): void {
+/** Reverses each `size`-byte element in place (big-endian hosts store little-endian bytes). */
+export function swapBytes(bytes: Uint8Array, size: number): void {
   for (let i = 0; i < bytes.length; i += size) {
     for (let a = i, b = i + size - 1; a < b; a++, b--) {
       const t = bytes[a]!;

@@ -1,4 +1,6 @@
 import { ChunkwiseError, hashKey } from '@chunkwise/core';
+import type { CacheStore } from '../stores/cache-store.js';
+import { decodeChunkKVRecord, encodeChunkKVRecord, isSpillableKV, type SpillableKV } from './chunk-kv-record.js';
 
 /** A chunk's cached KV and the context it was computed in. */
 export interface ChunkKVEntry<T> {
@@ -53,6 +55,21 @@ export interface ChunkPlan<T> {
   recomputeFraction: number;
 }
 
+/** A slower tier that evicted chunks go to, and come back from on a hit. */
+export interface ChunkKVSpillOptions {
+  /** Any content-cache store: `sqliteStore`, `redisStore`, `indexedDBStore`, `memoryStore`. */
+  store: CacheStore;
+  /** Prefix of the store keys, `<namespace>:<chunk key>`. Default `'chunk-kv'`. */
+  namespace?: string;
+  /** Time to live of a spilled entry, in milliseconds. Default: none. */
+  ttl?: number;
+  /**
+   * Failed spills and reads are reported here (a failed read is then a miss). Without it a failed
+   * read throws from `plan`, and failed writes are thrown by the next `flush()`.
+   */
+  onError?: (error: ChunkwiseError) => void;
+}
+
 export interface ChunkKVCacheOptions<T> {
   /** Part of every chunk key: KV from one model is never reused for another. */
   modelId: string;
@@ -60,6 +77,20 @@ export interface ChunkKVCacheOptions<T> {
   capacityBytes: number;
   /** Which leading tokens of a reused chunk to recompute. Default: `defaultRecomputeRule(0.15)`. */
   rule?: RecomputeRule<T>;
+  /**
+   * A slower tier for evicted entries (KV must be a Float32Array or an array of them, stored as
+   * raw little-endian floats with the entry's position, prefix and GDSF frequency).
+   */
+  spill?: T extends SpillableKV ? ChunkKVSpillOptions : never;
+}
+
+export interface ChunkKVCacheStats {
+  /** Chunks planned for reuse from memory, and from the spill tier. */
+  memoryHits: number;
+  spillHits: number;
+  misses: number;
+  /** Entries written to the spill tier on eviction. */
+  spilled: number;
 }
 
 /**
@@ -94,9 +125,14 @@ export class ChunkKVCache<T> {
   private readonly entries = new Map<string, ChunkKVEntry<T>>();
   private inflation = 0;
   private usedBytes = 0;
+  private readonly spill: { store: CacheStore; namespace: string; ttl: number | undefined; onError: ((error: ChunkwiseError) => void) | undefined } | undefined;
+  /** Spill writes and deletes still in flight: bytes (or null for a delete) by chunk key. */
+  private readonly pending = new Map<string, { bytes: Uint8Array | null; done: Promise<void> }>();
+  private readonly spillErrors: ChunkwiseError[] = [];
+  private readonly counters: ChunkKVCacheStats = { memoryHits: 0, spillHits: 0, misses: 0, spilled: 0 };
 
   constructor(options: ChunkKVCacheOptions<T>) {
-    const { modelId, capacityBytes, rule = defaultRecomputeRule<T>() } = options;
+    const { modelId, capacityBytes, rule = defaultRecomputeRule<T>(), spill } = options;
     if (typeof modelId !== 'string' || modelId.length === 0) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache: modelId must be a non-empty string.');
     }
@@ -106,6 +142,22 @@ export class ChunkKVCache<T> {
     this.modelId = modelId;
     this.capacityBytes = capacityBytes;
     this.rule = rule;
+    if (spill !== undefined) {
+      const { store, namespace = 'chunk-kv', ttl, onError } = spill as ChunkKVSpillOptions;
+      if (!store || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
+        throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache: spill.store must be a CacheStore such as sqliteStore({ path }).');
+      }
+      if (typeof namespace !== 'string' || namespace.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache: spill.namespace must be a non-empty string.');
+      if (ttl !== undefined && !(ttl > 0 && Number.isFinite(ttl))) {
+        throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache: spill.ttl must be a positive number of milliseconds, got ${String(ttl)}.`);
+      }
+      this.spill = { store, namespace, ttl, onError };
+    }
+  }
+
+  /** Hits per tier, misses and spills since construction. */
+  get stats(): Readonly<ChunkKVCacheStats> {
+    return { ...this.counters };
   }
 
   get bytes(): number {
@@ -137,13 +189,17 @@ export class ChunkKVCache<T> {
   async plan(chunks: readonly ArrayLike<number>[]): Promise<ChunkPlan<T>> {
     if (!Array.isArray(chunks)) throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache.plan: chunks must be an array of token arrays.');
     const keys = await Promise.all(chunks.map((chunk) => this.key(chunk)));
+    // Taken before promoting: bringing a chunk back may evict (spill) another chunk of this prompt,
+    // which this plan still reuses.
+    const resident = keys.map((key) => this.entries.get(key));
+    const promoted = this.spill ? await this.promote([...new Set(keys.filter((key) => !this.entries.has(key)))]) : undefined;
     const steps: ChunkPlanStep<T>[] = [];
     let start = 0;
     let recomputeTokens = 0;
     for (const [index, chunk] of chunks.entries()) {
       const key = keys[index]!;
       const length = chunk.length;
-      const entry = this.entries.get(key);
+      const entry = resident[index] ?? this.entries.get(key) ?? promoted?.get(key);
       let count = length;
       if (entry) {
         const asked = this.rule({ entry, index, start, prefixKeys: keys.slice(0, index) });
@@ -152,6 +208,11 @@ export class ChunkKVCache<T> {
         }
         count = asked;
         this.touch(entry);
+        // A chunk twice in one prompt: the first use came from the spill tier, the second from memory.
+        if (promoted?.delete(key)) this.counters.spillHits++;
+        else this.counters.memoryHits++;
+      } else {
+        this.counters.misses++;
       }
       const recompute = new Int32Array(count);
       for (let i = 0; i < count; i++) recompute[i] = start + i;
@@ -173,6 +234,9 @@ export class ChunkKVCache<T> {
       if (!Number.isSafeInteger(value) || value < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: ${name} must be a non-negative integer, got ${String(value)}.`);
     }
     if (!(cost >= 0) || !Number.isFinite(cost)) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: cost must be a finite number ≥ 0, got ${String(cost)}.`);
+    if (this.spill && !isSpillableKV(kv)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache.put: with a spill tier, kv must be a Float32Array or an array of Float32Arrays.');
+    }
     if (bytes > this.capacityBytes) {
       throw new ChunkwiseError('LIMIT_EXCEEDED', `ChunkKVCache.put: an entry of ${bytes} bytes is larger than capacityBytes ${this.capacityBytes}.`, {
         details: { bytes, capacityBytes: this.capacityBytes },
@@ -183,19 +247,117 @@ export class ChunkKVCache<T> {
       this.entries.delete(key);
       this.usedBytes -= previous.bytes;
     }
-    const stored: ChunkKVEntry<T> = { key, length, position, prefixKeys: [...prefixKeys], kv, bytes, cost, frequency: (previous?.frequency ?? 0) + 1, priority: 0 };
-    stored.priority = this.priorityOf(stored);
-    this.entries.set(key, stored);
-    this.usedBytes += bytes;
-    while (this.usedBytes > this.capacityBytes) this.evictOne(stored);
+    this.admit({ key, length, position, prefixKeys: [...prefixKeys], kv, bytes, cost, frequency: (previous?.frequency ?? 0) + 1, priority: 0 });
   }
 
+  /** Removes a chunk from memory and, with a spill tier, from the store; true when it was in memory. */
   delete(key: string): boolean {
     const entry = this.entries.get(key);
-    if (!entry) return false;
-    this.entries.delete(key);
-    this.usedBytes -= entry.bytes;
-    return true;
+    if (entry) {
+      this.entries.delete(key);
+      this.usedBytes -= entry.bytes;
+    }
+    if (this.spill) this.track(key, null, () => this.spill!.store.delete(this.storeKey(key)));
+    return entry !== undefined;
+  }
+
+  /**
+   * Waits for spill writes and deletes in flight (a synchronous store such as SQLite has none).
+   * Throws the first write that failed since the last flush, when there is no `spill.onError`.
+   */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending.values()].map((p) => p.done));
+    const failed = this.spillErrors.splice(0);
+    if (failed.length > 0) throw failed[0]!;
+  }
+
+  private storeKey(key: string): string {
+    return `${this.spill!.namespace}:${key}`;
+  }
+
+  /** Inserts an entry into memory and evicts by GDSF until the bytes fit. */
+  private admit(entry: ChunkKVEntry<T>): void {
+    entry.priority = this.priorityOf(entry);
+    this.entries.set(entry.key, entry);
+    this.usedBytes += entry.bytes;
+    while (this.usedBytes > this.capacityBytes) this.evictOne(entry);
+  }
+
+  /** Runs a store write or delete; an asynchronous one is remembered until it settles. */
+  private track(key: string, bytes: Uint8Array | null, run: () => unknown): void {
+    const fail = (cause: unknown): void => {
+      this.report(cause, bytes ? 'spill' : 'delete the spilled copy of', key);
+    };
+    let result: unknown;
+    try {
+      result = run();
+    } catch (cause) {
+      fail(cause);
+      return;
+    }
+    if (!(result instanceof Promise)) return;
+    const record = { bytes, done: Promise.resolve() };
+    record.done = result.then(
+      () => {},
+      (cause: unknown) => fail(cause),
+    ).finally(() => {
+      if (this.pending.get(key) === record) this.pending.delete(key);
+    });
+    this.pending.set(key, record);
+  }
+
+  private report(cause: unknown, action: string, key: string): ChunkwiseError {
+    // The store's own errors already say what to change (LIMIT_EXCEEDED, CORRUPT_DATA, STORE).
+    const error =
+      cause instanceof ChunkwiseError
+        ? cause
+        : new ChunkwiseError('STORE', `ChunkKVCache: could not ${action} chunk "${key}": ${(cause as Error)?.message ?? String(cause)}`, { cause, details: { key } });
+    if (this.spill?.onError) this.spill.onError(error);
+    // Failed reads are thrown by plan itself; failed writes wait for flush().
+    else if (action !== 'read') this.spillErrors.push(error);
+    return error;
+  }
+
+  /**
+   * Brings chunks back from the spill tier into memory (GDSF may evict others, which spill in
+   * turn). Returns what was found, also the entries too large to keep in memory.
+   */
+  private async promote(keys: string[]): Promise<Map<string, ChunkKVEntry<T>>> {
+    const found = new Map<string, ChunkKVEntry<T>>();
+    if (keys.length === 0) return found;
+    const { store } = this.spill!;
+    const bytes: (Uint8Array | null | undefined)[] = keys.map((key) => this.pending.get(key)?.bytes);
+    const ask = keys.filter((_, i) => bytes[i] === undefined);
+    if (ask.length > 0) {
+      let answers: (Uint8Array | undefined)[];
+      try {
+        const ids = ask.map((key) => this.storeKey(key));
+        answers = store.getMany ? await store.getMany(ids) : await Promise.all(ids.map((id) => store.get(id)));
+      } catch (cause) {
+        const error = this.report(cause, 'read', ask[0]!);
+        if (!this.spill!.onError) throw error;
+        answers = [];
+      }
+      let next = 0;
+      for (let i = 0; i < keys.length; i++) if (bytes[i] === undefined) bytes[i] = answers[next++];
+    }
+    for (const [i, key] of keys.entries()) {
+      const record = bytes[i];
+      // Absent, being deleted, or put back into memory while we waited.
+      if (!record || this.entries.has(key)) continue;
+      let decoded;
+      try {
+        decoded = decodeChunkKVRecord(record, key);
+      } catch (cause) {
+        const error = this.report(cause, 'read', key);
+        if (!this.spill!.onError) throw error;
+        continue;
+      }
+      const entry: ChunkKVEntry<T> = { key, ...decoded.meta, kv: decoded.kv as T, priority: 0 };
+      found.set(key, entry);
+      if (entry.bytes <= this.capacityBytes) this.admit(entry);
+    }
+    return found;
   }
 
   private priorityOf(entry: ChunkKVEntry<T>): number {
@@ -217,5 +379,14 @@ export class ChunkKVCache<T> {
     this.inflation = victim.priority;
     this.entries.delete(victim.key);
     this.usedBytes -= victim.bytes;
+    if (this.spill) this.spillOut(victim);
+  }
+
+  private spillOut(entry: ChunkKVEntry<T>): void {
+    const { key, length, position, prefixKeys, bytes, cost, frequency } = entry;
+    const record = encodeChunkKVRecord({ length, position, prefixKeys: [...prefixKeys], bytes, cost, frequency }, entry.kv as SpillableKV);
+    const { store, ttl } = this.spill!;
+    this.counters.spilled++;
+    this.track(key, record, () => store.set(this.storeKey(key), record, ttl === undefined ? undefined : Date.now() + ttl));
   }
 }
