@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isChunkwiseError } from '@chunkwise/core';
 import { mobyDickChapterTexts } from '../__fixtures__/corpora.js';
 import { hfModel, HF_MODELS } from '../__fixtures__/hf-reference.js';
 import { wellFormedText } from '../__fixtures__/text-arbitraries.js';
+import { errorCode } from '../__fixtures__/error-code.js';
 import { Tokenizer } from './hf-tokenizer.js';
 
 // tokenizers.js uses JavaScript's \s (with U+FEFF, without U+0085); Hugging Face's Rust library and
@@ -46,20 +46,12 @@ describe.each(HF_MODELS)('Tokenizer.fromJSON(%s tokenizer.json) matches @hugging
 
 describe('Tokenizer.fromJSON errors', () => {
   it('rejects JSON without a model and models it cannot run', () => {
-    const codeOf = (action: () => unknown) => {
-      try {
-        action();
-      } catch (error) {
-        return isChunkwiseError(error) ? error.code : 'other';
-      }
-      return undefined;
-    };
-    expect(codeOf(() => Tokenizer.fromJSON('{'))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => Tokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
-    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [['<unk>', 0]] } }))).toBe('UNSUPPORTED'); // no unk_id
-    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED');
-    expect(codeOf(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0 }, merges: [] } }))).toBe('UNSUPPORTED');
+    expect(errorCode(() => Tokenizer.fromJSON('{'))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => Tokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
+    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [['<unk>', 0]] } }))).toBe('UNSUPPORTED'); // no unk_id
+    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED');
+    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0 }, merges: [] } }))).toBe('UNSUPPORTED');
   });
 
   it('throws NOT_FOUND when decoding an unknown id', () => {

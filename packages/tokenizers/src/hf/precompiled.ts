@@ -36,29 +36,40 @@ export class PrecompiledCharsmap {
     this.normalized = blob.subarray(4 + trieBytes);
   }
 
-  /** Replacement for the shortest prefix of `bytes` in the trie (darts-clone commonPrefixSearch), or null. */
-  private shortestPrefix(bytes: Uint8Array): string | null {
+  /**
+   * Walks the trie along `bytes` (darts-clone's commonPrefixSearch); returns the byte length and
+   * replacement of the shortest key that is a prefix of them, or with `longest` the longest one.
+   */
+  prefixMatch(bytes: Uint8Array, longest = false): [length: number, replacement: string] | null {
     const units = this.units;
     const offset = (unit: number) => (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
     let node = offset(units[0]!);
-    for (const byte of bytes) {
-      if (byte === 0) return null;
+    let found: [number, number] | null = null;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      if (byte === 0) break;
       node ^= byte;
       const unit = units[node];
-      if (unit === undefined || (unit & 0x800000ff) >>> 0 !== byte) return null;
+      if (unit === undefined || (unit & 0x800000ff) >>> 0 !== byte) break;
       node ^= offset(unit);
       if ((unit >>> 8) & 1) {
-        const value = units[node]! & 0x7fffffff;
-        let end = value;
-        while (end < this.normalized.length && this.normalized[end] !== 0) end++;
-        try {
-          return this.decoder.decode(this.normalized.subarray(value, end));
-        } catch (error) {
-          throw new ChunkwiseError('INVALID_ARGUMENT', 'Precompiled normalizer: a replacement in precompiled_charsmap is not UTF-8.', { cause: error });
-        }
+        found = [i + 1, units[node]! & 0x7fffffff];
+        if (!longest) break;
       }
     }
-    return null;
+    if (!found) return null;
+    const [length, value] = found;
+    let end = value;
+    while (end < this.normalized.length && this.normalized[end] !== 0) end++;
+    try {
+      return [length, this.decoder.decode(this.normalized.subarray(value, end))];
+    } catch (error) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'Precompiled normalizer: a replacement in precompiled_charsmap is not UTF-8.', { cause: error });
+    }
+  }
+
+  private shortestPrefix(bytes: Uint8Array): string | null {
+    return this.prefixMatch(bytes)?.[1] ?? null;
   }
 
   private transform(chunk: string): string | null {
