@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HNSWIndex, VectorIndex } from '@chunkwise/retrieval';
+import { SqliteStore } from '@chunkwise/retrieval/sqlite';
 import type { BenchCase, Suite } from '../harness.js';
 import { chunkwiseEngine, miniSearchEngine, oramaEngine, winkEngine, type LexicalEngine } from './retrieval/lexical-engines.js';
 import { sotuCorpus, type Query, type SotuCorpus } from './retrieval/sotu-corpus.js';
@@ -27,6 +31,23 @@ const buildQueryEngines = () =>
     await built.ours.build(passages);
     await built.wink.build(passages);
   })());
+
+/** One store file of every passage, written once; opened with and without its saved index. */
+let storeFile: Promise<string> | undefined;
+const getStoreFile = () =>
+  (storeFile ??= (async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'chunkwise-bench-')), 'sotu.db');
+    const store = SqliteStore.open(path);
+    await store.upsert(getCorpus().passages.map((p) => ({ id: p.id, text: p.text })));
+    await store.close(); // saves the index snapshot
+    return path;
+  })());
+
+async function openStore(path: string, snapshots: boolean): Promise<void> {
+  const store = SqliteStore.open(path, { snapshots });
+  if (store.indexSource !== (snapshots ? 'snapshot' : 'records')) throw new Error(`store opened from ${store.indexSource}`);
+  await store.close();
+}
 
 function cycling(queries: Query[]): () => string {
   let i = 0;
@@ -136,6 +157,16 @@ const suite: Suite = {
         iterations: 3,
         warmup: 1,
         contenders: engines.map((engine, i) => ({ name: engine.name, ours: i === 0, run: () => engine.build(passages) })),
+      },
+      {
+        name: `open a SqliteStore of ${passages.length.toLocaleString('en')} passages (ready to search)`,
+        items: passages.length,
+        iterations: 5,
+        warmup: 1,
+        contenders: [
+          { name: 'SqliteStore.open, saved index', ours: true, setup: getStoreFile, run: async () => openStore(await getStoreFile(), true) },
+          { name: 'SqliteStore.open, re-indexing the records (snapshots: false; how every open worked before)', setup: getStoreFile, run: async () => openStore(await getStoreFile(), false) },
+        ],
       },
       {
         name: 'held-out-sentence query (one query, p50)',

@@ -172,6 +172,11 @@ describe('SqliteStore on disk', () => {
     expect(damaged.indexSource).toBe('records');
     expect(await damaged.searchText('the public debt', { k: 15 })).toEqual(await reference.searchText('the public debt', { k: 15 }));
     await damaged.close();
+    // snapshots: false never reads (nor writes) them.
+    const without = SqliteStore.open(path, { fields: { title: 3 }, hnsw: { M: 8, efConstruction: 40 }, snapshots: false });
+    expect(without.indexSource).toBe('records');
+    expect(await without.searchText('the public debt', { k: 15 })).toEqual(await reference.searchText('the public debt', { k: 15 }));
+    await without.close();
   });
 
   it('opens a schema-1 file (records only) and upgrades it', async () => {

@@ -4,7 +4,13 @@ import type { ScoredId } from '../bm25/top-k-heap.js';
 import { IndexedRecords, type IndexedStoreOptions, type IndexSnapshot } from './indexed-records.js';
 import type { RecordMeta, Store, StoredRecord, StoreRecord, StoreSearchOptions } from './store.js';
 
-export type SqliteStoreOptions = IndexedStoreOptions;
+export interface SqliteStoreOptions extends IndexedStoreOptions {
+  /**
+   * Save the indexes on close()/checkpoint() and load them on open (default true). `false` keeps
+   * the file to the records alone (about half the size) and re-indexes them on every open.
+   */
+  snapshots?: boolean;
+}
 
 /** PRAGMA application_id marks the file as ours ("CWKR"); user_version is the schema version. */
 const APPLICATION_ID = 0x43574b52;
@@ -51,7 +57,7 @@ export class SqliteStore implements Store {
 
   private constructor(
     private readonly db: Database.Database,
-    options: SqliteStoreOptions,
+    private readonly options: SqliteStoreOptions,
     readonly path: string,
   ) {
     this.records = new IndexedRecords(options);
@@ -160,7 +166,7 @@ export class SqliteStore implements Store {
    */
   checkpoint(): Promise<void> {
     return run(() => {
-      if (this.snapshotGeneration === this.generation) return;
+      if (this.snapshotGeneration === this.generation || this.options.snapshots === false) return;
       const snapshot = this.records.snapshot();
       if (!snapshot) return;
       const write = this.db.prepare('INSERT OR REPLACE INTO index_snapshots (name, generation, data) VALUES (?, ?, ?)');
@@ -195,7 +201,7 @@ export class SqliteStore implements Store {
     const saved = this.db.prepare('SELECT name, generation, data FROM index_snapshots').all() as { name: string; generation: number; data: Buffer }[];
     const current = saved.filter((row) => row.generation === this.generation);
     const rows = this.db.prepare('SELECT id, text, fields, meta, vector FROM records ORDER BY id').all() as Row[];
-    const bm25 = current.find((row) => row.name === 'bm25');
+    const bm25 = options.snapshots === false ? undefined : current.find((row) => row.name === 'bm25');
     if (bm25) {
       const snapshot: IndexSnapshot = { bm25: bm25.data };
       const hnsw = current.find((row) => row.name === 'hnsw');
