@@ -8,6 +8,7 @@
 // Q is pre-scaled, K is stored transposed ([dp][ktStride]) so four query rows × eight keys
 // accumulate in eight f32x4 registers without horizontal sums.
 
+const NOT_CAUSAL: i32 = i32.MIN_VALUE;
 const LOG2E: f32 = 1.4426950408889634;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
@@ -34,12 +35,15 @@ function exp4(x: v128): v128 {
 }
 
 // S[r][j] = Σ_c Q[r][c]·Kt[c][kStart + j] for r < rowsPad (multiple of 4), j < colsPad (multiple of 8).
-function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: i32, colsPad: i32, dp: i32, sPtr: usize, sStride: i32): void {
+// In mode 1 (`causalLast` ≠ NOT_CAUSAL) row r sees keys j ≤ causalLast + r: each group of four rows
+// stops at the first multiple of eight past its last visible key, halving the diagonal tiles' work.
+function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: i32, colsPad: i32, dp: i32, sPtr: usize, sStride: i32, causalLast: i32): void {
   const qRow = <usize>dp << 2;
   const ktRow = <usize>ktStride << 2;
   for (let r = 0; r < rowsPad; r += 4) {
     const q0 = qPtr + <usize>r * qRow;
-    for (let j = 0; j < colsPad; j += 8) {
+    const cols = causalLast == NOT_CAUSAL ? colsPad : min(colsPad, max(causalLast + r + 4 + 7, 0) & ~7);
+    for (let j = 0; j < cols; j += 8) {
       let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
       let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
       let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
@@ -73,7 +77,8 @@ function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: 
 // acc[r][0:dp] += Σ_j P[r][j]·V[kStart + j][0:dp], four rows × eight dims per pass: eight
 // accumulators + two V vectors + one splat fit the sixteen XMM registers V8 allocates on x64
 // (a 4 × 16 block spilled and ran 2.3× slower than the score loop).
-function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart: i32, kCount: i32, dp: i32, accPtr: usize): void {
+// `causalLast` as in scores(): a group's probabilities past its last visible key are zero, so skip them.
+function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart: i32, kCount: i32, dp: i32, accPtr: usize, causalLast: i32): void {
   const vRow = <usize>dp << 2;
   const sRow = <usize>sStride << 2;
   for (let r = 0; r < rowsPad; r += 4) {
@@ -82,6 +87,7 @@ function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart
     const acc1 = acc0 + vRow;
     const acc2 = acc1 + vRow;
     const acc3 = acc2 + vRow;
+    const keys = causalLast == NOT_CAUSAL ? kCount : min(kCount, causalLast + r + 4);
     let c = 0;
     for (; c + 8 <= dp; c += 8) {
       const off = <usize>c << 2;
@@ -91,7 +97,7 @@ function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart
       let x30 = v128.load(acc3 + off), x31 = v128.load(acc3 + off, 16);
       let vp = vPtr + <usize>kStart * vRow + off;
       let pj = p0;
-      for (let j = 0; j < kCount; j++) {
+      for (let j = 0; j < keys; j++) {
         const v0 = v128.load(vp);
         const v1 = v128.load(vp, 16);
         let s = v128.load32_splat(pj);
@@ -115,7 +121,7 @@ function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart
       let x0 = v128.load(acc0 + off), x1 = v128.load(acc1 + off), x2 = v128.load(acc2 + off), x3 = v128.load(acc3 + off);
       let vp = vPtr + <usize>kStart * vRow + off;
       let pj = p0;
-      for (let j = 0; j < kCount; j++) {
+      for (let j = 0; j < keys; j++) {
         const v0 = v128.load(vp);
         x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(pj), v0));
         x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(pj + sRow), v0));
@@ -141,7 +147,9 @@ export function flashTile(
   mode: i32, maskPtr: usize, qPos0: i32, kPos0: i32,
 ): void {
   const colsPad = (kCount + 7) & ~7;
-  scores(qPtr, rowsPad, ktPtr, ktStride, kStart, colsPad, dp, sPtr, sStride);
+  // Mode 1 tiles sit on the causal diagonal: row r's last visible key is qPos0 + r − kPos0.
+  const causalLast = mode == 1 ? qPos0 - kPos0 : NOT_CAUSAL;
+  scores(qPtr, rowsPad, ktPtr, ktStride, kStart, colsPad, dp, sPtr, sStride, causalLast);
   const cols4 = (kCount + 3) & ~3;
   const sRow = <usize>sStride << 2;
   const accRow = <usize>dp << 2;
@@ -194,7 +202,7 @@ export function flashTile(
     const sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
     store<f32>(lAt, load<f32>(lAt) + sum);
   }
-  accumulate(sPtr, sStride, rowsPad, vPtr, kStart, kCount, dp, accPtr);
+  accumulate(sPtr, sStride, rowsPad, vPtr, kStart, kCount, dp, accPtr, causalLast);
 }
 
 /** A tight multiply-add loop over registers: the machine's f32x4 peak for the benchmark. */

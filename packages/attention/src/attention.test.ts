@@ -21,7 +21,7 @@ const largeCombos = combos.filter(([kernel, backend]) => !(kernel === 'decode' &
 
 function check(
   shape: AttentionShape,
-  options: { causal?: boolean; queryOffset?: number; scale?: number },
+  options: { causal?: boolean; queryOffset?: number; scale?: number; blockQ?: number; blockK?: number },
   seed = 1,
   amplitude = 1,
   kernels = combos,
@@ -87,9 +87,12 @@ describe('attention on odd shapes matches a float64 reference within 1e-4', () =
           headDim: fc.integer({ min: 1, max: 20 }),
           causal: fc.boolean(),
           seed: fc.integer({ min: 1, max: 1e6 }),
+          // Odd tile sizes put the causal diagonal at every offset inside a tile.
+          blockQ: fc.constantFrom(5, 16, 64),
+          blockK: fc.constantFrom(8, 13, 64),
         }),
-        ({ kvHeads, ratio, seqQ, seqK, headDim, causal, seed }) => {
-          check({ heads: kvHeads * ratio, kvHeads, seqQ, seqK, headDim }, { causal }, seed);
+        ({ kvHeads, ratio, seqQ, seqK, headDim, causal, seed, blockQ, blockK }) => {
+          check({ heads: kvHeads * ratio, kvHeads, seqQ, seqK, headDim }, { causal, blockQ, blockK }, seed);
         },
       ),
       { numRuns: 15 },

@@ -101,14 +101,16 @@ export class WasmTileEngine implements TileEngine {
     const vOut = this.vPtr >> 2;
     const first = tile * blockK;
     const last = Math.min(count, first + blockK);
+    // Contiguous values copy in one block; keys are transposed element by element.
+    const contiguous = !index && dp === d;
+    if (contiguous) f32.set(v.subarray(base + first * d, base + last * d), vOut + first * dp);
     for (let j = first; j < last; j++) {
       const from = base + (index ? (index[j] as number) : j) * d;
       const at = kt + (j - first);
+      for (let c = 0; c < d; c++) f32[at + c * tileStride] = k[from + c] as number;
+      if (contiguous) continue;
       const row = vOut + j * dp;
-      for (let c = 0; c < d; c++) {
-        f32[at + c * tileStride] = k[from + c] as number;
-        f32[row + c] = v[from + c] as number;
-      }
+      for (let c = 0; c < d; c++) f32[row + c] = v[from + c] as number;
       // Zero padding dimensions so they add nothing to dot products or outputs.
       for (let c = d; c < dp; c++) f32[row + c] = 0;
     }
