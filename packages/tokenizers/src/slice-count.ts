@@ -116,6 +116,18 @@ export class SliceCounter {
     return tokens + this.countPieces(slice, boundaries[j]! - start, end - start);
   }
 
+  /**
+   * The last pre-token (piece) boundary `<= position`: tokenizing `text.slice(boundary)` gives this
+   * pass' tokens from there on (apart from the last few characters' pieces, as for any slice). For a
+   * pre-tokenizer not known to look only forward, `position` itself.
+   */
+  pieceStartAtMost(position: number): number {
+    if (!Number.isInteger(position) || position < 0 || position > this.text.length) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `position must be an integer in [0, ${String(this.text.length)}], got ${String(position)}.`);
+    }
+    return this.exact ? this.boundaries[this.boundaryAtMost(position)]! : position;
+  }
+
   /** Tokens of `slice[from, to)` where `to` is the slice's end, pre-tokenized afresh. */
   private countPieces(slice: string, from: number, to: number): number {
     let tokens = 0;
