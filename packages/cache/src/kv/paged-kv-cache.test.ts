@@ -92,9 +92,12 @@ describe('PagedKVCache', () => {
       fc.record({ kind: fc.constant('truncate' as const), pick: fc.nat(), at: fc.nat() }),
       fc.record({ kind: fc.constant('free' as const), pick: fc.nat() }),
       fc.record({ kind: fc.constant('share' as const), pick: fc.nat() }),
+      // A short mask repeated over the sequence: keeps some tokens of most blocks, so tokens move.
+      fc.record({ kind: fc.constant('compact' as const), pick: fc.nat(), mask: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('compact' as const), pick: fc.nat(), mask: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }) }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 12 }), fc.array(op, { maxLength: 60 }), (blockSize, numBlocks, ops) => {
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 12 }), fc.array(op, { maxLength: 60, size: 'medium' }), (blockSize, numBlocks, ops) => {
         const cache = new PagedKVCache({ numBlocks, blockSize, kvDim });
         const model = new Map<number, number[]>();
         let tag = 1;
@@ -143,11 +146,22 @@ describe('PagedKVCache', () => {
                 cache.free(seq!);
                 model.delete(seq!);
                 break;
+              case 'compact': {
+                const content = model.get(seq!)!;
+                const keep = content.flatMap((_, i) => (step.mask[i % step.mask.length] ? [i] : []));
+                const before = cache.freeBlocks;
+                const result = cache.compact(seq!, keep);
+                model.set(seq!, keep.map((i) => content[i]!));
+                expect(result.length).toBe(keep.length);
+                expect(result.freedBlocks).toBe(cache.freeBlocks - before);
+                expect(cache.blockTable(seq!).length).toBe(Math.ceil(keep.length / blockSize));
+                break;
+              }
             }
           } catch (error) {
             // Running out of blocks is allowed, and must leave the sequence as it was.
             expect(isChunkwiseError(error, 'LIMIT_EXCEEDED')).toBe(true);
-            if (seq !== undefined && step.kind === 'append') expect(cache.length(seq)).toBe(model.get(seq)!.length);
+            if (seq !== undefined && (step.kind === 'append' || step.kind === 'compact')) expect(cache.length(seq)).toBe(model.get(seq)!.length);
           }
           // Reference counts equal the number of table entries pointing at each block.
           const expected = new Int32Array(numBlocks);
@@ -161,5 +175,53 @@ describe('PagedKVCache', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('compacts kept positions of every layer into fewer blocks, equal to a gather of those positions', () => {
+    const layers = 2;
+    const cache = new PagedKVCache({ numBlocks: 8, blockSize: 4, kvDim, layers });
+    const seq = cache.createSequence();
+    cache.extend(seq, 14);
+    for (let t = 0; t < 14; t++) for (let layer = 0; layer < layers; layer++) cache.write(seq, t, layer, keyOf(t + 100 * layer), valueOf(t + 100 * layer));
+    const before = Array.from({ length: layers }, (_, layer) => cache.gather(seq, layer));
+    // StreamingLLM-style: 2 sinks + the last 4 tokens.
+    const keep = [0, 1, 10, 11, 12, 13];
+    expect(cache.compact(seq, keep)).toEqual({ length: 6, freedBlocks: 2, copiedBlocks: 0 });
+    for (let layer = 0; layer < layers; layer++) {
+      const after = cache.gather(seq, layer);
+      const rows = (a: Float32Array) => keep.flatMap((t) => Array.from(a.subarray(t * kvDim, (t + 1) * kvDim)));
+      expect(Array.from(after.keys)).toEqual(rows(before[layer]!.keys));
+      expect(Array.from(after.values)).toEqual(rows(before[layer]!.values));
+    }
+    expect(Array.from(cache.blockTable(seq))).toEqual([0, 1]);
+    expect(cache.freeBlocks).toBe(6);
+  });
+
+  it('never writes a shared block: unchanged shared blocks stay shared, changed ones are copied', () => {
+    const cache = new PagedKVCache({ numBlocks: 6, blockSize: 2, kvDim });
+    const parent = cache.createSequence();
+    for (let t = 0; t < 6; t++) cache.append(parent, keyOf(t), valueOf(t));
+    const child = cache.fork(parent);
+    // Block 0 keeps its tokens (stays shared); block 1 gets tokens 3 and 5 (copied for the child).
+    expect(cache.compact(child, [0, 1, 3, 5])).toEqual({ length: 4, freedBlocks: -1, copiedBlocks: 1 });
+    expect(readThroughView(cache, child)).toEqual([0, 1, 3, 5]);
+    expect(readThroughView(cache, parent)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(cache.blockTable(child)[0]).toBe(cache.blockTable(parent)[0]);
+    expect(cache.refCount(cache.blockTable(parent)[0]!)).toBe(2);
+    expect(cache.refCount(cache.blockTable(parent)[2]!)).toBe(1);
+  });
+
+  it('throws LIMIT_EXCEEDED, changing nothing, when shared blocks need copies and none are free; INVALID_ARGUMENT for bad positions', () => {
+    const cache = new PagedKVCache({ numBlocks: 2, blockSize: 2, kvDim });
+    const seq = cache.createSequence();
+    for (let t = 0; t < 4; t++) cache.append(seq, keyOf(t), valueOf(t));
+    const other = cache.fork(seq);
+    expect(() => cache.compact(other, [1, 3])).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED' }));
+    expect(readThroughView(cache, other)).toEqual([0, 1, 2, 3]);
+    expect(cache.refCount(0)).toBe(2);
+    for (const keep of [[1, 1], [2, 0], [4], [-1], [0.5]]) expect(() => cache.compact(seq, keep)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    // Dropping everything frees the sequence's blocks (the fork still holds them here).
+    expect(cache.compact(seq, [])).toEqual({ length: 0, freedBlocks: 0, copiedBlocks: 0 });
+    expect(cache.refCount(0)).toBe(1);
   });
 });

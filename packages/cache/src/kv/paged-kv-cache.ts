@@ -232,6 +232,60 @@ export class PagedKVCache {
     sequence.length = length;
   }
 
+  /**
+   * Compacts a sequence after eviction: keeps the tokens at `keep` (strictly increasing
+   * positions, e.g. from `sinkWindowKeep` or `H2OEviction.kept()`), moved in order to positions
+   * 0 … keep.length − 1 of every layer, and returns the blocks no longer needed to the pool.
+   * Blocks shared with other sequences or holders are never written: a changed block that is
+   * shared gets a private copy, and a block whose tokens do not move stays shared. Throws
+   * LIMIT_EXCEEDED, changing nothing, when those copies need more free blocks than there are.
+   * `freedBlocks` is the net change in free blocks. Keys should be stored before RoPE (re-rotate them for their new positions).
+   */
+  compact(seq: number, keep: ArrayLike<number>): { length: number; freedBlocks: number; copiedBlocks: number } {
+    const sequence = this.sequence(seq);
+    const freeBefore = this.freeTop;
+    const count = keep?.length;
+    if (!Number.isSafeInteger(count)) throw new ChunkwiseError('INVALID_ARGUMENT', 'PagedKVCache.compact: keep must be an array of positions.');
+    for (let i = 0, previous = -1; i < count; previous = keep[i++]!) {
+      const position = keep[i]!;
+      if (!Number.isSafeInteger(position) || position <= previous || position >= sequence.length) {
+        throw new ChunkwiseError('INVALID_ARGUMENT', `PagedKVCache.compact: keep must be strictly increasing positions in 0..${sequence.length - 1}; got ${String(position)} at index ${i}.`);
+      }
+    }
+    const B = this.blockSize;
+    const blocks = Math.ceil(count / B);
+    // A destination block changes when any of its tokens comes from elsewhere.
+    const changed = new Uint8Array(blocks);
+    for (let i = 0; i < count; i++) if (keep[i] !== i) changed[(i / B) | 0] = 1;
+    let copies = 0;
+    for (let b = 0; b < blocks; b++) if (changed[b] && this.refs[sequence.table[b]!]! > 1) copies++;
+    if (copies > this.freeTop) {
+      throw new ChunkwiseError('LIMIT_EXCEEDED', `PagedKVCache.compact: ${copies} shared blocks need private copies, ${this.freeTop} free blocks left.`, {
+        details: { needed: copies, free: this.freeTop },
+      });
+    }
+    const source = sequence.table.slice();
+    const target = source.slice(0, blocks);
+    for (let b = 0; b < blocks; b++) if (changed[b] && this.refs[target[b]!]! > 1) target[b] = this.allocate();
+    // One ascending pass: token i comes from old position keep[i] ≥ i, and every slot written
+    // so far is at a position < i, so no source is overwritten before it is read.
+    const floats = this.kvDim;
+    for (let i = 0; i < count; i++) {
+      const from = this.slot(source[(keep[i]! / B) | 0]!, keep[i]! % B);
+      const to = this.slot(target[(i / B) | 0]!, i % B);
+      if (from === to) continue;
+      for (let layer = 0; layer < this.layers; layer++) {
+        this.keys[layer]!.copyWithin(to, from, from + floats);
+        this.values[layer]!.copyWithin(to, from, from + floats);
+      }
+    }
+    for (let b = 0; b < source.length; b++) if (b >= blocks || target[b] !== source[b]) this.release(source[b]!);
+    sequence.table = target;
+    sequence.length = count;
+    // Net: blocks back in the pool minus the private copies (negative when mostly shared).
+    return { length: count, freedBlocks: this.freeTop - freeBefore, copiedBlocks: copies };
+  }
+
   /** Zero-copy access for attention kernels (see `KVView`). */
   view(seq: number, layer = 0): KVView {
     const sequence = this.sequence(seq);
