@@ -1,9 +1,9 @@
+import { PackedHeap, positionOf, rankOf } from './packed-heap.js';
 import type { RankTable } from './rank-table.js';
 
 const NONE = 0x7fffffff;
 /** Pieces at least this long use the heap merge; tiktoken switches at 100 bytes (v0.13.0, `_byte_pair_merge_large`). */
 const LARGE_PIECE = 128;
-const POSITION_SCALE = 2 ** 32;
 
 /**
  * Scratch arrays for merging one piece, reused across pieces so the hot loop allocates nothing.
@@ -16,7 +16,7 @@ export class MergeWorkspace {
   pairRanks = new Int32Array(LARGE_PIECE + 1);
   next = new Int32Array(0);
   prev = new Int32Array(0);
-  heap = new Float64Array(0);
+  readonly heap = new PackedHeap();
 
   ensure(length: number): void {
     if (this.starts.length <= length) {
@@ -29,7 +29,6 @@ export class MergeWorkspace {
       const size = Math.max(length + 1, this.next.length * 2);
       this.next = new Int32Array(size);
       this.prev = new Int32Array(size);
-      this.heap = new Float64Array(3 * size);
     }
   }
 }
@@ -96,35 +95,7 @@ function mergeSmall(table: RankTable, bytes: Uint8Array, length: number, workspa
 function mergeLarge(table: RankTable, bytes: Uint8Array, length: number, workspace: MergeWorkspace): number {
   const { next, prev, tokenRanks, pairRanks, heap, starts } = workspace;
   const byteRanks = table.byteRanks;
-  let heapSize = 0;
-
-  const push = (rank: number, position: number): void => {
-    // (rank, position) packed into one double keeps the heap a flat typed array; ties go leftmost.
-    const key = rank * POSITION_SCALE + position;
-    let i = heapSize++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]! <= key) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = key;
-  };
-  const pop = (): number => {
-    const top = heap[0]!;
-    const last = heap[--heapSize]!;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= heapSize) break;
-      if (child + 1 < heapSize && heap[child + 1]! < heap[child]!) child++;
-      if (heap[child]! >= last) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
-    return top;
-  };
+  heap.reset(3 * length);
 
   for (let i = 0; i < length; i++) {
     next[i] = i + 1;
@@ -132,12 +103,12 @@ function mergeLarge(table: RankTable, bytes: Uint8Array, length: number, workspa
     tokenRanks[i] = byteRanks[bytes[i]!]!;
     const pair = i + 1 < length ? table.pairRanks[(bytes[i]! << 8) | bytes[i + 1]!]! : -1;
     pairRanks[i] = pair < 0 ? NONE : pair;
-    if (pair >= 0) push(pair, i);
+    if (pair >= 0) heap.push(pair, i);
   }
-  while (heapSize > 0) {
-    const key = pop();
-    const rank = Math.floor(key / POSITION_SCALE);
-    const at = key - rank * POSITION_SCALE;
+  while (heap.size > 0) {
+    const key = heap.pop();
+    const rank = rankOf(key);
+    const at = positionOf(key);
     if (pairRanks[at] !== rank) continue; // stale: the pair changed or the part was merged away
     const right = next[at]!;
     const after = next[right]!;
@@ -148,7 +119,7 @@ function mergeLarge(table: RankTable, bytes: Uint8Array, length: number, workspa
     if (after < length) {
       const merged = table.rankOf(bytes, at, next[after]!);
       pairRanks[at] = merged < 0 ? NONE : merged;
-      if (merged >= 0) push(merged, at);
+      if (merged >= 0) heap.push(merged, at);
     } else {
       pairRanks[at] = NONE;
     }
@@ -156,7 +127,7 @@ function mergeLarge(table: RankTable, bytes: Uint8Array, length: number, workspa
     if (before >= 0) {
       const merged = table.rankOf(bytes, before, after);
       pairRanks[before] = merged < 0 ? NONE : merged;
-      if (merged >= 0) push(merged, before);
+      if (merged >= 0) heap.push(merged, before);
     }
   }
   let count = 0;

@@ -1,5 +1,6 @@
 import { ChunkwiseError, type Tokenizer as TokenizerContract } from '@chunkwise/core';
 import type { EncodedWithOffsets } from '../encoding.js';
+import { PackedHeap } from '../packed-heap.js';
 import { RankTable } from '../rank-table.js';
 import { AddedTokenMatcher } from './added-tokens.js';
 import { alignedText, originalSpan, sliceAligned, type AlignedText } from './aligned-text.js';
@@ -97,7 +98,7 @@ export class Tokenizer implements TokenizerContract {
   private readonly rawAdded: AddedTokenMatcher;
   private readonly normalizedAdded: AddedTokenMatcher;
   private readonly encoder = new TextEncoder();
-  private readonly scratch = { next: new Int32Array(0), prev: new Int32Array(0), heap: new Float64Array(0) };
+  private readonly scratch = { next: new Int32Array(0), prev: new Int32Array(0), heap: new PackedHeap() };
   private symbols = new Int32Array(256);
   private positions = new Int32Array(256);
   private symbolUnits = new Int32Array(256);
