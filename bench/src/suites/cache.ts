@@ -7,6 +7,7 @@ import type { SqliteStore, sqliteStore as SqliteStoreFactory } from '@chunkwise/
 import { LRUCache } from 'lru-cache';
 import type { BenchCase, Suite } from '../harness.js';
 import { chatTraceTable } from './cache/chat-trace.js';
+import { cciDriftTable } from './cache/cci-drift.js';
 import { ragTraceTable } from './cache/rag-trace.js';
 import { randomTokens, seededRandom } from './cache/seeded-random.js';
 
@@ -216,7 +217,7 @@ const suite: Suite = {
     for (const handle of opened) handle.close();
     const load = loadavg()[0]!.toFixed(1);
     const context = `Machine load while this ran: ${load} (1-minute load average on ${cpus().length} cores, shared with other work), so absolute rates are lower than on an idle machine; the ratios to the bare driver and to the peers hold.`;
-    const sections = [context, radixLinearityTable(), chatTraceTable(), await ragTraceTable(() => sqliteStore({ path: join(dir, 'spill.db') }))];
+    const sections = [context, radixLinearityTable(), chatTraceTable(), await ragTraceTable(() => sqliteStore({ path: join(dir, 'spill.db') })), cciDriftTable()];
     rmSync(dir, { recursive: true, force: true });
     return sections.join('\n\n');
   },

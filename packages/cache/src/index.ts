@@ -24,5 +24,7 @@ export { H2OEviction } from './eviction/h2o.js';
 export { SirLLMEviction } from './eviction/sirllm.js';
 export type { SirLLMOptions } from './eviction/sirllm.js';
 export { ChunkKVCache, defaultRecomputeRule } from './kv/chunk-kv-cache.js';
+export { cacheCraftRule, contextImpactFromLse } from './kv/cache-craft-rule.js';
+export type { CacheCraftRuleOptions } from './kv/cache-craft-rule.js';
 export type { ChunkKVCacheOptions, ChunkKVCacheStats, ChunkKVEntry, ChunkKVSpillOptions, ChunkPlan, ChunkPlanStep, RecomputeContext, RecomputeRule } from './kv/chunk-kv-cache.js';
 export type { SpillableKV } from './kv/chunk-kv-record.js';

@@ -15,6 +15,11 @@ export interface ChunkKVEntry<T> {
   readonly bytes: number;
   /** What recomputing it would cost (default: its token count). */
   readonly cost: number;
+  /**
+   * Per token, the share of its attention that went to the preceding chunks when it was computed
+   * (`contextImpactFromLse`), for attention-based recompute rules. Absent when not measured.
+   */
+  readonly impact?: Float32Array;
   /** Times it was planned for reuse, plus one for the put. */
   frequency: number;
   /** GreedyDual-Size-Frequency priority: the lowest is evicted first. */
@@ -30,8 +35,11 @@ export interface RecomputeContext<T> {
   prefixKeys: readonly string[];
 }
 
-/** How many leading tokens of a reused chunk to recompute (0 … entry.length). */
-export type RecomputeRule<T> = (context: RecomputeContext<T>) => number;
+/**
+ * Which tokens of a reused chunk to recompute: a number n means its first n tokens (0 … length);
+ * an array lists offsets within the chunk, strictly increasing.
+ */
+export type RecomputeRule<T> = (context: RecomputeContext<T>) => number | ArrayLike<number>;
 
 export interface ChunkPlanStep<T> {
   index: number;
@@ -108,6 +116,25 @@ export function defaultRecomputeRule<T>(fraction = 0.15): RecomputeRule<T> {
     const samePrefix = entry.position === start && entry.prefixKeys.length === prefixKeys.length && entry.prefixKeys.every((key, i) => key === prefixKeys[i]);
     return samePrefix ? 0 : Math.ceil(fraction * entry.length);
   };
+}
+
+/** A rule's answer as absolute positions in the prompt; INVALID_ARGUMENT when out of range. */
+function recomputePositions(asked: number | ArrayLike<number>, start: number, length: number): Int32Array {
+  if (typeof asked === 'number') {
+    if (!Number.isInteger(asked) || asked < 0 || asked > length) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache: the recompute rule returned ${String(asked)} for a chunk of ${length} tokens.`);
+    }
+    return Int32Array.from({ length: asked }, (_, i) => start + i);
+  }
+  const out = new Int32Array(asked?.length ?? 0);
+  for (let i = 0; i < out.length; i++) {
+    const offset = asked[i]!;
+    if (!Number.isInteger(offset) || offset < 0 || offset >= length || (i > 0 && offset <= asked[i - 1]!)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache: the recompute rule's offsets must be strictly increasing in 0..${length - 1}; got ${String(offset)} at index ${i}.`);
+    }
+    out[i] = start + offset;
+  }
+  return out;
 }
 
 /**
@@ -200,22 +227,18 @@ export class ChunkKVCache<T> {
       const key = keys[index]!;
       const length = chunk.length;
       const entry = resident[index] ?? this.entries.get(key) ?? promoted?.get(key);
-      let count = length;
+      let recompute: Int32Array;
       if (entry) {
-        const asked = this.rule({ entry, index, start, prefixKeys: keys.slice(0, index) });
-        if (!Number.isInteger(asked) || asked < 0 || asked > length) {
-          throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache: the recompute rule returned ${String(asked)} for a chunk of ${length} tokens.`);
-        }
-        count = asked;
+        recompute = recomputePositions(this.rule({ entry, index, start, prefixKeys: keys.slice(0, index) }), start, length);
         this.touch(entry);
         // A chunk twice in one prompt: the first use came from the spill tier, the second from memory.
         if (promoted?.delete(key)) this.counters.spillHits++;
         else this.counters.memoryHits++;
       } else {
         this.counters.misses++;
+        recompute = recomputePositions(length, start, length);
       }
-      const recompute = new Int32Array(count);
-      for (let i = 0; i < count; i++) recompute[i] = start + i;
+      const count = recompute.length;
       steps.push({ index, key, start, length, entry, positionShift: entry ? start - entry.position : 0, recompute });
       recomputeTokens += count;
       start += length;
@@ -227,13 +250,16 @@ export class ChunkKVCache<T> {
    * Stores a chunk's KV, computed at `position` after the chunks `prefixKeys`. Evicts by GDSF to
    * stay within capacity; throws LIMIT_EXCEEDED for one entry larger than the whole cache.
    */
-  put(key: string, entry: { length: number; position: number; prefixKeys: readonly string[]; kv: T; bytes: number; cost?: number }): void {
-    const { length, position, prefixKeys, kv, bytes, cost = length } = entry;
+  put(key: string, entry: { length: number; position: number; prefixKeys: readonly string[]; kv: T; bytes: number; cost?: number; impact?: Float32Array }): void {
+    const { length, position, prefixKeys, kv, bytes, cost = length, impact } = entry;
     if (typeof key !== 'string' || key.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache.put: key must be the string from key(tokens).');
     for (const [name, value] of Object.entries({ length, position, bytes })) {
       if (!Number.isSafeInteger(value) || value < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: ${name} must be a non-negative integer, got ${String(value)}.`);
     }
     if (!(cost >= 0) || !Number.isFinite(cost)) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: cost must be a finite number ≥ 0, got ${String(cost)}.`);
+    if (impact !== undefined && (!(impact instanceof Float32Array) || impact.length !== length)) {
+      throw new ChunkwiseError('DIMENSION_MISMATCH', `ChunkKVCache.put: impact must be a Float32Array of one value per token (${length}).`);
+    }
     if (this.spill && !isSpillableKV(kv)) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache.put: with a spill tier, kv must be a Float32Array or an array of Float32Arrays.');
     }
@@ -247,7 +273,8 @@ export class ChunkKVCache<T> {
       this.entries.delete(key);
       this.usedBytes -= previous.bytes;
     }
-    this.admit({ key, length, position, prefixKeys: [...prefixKeys], kv, bytes, cost, frequency: (previous?.frequency ?? 0) + 1, priority: 0 });
+    const frequency = (previous?.frequency ?? 0) + 1;
+    this.admit({ key, length, position, prefixKeys: [...prefixKeys], kv, bytes, cost, frequency, priority: 0, ...(impact ? { impact } : {}) });
   }
 
   /** Removes a chunk from memory and, with a spill tier, from the store; true when it was in memory. */
@@ -353,7 +380,7 @@ export class ChunkKVCache<T> {
         if (!this.spill!.onError) throw error;
         continue;
       }
-      const entry: ChunkKVEntry<T> = { key, ...decoded.meta, kv: decoded.kv as T, priority: 0 };
+      const entry: ChunkKVEntry<T> = { key, ...decoded.meta, kv: decoded.kv as T, priority: 0, ...(decoded.impact ? { impact: decoded.impact } : {}) };
       found.set(key, entry);
       if (entry.bytes <= this.capacityBytes) this.admit(entry);
     }
@@ -383,8 +410,8 @@ export class ChunkKVCache<T> {
   }
 
   private spillOut(entry: ChunkKVEntry<T>): void {
-    const { key, length, position, prefixKeys, bytes, cost, frequency } = entry;
-    const record = encodeChunkKVRecord({ length, position, prefixKeys: [...prefixKeys], bytes, cost, frequency }, entry.kv as SpillableKV);
+    const { key, length, position, prefixKeys, bytes, cost, frequency, impact } = entry;
+    const record = encodeChunkKVRecord({ length, position, prefixKeys: [...prefixKeys], bytes, cost, frequency }, entry.kv as SpillableKV, impact);
     const { store, ttl } = this.spill!;
     this.counters.spilled++;
     this.track(key, record, () => store.set(this.storeKey(key), record, ttl === undefined ? undefined : Date.now() + ttl));

@@ -26,9 +26,11 @@ export function isSpillableKV(kv: unknown): kv is SpillableKV {
   return kv instanceof Float32Array || (Array.isArray(kv) && kv.every((part) => part instanceof Float32Array));
 }
 
-export function encodeChunkKVRecord(meta: ChunkKVRecordMeta, kv: SpillableKV): Uint8Array {
-  const parts = kv instanceof Float32Array ? [kv] : kv;
-  const header = encoder.encode(JSON.stringify({ ...meta, parts: kv instanceof Float32Array ? -1 : parts.map((p) => p.length) }));
+/** `impact` (per-token context impact, optional) travels as a last array after the KV. */
+export function encodeChunkKVRecord(meta: ChunkKVRecordMeta, kv: SpillableKV, impact?: Float32Array): Uint8Array {
+  const parts = [...(kv instanceof Float32Array ? [kv] : kv), ...(impact ? [impact] : [])];
+  const shape = kv instanceof Float32Array ? -1 : kv.map((p) => p.length);
+  const header = encoder.encode(JSON.stringify({ ...meta, parts: shape, ...(impact ? { impact: impact.length } : {}) }));
   const floatsAt = (8 + header.length + 3) & ~3;
   const floats = parts.reduce((sum, part) => sum + part.length, 0);
   const out = new Uint8Array(floatsAt + floats * 4);
@@ -44,22 +46,25 @@ export function encodeChunkKVRecord(meta: ChunkKVRecordMeta, kv: SpillableKV): U
   return out;
 }
 
-export function decodeChunkKVRecord(bytes: Uint8Array, key: string): { meta: ChunkKVRecordMeta; kv: SpillableKV } {
+export function decodeChunkKVRecord(bytes: Uint8Array, key: string): { meta: ChunkKVRecordMeta; kv: SpillableKV; impact?: Float32Array } {
   if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) throw corrupt(key, 'it is not a chunk KV record (wrong header)');
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   const floatsAt = (8 + headerLength + 3) & ~3;
   if (floatsAt > bytes.length) throw corrupt(key, 'its header runs past the end');
-  let meta: ChunkKVRecordMeta & { parts: number | number[] };
+  let meta: ChunkKVRecordMeta & { parts: number | number[]; impact?: number };
   try {
     meta = JSON.parse(decoder.decode(bytes.subarray(8, 8 + headerLength))) as typeof meta;
   } catch (cause) {
     throw corrupt(key, 'its header does not parse', cause);
   }
-  const counts = meta.parts === -1 ? [(bytes.length - floatsAt) / 4] : meta.parts;
+  const impactCount = meta.impact ?? 0;
+  const counts = meta.parts === -1 ? [(bytes.length - floatsAt) / 4 - impactCount] : meta.parts;
   const valid =
     Array.isArray(counts) &&
+    Number.isSafeInteger(impactCount) &&
+    impactCount >= 0 &&
     counts.every((n) => Number.isSafeInteger(n) && n >= 0) &&
-    floatsAt + 4 * counts.reduce((a, b) => a + b, 0) === bytes.length &&
+    floatsAt + 4 * (counts.reduce((a, b) => a + b, 0) + impactCount) === bytes.length &&
     [meta.length, meta.position, meta.bytes, meta.frequency].every((n) => Number.isSafeInteger(n) && n >= 0) &&
     Number.isFinite(meta.cost) &&
     Array.isArray(meta.prefixKeys) &&
@@ -72,7 +77,8 @@ export function decodeChunkKVRecord(bytes: Uint8Array, key: string): { meta: Chu
   let at = 0;
   const parts = counts.map((n) => floats.subarray(at, (at += n)));
   const { length, position, prefixKeys, bytes: size, cost, frequency } = meta;
-  return { meta: { length, position, prefixKeys, bytes: size, cost, frequency }, kv: meta.parts === -1 ? parts[0]! : parts };
+  const decoded = { meta: { length, position, prefixKeys, bytes: size, cost, frequency }, kv: meta.parts === -1 ? parts[0]! : parts };
+  return meta.impact === undefined ? decoded : { ...decoded, impact: floats.subarray(at, at + impactCount) };
 }
 
 function corrupt(key: string, why: string, cause?: unknown): ChunkwiseError {

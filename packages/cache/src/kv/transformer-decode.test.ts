@@ -3,6 +3,7 @@
 // RadixPrefixCache, a second sequence sharing a prefix reuses the first one's blocks.
 import { attention } from '@chunkwise/attention';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../__fixtures__/seeded.js';
 import { PagedKVCache } from './paged-kv-cache.js';
 import { RadixPrefixCache } from './radix-prefix-cache.js';
 
@@ -13,18 +14,8 @@ const kvHeads = 2;
 const headDim = 4;
 const kvDim = kvHeads * headDim;
 
-/** mulberry32: a seeded PRNG, so the weights are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-const rand = random(42);
+const next = seeded(42);
+const rand = () => next() - 0.5;
 const matrix = (rows: number, cols: number) => Float32Array.from({ length: rows * cols }, rand);
 const embedding = matrix(vocab, dModel);
 const wq = matrix(dModel, heads * headDim);
