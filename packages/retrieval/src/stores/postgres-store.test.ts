@@ -2,13 +2,79 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom, sotuPassages, type Passage } from '../__fixtures__/sotu-passages.js';
 import { storeContract } from '../__fixtures__/store-contract.js';
-import { PostgresStore } from './postgres-store.js';
+import { BM25Index } from '../bm25/bm25-index.js';
+import { MemoryStore } from './memory-store.js';
+import type { StoreRecord } from './store.js';
+import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 
 // PGlite 0.4.x ships pgvector, so it runs both the full-text and the vector tests. Debian 12's
 // PostgreSQL 15 has no pgvector package: the real server runs the full-text tests only.
 const runId = `cw_${process.pid}_${Date.now().toString(36)}`;
 let tables = 0;
+
+/**
+ * Exact BM25 in SQL: after adds, replacements and deletions, every hit and score equals BM25Index
+ * (and so the memory and SQLite stores) on State of the Union passages, with the simple analyzer
+ * and with BM25F fields under the english analyzer, with and without filters.
+ */
+function bm25Equality(open: (options: PostgresStoreOptions) => Promise<PostgresStore>): void {
+  const passages = sotuPassages().slice(8000, 8300);
+  const random = seededRandom(5);
+  const queries: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const p = passages[Math.floor(random() * passages.length)] as Passage;
+    const sentence = p.sentences[Math.floor(random() * p.sentences.length)] as string;
+    queries.push(i % 2 === 0 ? sentence : sentence.split(' ').slice(0, 3).join(' '));
+  }
+  queries.push('the the the public', 'zyzzyva congress');
+  const records = passages.map((p, i): StoreRecord => ({ id: p.id, text: p.text, meta: { part: i % 3 } }));
+  const variants: [string, PostgresStoreOptions, (r: StoreRecord, i: number) => StoreRecord][] = [
+    ['simple analyzer', {}, (r) => r],
+    ['english analyzer, BM25F fields', { analyzer: 'english', fields: { context: 0.4, title: 2 }, k1: 1.5, b: 0.6 }, (r, i) => ({ ...r, fields: { context: records[(i + 1) % records.length]?.text as string, ...(i % 4 === 0 && { title: 'The Union' }) } })],
+  ];
+  for (const [name, options, shape] of variants) {
+    it(`ranks exactly as BM25Index and MemoryStore (${name})`, async () => {
+      const store = await open(options);
+      const memory = new MemoryStore(options);
+      const shaped = records.map(shape);
+      for (const target of [store, memory]) {
+        await target.upsert(shaped.slice(0, 200));
+        await target.upsert(shaped.slice(150, 300).map((r, i) => (i % 5 === 0 ? { ...r, text: `${r.text} revised` } : r)));
+        await target.delete(shaped.slice(0, 30).map((r) => r.id));
+      }
+      const index = new BM25Index({ ...options, fields: { text: 1, ...options.fields } });
+      for (const id of (await Promise.all(shaped.map((r) => memory.get(r.id)))).filter((r) => r !== undefined)) {
+        index.add(id.id, { ...id.fields, text: id.text });
+      }
+      expect(await store.count()).toBe(index.size);
+      for (const query of queries) {
+        if (index.analyzeQuery(query).length === 0) {
+          // Only stop words under the english analyzer: the same error everywhere.
+          await expect(store.searchText(query)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+          continue;
+        }
+        const expected = index.search(query, { k: 12 });
+        expect(await store.searchText(query, { k: 12 })).toEqual(expected);
+        expect(await store.searchText(query, { k: 12 })).toEqual(await memory.searchText(query, { k: 12 }));
+      }
+      for (const query of queries.slice(0, 8).filter((q) => index.analyzeQuery(q).length > 0)) {
+        expect(await store.searchText(query, { k: 8, filter: { part: 1 } })).toEqual(await memory.searchText(query, { k: 8, filter: { part: 1 } }));
+      }
+      // Reopening with other fields re-indexes the stored records.
+      if (options.fields) {
+        const plain = await open({ ...options, fields: {}, table: (store as unknown as { options: { table: string } }).options.table });
+        const plainMemory = new MemoryStore({ ...options, fields: {} });
+        for (const r of shaped.slice(30)) {
+          const back = await memory.get(r.id);
+          if (back) await plainMemory.upsert([{ id: back.id, text: back.text, ...(back.meta && { meta: back.meta }) }]);
+        }
+        expect(await plain.searchText(queries[0] as string, { k: 12 })).toEqual(await plainMemory.searchText(queries[0] as string, { k: 12 }));
+      }
+    }, 60_000);
+  }
+}
 
 describe('PostgresStore on PGlite 0.4 (full text + pgvector HNSW)', () => {
   // One PGlite instance (its WASM start-up costs seconds); every test gets its own table.
@@ -20,6 +86,7 @@ describe('PostgresStore on PGlite 0.4 (full text + pgvector HNSW)', () => {
   afterAll(async () => {
     await instance?.close();
   });
+  bm25Equality((options) => PostgresStore.open(shared(), { table: `t${tables++}`, ...options }));
   storeContract(
     'PostgresStore/PGlite',
     async () => {
@@ -55,6 +122,10 @@ describe.runIf(url !== undefined || process.env.CI !== undefined)('PostgresStore
       await client.query(`DROP SCHEMA IF EXISTS ${runId} CASCADE`);
       await client.end();
     }
+  });
+  bm25Equality(async (options) => {
+    await connect();
+    return PostgresStore.open(client, { table: `${runId}.t${tables++}`, ...options });
   });
   storeContract(
     'PostgresStore/PostgreSQL',

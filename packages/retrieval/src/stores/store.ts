@@ -36,7 +36,7 @@ export interface Store {
   delete(ids: readonly string[]): Promise<void>;
   get(id: string): Promise<StoredRecord | undefined>;
   count(): Promise<number>;
-  /** Lexical search. Memory and SQLite rank with exact BM25; Postgres with its own full-text ranking. */
+  /** Lexical search with exact BM25: every store returns the same hits and scores for the same records and options. */
   searchText(query: string, options?: StoreSearchOptions): Promise<ScoredId[]>;
   /** Nearest neighbours of a vector; scores are higher-is-better as in VectorIndex. */
   searchVector(vector: ArrayLike<number>, options?: StoreSearchOptions): Promise<ScoredId[]>;
