@@ -44,6 +44,21 @@ describe.each(ENCODING_NAMES)('%s sliceCounter', (name) => {
     );
   });
 
+  it('gives piece starts from which re-tokenizing the rest reproduces the whole pass', async () => {
+    const encoding = await getEncoding(name);
+    fc.assert(
+      fc.property(sliceOf(trickyText), ({ text, start }) => {
+        const counter = encoding.sliceCounter(text);
+        const boundary = counter.pieceStartAtMost(start);
+        expect(boundary).toBeLessThanOrEqual(start);
+        const rest = encoding.encodeOrdinary(text.slice(boundary));
+        expect(rest.length).toBeLessThanOrEqual(counter.total);
+        expect([...rest]).toEqual([...counter.ids.subarray(counter.total - rest.length)]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('keeps the ids and spans of encodeWithOffsets with special-token text as text', async () => {
     const encoding = await getEncoding(name);
     fc.assert(
@@ -86,6 +101,7 @@ describe('sliceCounter bad input', () => {
       expect(() => counter.count(start, end)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
     expect(counter.count(4, 4)).toBe(0);
+    expect(() => counter.pieceStartAtMost(17)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(o200k_base.sliceCounter('').count(0, 0)).toBe(0);
   });
 });
