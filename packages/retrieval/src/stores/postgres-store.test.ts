@@ -20,10 +20,10 @@ let tables = 0;
  * and with BM25F fields under the english analyzer, with and without filters.
  */
 function bm25Equality(open: (options: PostgresStoreOptions) => Promise<PostgresStore>): void {
-  const passages = sotuPassages().slice(8000, 8300);
+  const passages = sotuPassages().slice(8000, 8200);
   const random = seededRandom(5);
   const queries: string[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 14; i++) {
     const p = passages[Math.floor(random() * passages.length)] as Passage;
     const sentence = p.sentences[Math.floor(random() * p.sentences.length)] as string;
     queries.push(i % 2 === 0 ? sentence : sentence.split(' ').slice(0, 3).join(' '));
@@ -40,8 +40,8 @@ function bm25Equality(open: (options: PostgresStoreOptions) => Promise<PostgresS
       const memory = new MemoryStore(options);
       const shaped = records.map(shape);
       for (const target of [store, memory]) {
-        await target.upsert(shaped.slice(0, 200));
-        await target.upsert(shaped.slice(150, 300).map((r, i) => (i % 5 === 0 ? { ...r, text: `${r.text} revised` } : r)));
+        await target.upsert(shaped.slice(0, 120));
+        await target.upsert(shaped.slice(100, 200).map((r, i) => (i % 5 === 0 ? { ...r, text: `${r.text} revised` } : r)));
         await target.delete(shaped.slice(0, 30).map((r) => r.id));
       }
       const index = new BM25Index({ ...options, fields: { text: 1, ...options.fields } });
@@ -55,11 +55,11 @@ function bm25Equality(open: (options: PostgresStoreOptions) => Promise<PostgresS
           await expect(store.searchText(query)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
           continue;
         }
-        const expected = index.search(query, { k: 12 });
-        expect(await store.searchText(query, { k: 12 })).toEqual(expected);
-        expect(await store.searchText(query, { k: 12 })).toEqual(await memory.searchText(query, { k: 12 }));
+        const hits = await store.searchText(query, { k: 12 });
+        expect(hits).toEqual(index.search(query, { k: 12 }));
+        expect(hits).toEqual(await memory.searchText(query, { k: 12 }));
       }
-      for (const query of queries.slice(0, 8).filter((q) => index.analyzeQuery(q).length > 0)) {
+      for (const query of queries.slice(0, 4).filter((q) => index.analyzeQuery(q).length > 0)) {
         expect(await store.searchText(query, { k: 8, filter: { part: 1 } })).toEqual(await memory.searchText(query, { k: 8, filter: { part: 1 } }));
       }
       // Reopening with other fields re-indexes the stored records.
