@@ -192,17 +192,80 @@ export function flashTile(
       store<f32>(mAt, mNew);
     }
     const shift = f32x4.splat(mNew);
+    // Two independent exp chains per pass: the polynomial is a serial chain, so this doubles ILP.
     let vsum = f32x4.splat(0);
-    for (let j = 0; j < cols4; j += 4) {
+    let vsum2 = f32x4.splat(0);
+    let j = 0;
+    for (; j + 8 <= cols4; j += 8) {
+      const at = row + (<usize>j << 2);
+      const p = exp4(f32x4.sub(v128.load(at), shift));
+      const p2 = exp4(f32x4.sub(v128.load(at, 16), shift));
+      v128.store(at, p);
+      v128.store(at, p2, 16);
+      vsum = f32x4.add(vsum, p);
+      vsum2 = f32x4.add(vsum2, p2);
+    }
+    if (j < cols4) {
       const at = row + (<usize>j << 2);
       const p = exp4(f32x4.sub(v128.load(at), shift));
       v128.store(at, p);
       vsum = f32x4.add(vsum, p);
     }
+    vsum = f32x4.add(vsum, vsum2);
     const sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
     store<f32>(lAt, load<f32>(lAt) + sum);
   }
   accumulate(sPtr, sStride, rowsPad, vPtr, kStart, kCount, dp, accPtr, causalLast);
+}
+
+/**
+ * `flashTile` over the loaded keys [start, end) in tiles of `blockK`, tile t's transposed keys at
+ * ktBase + t·tileBytes. Without `causal` every tile is visible (mode 0); with it a tile whose last
+ * key is at or before the first query's position is visible and the rest compare on the diagonal
+ * (mode 1). One call per query tile instead of one per key tile: a JS→wasm call with this many
+ * arguments costs about as much as a small tile.
+ */
+export function flashTiles(
+  qPtr: usize, rows: i32, rowsPad: i32,
+  ktBase: usize, tileBytes: i32, ktStride: i32, vPtr: usize, start: i32, end: i32, blockK: i32, dp: i32,
+  sPtr: usize, sStride: i32, mPtr: usize, lPtr: usize, accPtr: usize,
+  causal: i32, qPos0: i32, kPosBase: i32,
+): void {
+  for (let kStart = start; kStart < end; kStart += blockK) {
+    const kCount = min(blockK, end - kStart);
+    const kPos0 = kPosBase + kStart;
+    const mode = causal != 0 && kPos0 + kCount - 1 > qPos0 ? 1 : 0;
+    const ktTile = ktBase + <usize>(kStart / blockK) * <usize>tileBytes - (<usize>kStart << 2);
+    flashTile(qPtr, rows, rowsPad, ktTile, ktStride, vPtr, kStart, kCount, dp, sPtr, sStride, mPtr, lPtr, accPtr, mode, 0, qPos0, kPos0);
+  }
+}
+
+/** Scales `count` floats at qPtr in place (Q is pre-scaled once per query tile). */
+export function scaleFloats(ptr: usize, count: i32, scale: f32): void {
+  const factor = f32x4.splat(scale);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = ptr + (<usize>i << 2);
+    v128.store(at, f32x4.mul(v128.load(at), factor));
+  }
+  for (; i < count; i++) {
+    const at = ptr + (<usize>i << 2);
+    store<f32>(at, load<f32>(at) * scale);
+  }
+}
+
+/** acc[r] ÷= l[r] for each row in place; rows whose l is 0 saw no key and become zeros. */
+export function normalizeRows(accPtr: usize, lPtr: usize, rows: i32, dp: i32): void {
+  const accRow = <usize>dp << 2;
+  for (let r = 0; r < rows; r++) {
+    const l = load<f32>(lPtr + (<usize>r << 2));
+    const inverse = f32x4.splat(l == 0 ? 0 : 1 / l);
+    const acc = accPtr + <usize>r * accRow;
+    for (let c = 0; c < dp; c += 4) {
+      const at = acc + (<usize>c << 2);
+      v128.store(at, f32x4.mul(v128.load(at), inverse));
+    }
+  }
 }
 
 /** A tight multiply-add loop over registers: the machine's f32x4 peak for the benchmark. */

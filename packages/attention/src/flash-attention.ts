@@ -104,6 +104,12 @@ export function flashAttentionInto(
       const buffer = engine.maskBuffer();
       // With only the causal flag, keys after the tile's last query never matter.
       const lastKey = causal ? Math.min(keyEnd, p1) : keyEnd;
+      if (!mask && engine.tileRun) {
+        // Unmasked or causal-only: every tile is full or diagonal, so the engine runs them all.
+        if (lastKey > keyStart) engine.tileRun(0, lastKey - keyStart, combinedMask !== undefined, p0, keyStart);
+        engine.finish(out, qBase, lse, h * seqQ + i0);
+        continue;
+      }
       for (let k0 = keyStart; k0 < lastKey; k0 += blockK) {
         const count = Math.min(blockK, lastKey - k0);
         const k1 = k0 + count;

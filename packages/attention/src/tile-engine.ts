@@ -16,6 +16,12 @@ export interface TileEngine {
    * first row and key); 2: the first `rows × count` bytes of `maskBuffer()`, 0 = hidden.
    */
   tile(start: number, count: number, mode: 0 | 1 | 2, qPos0: number, kPos0: number): void;
+  /**
+   * Optional fast path for unmasked and causal-only attention: `tile` over loaded keys
+   * `[start, start + count)` in tiles of `blockK` (`start` a multiple of it), mode 0, or with
+   * `causal` mode 1 on tiles that cross the diagonal. `kPos0` is the position of loaded key 0.
+   */
+  tileRun?(start: number, count: number, causal: boolean, qPos0: number, kPos0: number): void;
   /** Scratch for mode 2, at least blockQ × blockK bytes. Fetch it again after `loadKeys`. */
   maskBuffer(): Uint8Array;
   /** Writes normalised rows (zeros where nothing was visible) and optionally their LSE. */

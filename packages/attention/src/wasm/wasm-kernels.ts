@@ -9,6 +9,14 @@ export interface WasmKernelExports {
     sPtr: number, sStride: number, mPtr: number, lPtr: number, accPtr: number,
     mode: number, maskPtr: number, qPos0: number, kPos0: number,
   ): void;
+  flashTiles(
+    qPtr: number, rows: number, rowsPad: number,
+    ktBase: number, tileBytes: number, ktStride: number, vPtr: number, start: number, end: number, blockK: number, dp: number,
+    sPtr: number, sStride: number, mPtr: number, lPtr: number, accPtr: number,
+    causal: number, qPos0: number, kPosBase: number,
+  ): void;
+  scaleFloats(ptr: number, count: number, scale: number): void;
+  normalizeRows(accPtr: number, lPtr: number, rows: number, dp: number): void;
   simdPeak(iterations: number): number;
   heapBase(): number;
 }

@@ -121,9 +121,15 @@ export class WasmTileEngine implements TileEngine {
   loadQueries(q: Float32Array, base: number, rows: number): void {
     const { d, dp, f32, scale } = this;
     const qOut = this.qPtr >> 2;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < d; c++) f32[qOut + r * dp + c] = (q[base + r * d + c] as number) * scale;
-      for (let c = d; c < dp; c++) f32[qOut + r * dp + c] = 0;
+    if (d === dp) {
+      // Rows are contiguous on both sides: one block copy, then scale with SIMD.
+      f32.set(q.subarray(base, base + rows * d), qOut);
+      this.kernels.scaleFloats(this.qPtr, rows * d, scale);
+    } else {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < d; c++) f32[qOut + r * dp + c] = (q[base + r * d + c] as number) * scale;
+        for (let c = d; c < dp; c++) f32[qOut + r * dp + c] = 0;
+      }
     }
     this.rows = rows;
     f32.fill(Number.NEGATIVE_INFINITY, this.mPtr >> 2, (this.mPtr >> 2) + this.rowsCapacity);
@@ -150,22 +156,31 @@ export class WasmTileEngine implements TileEngine {
     );
   }
 
+  tileRun(start: number, count: number, causal: boolean, qPos0: number, kPos0: number): void {
+    const first = start / this.blockK;
+    if (!Number.isInteger(first)) throw new ChunkwiseError('INVALID_ARGUMENT', `Key tiles must start at multiples of blockK (${this.blockK}), got ${start}.`);
+    const end = start + count;
+    for (let tile = first; tile * this.blockK < end; tile++) if (this.tileLoaded[tile] !== 1) this.loadTile(tile);
+    this.kernels.flashTiles(
+      this.qPtr, this.rows, roundUp(this.rows, 4),
+      this.ktPtr, this.dp * this.tileStride * 4, this.tileStride, this.vPtr, start, end, this.blockK, this.dp,
+      this.sPtr, this.sStride, this.mPtr, this.lPtr, this.accPtr,
+      causal ? 1 : 0, qPos0, kPos0,
+    );
+  }
+
   finish(out: Float32Array, outBase: number, lse: Float32Array | undefined, lseBase: number): void {
     const { d, dp, f32 } = this;
     const l = this.lPtr >> 2;
     const m = this.mPtr >> 2;
     const acc = this.accPtr >> 2;
+    this.kernels.normalizeRows(this.accPtr, this.lPtr, this.rows, dp);
+    if (d === dp) out.set(f32.subarray(acc, acc + this.rows * d), outBase);
+    else for (let r = 0; r < this.rows; r++) out.set(f32.subarray(acc + r * dp, acc + r * dp + d), outBase + r * d);
+    if (!lse) return;
     for (let r = 0; r < this.rows; r++) {
       const denominator = f32[l + r] as number;
-      const o = outBase + r * d;
-      if (denominator === 0) {
-        out.fill(0, o, o + d);
-        if (lse) lse[lseBase + r] = Number.NEGATIVE_INFINITY;
-        continue;
-      }
-      const inverse = 1 / denominator;
-      for (let c = 0; c < d; c++) out[o + c] = (f32[acc + r * dp + c] as number) * inverse;
-      if (lse) lse[lseBase + r] = (f32[m + r] as number) + Math.log(denominator);
+      lse[lseBase + r] = denominator === 0 ? Number.NEGATIVE_INFINITY : (f32[m + r] as number) + Math.log(denominator);
     }
   }
 
