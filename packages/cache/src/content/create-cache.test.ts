@@ -21,6 +21,21 @@ describe('createCache', () => {
     expect(await cache.get('vec')).toBeUndefined();
   });
 
+  it('getMany reads several keys in order, through the store getMany or, for a custom store without one, get', async () => {
+    const base = memoryStore({ maxBytes: 1 << 20 });
+    const custom: CacheStore = { name: 'custom', get: (k) => base.get(k), set: (k, v, e) => base.set(k, v, e), setMany: (e) => base.setMany(e), delete: (k) => base.delete(k), close: () => base.close() };
+    for (const store of [base, custom]) {
+      const cache = createCache({ store, namespace: 'many' });
+      await cache.set('a', { n: 1 });
+      await cache.set({ id: 2 }, new Float32Array([2, 3]));
+      expect(await cache.getMany([{ id: 2 }, 'missing', 'a'])).toEqual([new Float32Array([2, 3]), undefined, { n: 1 }]);
+    }
+    const getMany = vi.spyOn(base, 'getMany');
+    await createCache({ store: base, namespace: 'many' }).getMany(['a', 'b']);
+    expect(getMany).toHaveBeenCalledTimes(1);
+    await expect(createCache({ store: base, namespace: 'many' }).getMany('a' as unknown as unknown[])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('keeps namespaces apart in one store', async () => {
     const store = memoryStore({ maxBytes: 1 << 20 });
     const a = createCache({ store, namespace: 'a' });

@@ -28,6 +28,8 @@ export interface Cache<V extends CacheValue = CacheValue> {
   /** The store key for `key`: `<namespace>:<hashKey(key)>`. */
   storeKey(key: unknown): Promise<string>;
   get(key: unknown): Promise<V | undefined>;
+  /** The values of several keys, in order, read with the store's `getMany` (one SQLite read transaction, one Redis pipeline). */
+  getMany(keys: readonly unknown[]): Promise<(V | undefined)[]>;
   set(key: unknown, value: V, options?: SetOptions): Promise<void>;
   delete(key: unknown): Promise<boolean>;
   /**
@@ -71,6 +73,12 @@ export function createCache<V extends CacheValue = CacheValue>(options: CacheOpt
     storeKey,
     async get(key) {
       return read(await storeKey(key));
+    },
+    async getMany(keys) {
+      if (!Array.isArray(keys)) throw new ChunkwiseError('INVALID_ARGUMENT', 'cache.getMany: keys must be an array.');
+      const ids = await Promise.all(keys.map(storeKey));
+      const values = store.getMany ? await store.getMany(ids) : await Promise.all(ids.map((id) => store.get(id)));
+      return values.map((bytes, i) => (bytes === undefined ? undefined : (decodeValue(bytes, ids[i]) as V)));
     },
     async set(key, value, setOptions) {
       const bytes = encodeValue(value);
