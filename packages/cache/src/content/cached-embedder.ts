@@ -34,7 +34,8 @@ export function cachedEmbedder(embedder: Embedder, cache: Cache<CacheValue>, opt
       }
       const signal = embedOptions?.signal;
       throwIfAborted(signal);
-      const found = await Promise.all(texts.map((text) => cache.get(keyOf(text))));
+      // One batch read: a single SQLite read transaction or Redis pipeline for all the texts.
+      const found = await cache.getMany(texts.map(keyOf));
       const out: (Float32Array | Promise<Float32Array>)[] = new Array<Float32Array>(texts.length);
       // No await from here to the registrations below, so concurrent calls see each other's texts.
       const batch: string[] = [];
