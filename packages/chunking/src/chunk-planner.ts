@@ -25,11 +25,22 @@ export class ChunkPlanner {
   readonly graphemes: GraphemeBoundaries;
   /** Real tokens of `[start, end)`. */
   readonly count: (start: number, end: number) => number;
+  /**
+   * The last position `<= position` from which tokenizing the rest of the text gives the same
+   * tokens as this pass (a pre-token boundary), or `position` itself when the tokenizer cannot say.
+   */
+  readonly restartPoint: (position: number) => number;
+  /**
+   * Ends of the spans `toChunks` was given. Planning from one of these gives what planning the
+   * whole text gives after it; an end `toChunks` added by re-planning an over-limit span does not.
+   */
+  readonly spanEnds = new Set<number>();
 
   constructor(
     readonly text: string,
     readonly tokenizer: Tokenizer,
   ) {
+    this.restartPoint = (position) => (isCodePointBoundary(text, position) ? position : position - 1);
     if (isCharacterTokenizer(tokenizer)) {
       this.boundaries = characterBoundaries(text);
       this.count = (start, end) => end - start;
@@ -37,6 +48,7 @@ export class ChunkPlanner {
       const counter = tokenizer.sliceCounter(text);
       this.boundaries = computeTokenBoundaries(tokenizer, text, counter);
       this.count = (start, end) => counter.count(start, end);
+      if (typeof counter.pieceStartAtMost === 'function') this.restartPoint = (position) => counter.pieceStartAtMost!(position);
     } else {
       this.boundaries = computeTokenBoundaries(tokenizer, text);
       this.count = (start, end) => tokenizer.count(text.slice(start, end));
@@ -217,12 +229,16 @@ export class ChunkPlanner {
    * Turns planned spans into chunks: prepends up to `overlap` tokens of the preceding text (counted
    * inside `maxTokens`), counts each chunk once, and re-plans exactly any span that is over.
    * Spans planned elsewhere (sentence groups, semantic groups) may be oversize; they are split here.
+   * `previousStart` is where the chunk before the first span started, when there is one (a stream
+   * resuming after chunks it already emitted): the first span then takes its overlap as usual.
    */
-  toChunks(spans: readonly Span[], levels: readonly Level[], maxTokens: number, overlap: number): Chunk[] {
+  toChunks(spans: readonly Span[], levels: readonly Level[], maxTokens: number, overlap: number, previousStart?: number): Chunk[] {
     const chunks: Chunk[] = [];
     const budget = maxTokens - overlap;
+    const previous = (): number => chunks[chunks.length - 1]?.start ?? previousStart ?? 0;
     const emit = (span: Span, previousStart: number): void => {
-      let start = overlap > 0 && chunks.length > 0 ? this.overlapStart(span.start, overlap, previousStart) : span.start;
+      const hasPrevious = chunks.length > 0 || previousStart >= 0;
+      let start = overlap > 0 && hasPrevious ? this.overlapStart(span.start, overlap, previousStart) : span.start;
       let tokenCount = this.count(start, span.end);
       while (tokenCount > maxTokens && start < span.start) {
         // Overlap is the first thing to give way: step it forward a stop at a time.
@@ -239,20 +255,23 @@ export class ChunkPlanner {
             { details: { maxTokens, tokenCount, start: span.start } },
           );
         }
-        let previous = previousStart;
+        let last = previousStart;
         for (const piece of pieces) {
-          emit(piece, previous);
-          previous = chunks[chunks.length - 1]?.start ?? previous;
+          emit(piece, last);
+          last = chunks[chunks.length - 1]?.start ?? last;
         }
         return;
       }
       chunks.push({ text: this.text.slice(start, span.end), start, end: span.end, index: chunks.length, tokenCount });
     };
+    // -1: no chunk before this one.
+    const before = (): number => (chunks.length > 0 || previousStart !== undefined ? previous() : -1);
     for (const span of spans) {
+      this.spanEnds.add(span.end);
       if (this.estimate(span.start, span.end) > budget) {
-        for (const piece of this.plan(span.start, span.end, levels, budget)) emit(piece, chunks[chunks.length - 1]?.start ?? 0);
+        for (const piece of this.plan(span.start, span.end, levels, budget)) emit(piece, before());
       } else {
-        emit(span, chunks[chunks.length - 1]?.start ?? 0);
+        emit(span, before());
       }
     }
     return chunks;

@@ -1,8 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Chunk } from '@chunkwise/core';
+import { cl100k_base } from '@chunkwise/tokenizers/cl100k_base';
 import { o200k_base } from '@chunkwise/tokenizers/o200k_base';
+import { characterTokenizer } from './character-tokenizer.js';
+import type { ChunkStreamOptions, Chunker } from './chunker.js';
 import { expectChunkInvariants } from './__fixtures__/invariants.js';
 import { mobyDick } from './__fixtures__/corpora.js';
+import { unicodeText } from './__fixtures__/unicode.js';
+import { MarkdownChunker } from './markdown-chunker.js';
 import { RecursiveChunker } from './recursive-chunker.js';
+import { SentenceChunker } from './sentence-chunker.js';
 import { TokenChunker } from './token-chunker.js';
 
 /** Yields `text` in pieces and records how far the consumer has read. */
@@ -13,7 +21,51 @@ function* pieces(text: string, size: number, progress: { read: number }): Genera
   }
 }
 
+async function collect(chunker: Chunker, text: string, size: number, options: ChunkStreamOptions = {}): Promise<Chunk[]> {
+  const chunks: Chunk[] = [];
+  for await (const chunk of chunker.chunkStream(pieces(text, size, { read: 0 }), options)) chunks.push(chunk);
+  return chunks;
+}
+
 describe('chunkStream', () => {
+  it('yields exactly the chunks of chunk() on the whole text (token, sentence, plain recursive; any window and piece size)', async () => {
+    const CHUNKERS = { token: TokenChunker, sentence: SentenceChunker, recursive: RecursiveChunker };
+    const moby = mobyDick().slice(0, 20_000);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(unicodeText, fc.nat(19_000).map((at) => moby.slice(at, at + 1_000))), { minLength: 1, maxLength: 5 }).map((parts) => parts.join('')),
+        fc.constantFrom('token' as const, 'sentence' as const, 'recursive' as const),
+        fc.constantFrom(o200k_base, cl100k_base, characterTokenizer),
+        fc.integer({ min: 6, max: 48 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.constantFrom(0, 8),
+        fc.integer({ min: 16, max: 600 }),
+        fc.integer({ min: 1, max: 700 }),
+        async (text, strategy, tokenizer, maxTokens, overlap, contextTokens, window, size) => {
+          const chunker = new CHUNKERS[strategy]({ tokenizer, maxTokens, overlap, contextTokens });
+          expect(await collect(chunker, text, size, { window })).toEqual(await chunker.chunk(text));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('yields exactly the chunks of chunk() on Moby Dick with the default window', async () => {
+    const text = mobyDick().slice(0, 300_000);
+    const chunker = new RecursiveChunker({ tokenizer: o200k_base, maxTokens: 256, overlap: 32, contextTokens: 64 });
+    expect(await collect(chunker, text, 10_007)).toEqual(await chunker.chunk(text));
+  });
+
+  it('keeps every invariant for chunkers that re-chunk at seams (markdown)', async () => {
+    const text = mobyDick().slice(0, 30_000).replace(/\n\n(CHAPTER [^\n]*)/gu, '\n\n## $1');
+    const chunks = await collect(new MarkdownChunker({ tokenizer: o200k_base, maxTokens: 64, overlap: 8 }), text, 999, { window: 2_000 });
+    expectChunkInvariants(text, chunks, o200k_base, { maxTokens: 64, overlap: 8 });
+  });
+
+  it('rejects a window that is not a positive integer', async () => {
+    await expect(collect(new TokenChunker({ maxTokens: 8 }), 'x', 1, { window: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('yields chunks with global offsets that satisfy every invariant of the whole text', async () => {
     const text = mobyDick().slice(0, 120_000);
     const chunker = new RecursiveChunker({ tokenizer: o200k_base, maxTokens: 256, overlap: 32 });

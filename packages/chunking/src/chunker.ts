@@ -9,13 +9,21 @@ export interface ChunkCallOptions {
   signal?: AbortSignal;
 }
 
+export interface ChunkStreamOptions extends ChunkCallOptions {
+  /**
+   * Characters of look-ahead kept past the chunks a stream emits (memory is about three windows).
+   * Default `max(65,536, 64 × (maxTokens + contextTokens))`; it doubles by itself when one chunk is longer.
+   */
+  window?: number;
+}
+
 /** What every chunker offers. */
 export interface Chunker {
   readonly maxTokens: number;
   readonly overlap: number;
   chunk(text: string, options?: ChunkCallOptions): Promise<Chunk[]>;
   /** Chunks an async (or sync) iterable of text pieces in bounded memory; offsets are global. */
-  chunkStream(source: AsyncIterable<string> | Iterable<string>, options?: ChunkCallOptions): AsyncIterable<Chunk>;
+  chunkStream(source: AsyncIterable<string> | Iterable<string>, options?: ChunkStreamOptions): AsyncIterable<Chunk>;
 }
 
 const loaded = new Map<string, Promise<Tokenizer>>();
@@ -83,9 +91,45 @@ export abstract class BaseChunker implements Chunker {
     return chunks;
   }
 
-  chunkStream(source: AsyncIterable<string> | Iterable<string>, options: ChunkCallOptions = {}): AsyncIterable<Chunk> {
+  chunkStream(source: AsyncIterable<string> | Iterable<string>, options: ChunkStreamOptions = {}): AsyncIterable<Chunk> {
     return chunkStream(this, source, options);
   }
 
+  /**
+   * For `chunkStream`: the chunks `chunk(text)` would give from `from` on, where `from` is the end
+   * of a chunk already emitted and `previousStart` that chunk's start (both in `text`, which keeps
+   * some text before them for overlap and context), or undefined when this chunker's boundaries
+   * are not determined by the text after a chunk end (syntax trees, markdown fences, embeddings).
+   */
+  async chunkWindow(text: string, from: number, previousStart: number | undefined, options: ChunkCallOptions = {}): Promise<ChunkWindow | undefined> {
+    if (!this.resumable()) return undefined;
+    validateText(text);
+    throwIfAborted(options.signal);
+    if (from >= text.length) return { chunks: [], restartPoint: (position) => position, resumesAt: () => true };
+    const planner = new ChunkPlanner(text, await this.tokenizer());
+    const chunks = this.chunkFrom(planner, from, previousStart);
+    if (this.contextTokens > 0) attachSituatedContext(chunks, planner, this.contextTokens);
+    return { chunks, restartPoint: planner.restartPoint, resumesAt: (position) => planner.spanEnds.has(position) };
+  }
+
+  /** True when `chunkFrom` gives, from any chunk end on, what chunking the whole text gives there. */
+  protected resumable(): boolean {
+    return false;
+  }
+
+  /** Chunks from `from` on (see `chunkWindow`); chunkers that are `resumable` implement it. */
+  protected chunkFrom(planner: ChunkPlanner, from: number, previousStart: number | undefined): Chunk[] {
+    throw new ChunkwiseError('UNSUPPORTED', `${this.constructor.name} cannot resume chunking at a chunk end.`, { details: { from, previousStart, length: planner.text.length } });
+  }
+
   protected abstract chunkText(planner: ChunkPlanner, options: ChunkCallOptions): Chunk[] | Promise<Chunk[]>;
+}
+
+/** What `BaseChunker.chunkWindow` returns. */
+export interface ChunkWindow {
+  chunks: Chunk[];
+  /** The last position `<= position` from which re-tokenizing reproduces the tokens of this window's pass. */
+  restartPoint(position: number): number;
+  /** True when chunking can resume at this chunk end (`chunkWindow(…, from: end)`) and give the same chunks. */
+  resumesAt(end: number): boolean;
 }

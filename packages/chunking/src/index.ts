@@ -1,7 +1,7 @@
 export type { Chunk, Span, Tokenizer, Embedder, LanguageModel } from '@chunkwise/core';
 export type { BaseChunkerOptions } from './chunk-options.js';
 export { BaseChunker, resolveTokenizer } from './chunker.js';
-export type { Chunker, ChunkCallOptions } from './chunker.js';
+export type { Chunker, ChunkCallOptions, ChunkStreamOptions, ChunkWindow } from './chunker.js';
 export { CharacterTokenizer, characterTokenizer } from './character-tokenizer.js';
 export { TokenChunker } from './token-chunker.js';
 export type { TokenChunkerOptions } from './token-chunker.js';

@@ -43,8 +43,17 @@ export class RecursiveChunker extends BaseChunker {
   }
 
   protected chunkText(planner: ChunkPlanner): Chunk[] {
+    return this.chunkFrom(planner, 0, undefined);
+  }
+
+  /** `plain` levels look only at the range they split; `markdown` pre-scans the text for fences. */
+  protected override resumable(): boolean {
+    return this.recipe === plainRecipe;
+  }
+
+  protected override chunkFrom(planner: ChunkPlanner, from: number, previousStart: number | undefined): Chunk[] {
     const levels = this.recipe.levels(planner.text);
-    const spans = planner.plan(0, planner.text.length, levels, this.maxTokens - this.overlap);
-    return planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+    const spans = planner.plan(from, planner.text.length, levels, this.maxTokens - this.overlap);
+    return planner.toChunks(spans, levels, this.maxTokens, this.overlap, previousStart);
   }
 }

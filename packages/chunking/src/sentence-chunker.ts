@@ -9,8 +9,16 @@ import { BaseChunker } from './chunker.js';
  */
 export class SentenceChunker extends BaseChunker {
   protected chunkText(planner: ChunkPlanner): Chunk[] {
+    return this.chunkFrom(planner, 0, undefined);
+  }
+
+  protected override resumable(): boolean {
+    return true;
+  }
+
+  protected override chunkFrom(planner: ChunkPlanner, from: number, previousStart: number | undefined): Chunk[] {
     const levels = [sentenceLevel, wordLevel];
-    const spans = planner.plan(0, planner.text.length, levels, this.maxTokens - this.overlap);
-    return planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+    const spans = planner.plan(from, planner.text.length, levels, this.maxTokens - this.overlap);
+    return planner.toChunks(spans, levels, this.maxTokens, this.overlap, previousStart);
   }
 }

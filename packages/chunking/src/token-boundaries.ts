@@ -40,6 +40,8 @@ export interface SliceCounter {
   readonly ends: ArrayLike<number>;
   /** Exactly `tokenizer.count(text.slice(start, end))`. */
   count(start: number, end: number): number;
+  /** The last pre-token boundary `<= position`: tokenizing from there reproduces this pass' tokens. */
+  pieceStartAtMost?(position: number): number;
 }
 
 interface WithSliceCounter {

@@ -12,7 +12,15 @@ export type TokenChunkerOptions = BaseChunkerOptions;
  */
 export class TokenChunker extends BaseChunker {
   protected chunkText(planner: ChunkPlanner): Chunk[] {
-    const spans = planner.plan(0, planner.text.length, [], this.maxTokens - this.overlap);
-    return planner.toChunks(spans, [], this.maxTokens, this.overlap);
+    return this.chunkFrom(planner, 0, undefined);
+  }
+
+  protected override resumable(): boolean {
+    return true;
+  }
+
+  protected override chunkFrom(planner: ChunkPlanner, from: number, previousStart: number | undefined): Chunk[] {
+    const spans = planner.plan(from, planner.text.length, [], this.maxTokens - this.overlap);
+    return planner.toChunks(spans, [], this.maxTokens, this.overlap, previousStart);
   }
 }

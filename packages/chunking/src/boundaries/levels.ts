@@ -37,7 +37,11 @@ export const paragraphLevel: Level = {
   name: 'paragraphs',
   splits(text, start, end) {
     const splits: number[] = [];
-    let newline = text.indexOf('\n', start);
+    // Cuts are the text's, not the range's: a range starting inside a blank-line run still cuts
+    // where the run ends (a stream resuming at a line end relies on this).
+    let from = start;
+    while (from > 0 && isBlankRunChar(text.charCodeAt(from - 1))) from--;
+    let newline = text.indexOf('\n', from);
     while (newline !== -1 && newline < end) {
       let newlines = 1;
       let cursor = newline + 1;
@@ -60,6 +64,10 @@ export const paragraphLevel: Level = {
     return splits;
   },
 };
+function isBlankRunChar(code: number): boolean {
+  return code === 10 || code === 13 || code === 32 || code === 9;
+}
+
 /** Single lines; the newline stays with its line. */
 export const lineLevel = regexLevel('lines', /\n/, 'after');
 /** Words: cut before each whitespace run, which is where BPE tokenizers start a new token (" whale"). */
@@ -68,6 +76,7 @@ export const wordLevel = regexLevel('words', /\s+/, 'before');
 export const sentenceLevel: Level = { name: 'sentences', splits: sentenceSplits };
 
 const SENTENCE_END = /[.!?…。！？]+["'’”)\]]*(?:[ \t]+|(?<=[。！？]))/g;
+const SENTENCE_END_CHAR = /[.!?…。！？"'’”)\] \t]/u;
 
 /**
  * A cheaper sentence level for recursive recipes, where sentences only split lines too long to
@@ -79,7 +88,10 @@ export const punctuationSentenceLevel: Level = {
   name: 'sentences (punctuation)',
   splits(text, start, end) {
     const splits: number[] = [];
-    SENTENCE_END.lastIndex = start;
+    // Start at the terminator run (". ") that `start` may be inside, so the cut after it is found.
+    let from = start;
+    while (from > 0 && SENTENCE_END_CHAR.test(text[from - 1] ?? '')) from--;
+    SENTENCE_END.lastIndex = from;
     for (let match = SENTENCE_END.exec(text); match !== null && match.index < end; match = SENTENCE_END.exec(text)) {
       const cut = match.index + match[0].length;
       // Like UAX #29 SB8, a lower-case continuation ("Why?" she asked) is not a new sentence.

@@ -43,7 +43,12 @@ const BLOCK = 4096;
  */
 export function sentenceSplits(text: string, start: number, end: number): number[] {
   const splits: number[] = [];
-  for (let from = start; from < end; ) {
+  // Whether a sentence ends just after `start` depends on the text before it (". " ends one): segment
+  // from the start of its line (SB4), or from a space a block before, and keep the breaks after `start`.
+  let context = text.lastIndexOf('\n', start - 1) + 1;
+  if (start - context > BLOCK) context = Math.max(context, text.indexOf(' ', start - BLOCK) + 1);
+  if (context > start) context = start;
+  for (let from = context; from < end; ) {
     let to = Math.min(end, from + BLOCK);
     let atNewline = false;
     if (to < end) {
@@ -59,9 +64,9 @@ export function sentenceSplits(text: string, start: number, end: number): number
     for (const segment of sentenceSegmenter.segment(text.slice(from, to))) {
       if (segment.index === 0) continue;
       const position = from + segment.index;
-      if (!endsInAbbreviation(text, position)) splits.push(position);
+      if (position > start && !endsInAbbreviation(text, position)) splits.push(position);
     }
-    if (atNewline && to < end && !endsInAbbreviation(text, to)) splits.push(to);
+    if (atNewline && to > start && to < end && !endsInAbbreviation(text, to)) splits.push(to);
     from = to;
   }
   return splits;
