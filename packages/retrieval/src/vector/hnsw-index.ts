@@ -50,8 +50,17 @@ export class HNSWIndex<M = unknown> {
   private ids: string[] = [];
   private metas: (M | undefined)[] = [];
   private levels: number[] = [];
-  /** links[node][level] = Int32Array, [0] is the neighbour count. */
-  private links: Int32Array[][] = [];
+  /**
+   * Level-0 neighbour lists, the ones every search walks, in one contiguous array: node n's list
+   * starts at n·(2M + 1) ([0] is the count). Upper levels (a few percent of nodes) have their own
+   * arrays: upper[n][l − 1].
+   */
+  private links0: Int32Array;
+  private upper: (Int32Array[] | undefined)[] = [];
+  private readonly stride0: number;
+  /** Reused by every searchLayer call: candidates (nearest on top) and results (farthest on top). */
+  private readonly candidates = new DistHeap(false);
+  private readonly results = new DistHeap(true);
   private deleted = new Uint8Array(16);
   private deletedCount = 0;
   private readonly nodeOf = new Map<string, number>();
@@ -79,6 +88,8 @@ export class HNSWIndex<M = unknown> {
     this.seed = seed;
     this.random = seededRandom(seed);
     this.vectors = new Float32Array(options.dimensions * 16);
+    this.stride0 = this.maxM0 + 1;
+    this.links0 = new Int32Array(16 * this.stride0);
   }
 
   /** Live (not deleted) vectors. */
@@ -122,7 +133,7 @@ export class HNSWIndex<M = unknown> {
       fresh.insert(id, this.vectors.slice(node * this.dimensions, (node + 1) * this.dimensions), this.metas[node], this.levels[node] as number);
     }
     Object.assign(this, {
-      vectors: fresh.vectors, count: fresh.count, ids: fresh.ids, metas: fresh.metas, levels: fresh.levels, links: fresh.links,
+      vectors: fresh.vectors, count: fresh.count, ids: fresh.ids, metas: fresh.metas, levels: fresh.levels, links0: fresh.links0, upper: fresh.upper,
       deleted: fresh.deleted, deletedCount: 0, entryPoint: fresh.entryPoint, maxLevel: fresh.maxLevel, visited: fresh.visited,
     });
     this.nodeOf.clear();
@@ -158,7 +169,7 @@ export class HNSWIndex<M = unknown> {
     let size = 4 * 10;
     for (let node = 0; node < this.count; node++) {
       size += 4 + (idBytes[node] as Uint8Array).length + 4 + (metaBytes[node] as Uint8Array).length + 1 + 4 + 4 * this.dimensions;
-      for (const list of this.links[node] as Int32Array[]) size += 4 * (1 + (list[0] as number));
+      for (let l = 0; l <= (this.levels[node] as number); l++) size += 4 * (1 + (this.list(node, l)[0] as number));
     }
     const bytes = new Uint8Array(size);
     const view = new DataView(bytes.buffer);
@@ -183,7 +194,8 @@ export class HNSWIndex<M = unknown> {
         view.setFloat32(at, this.vectors[node * this.dimensions + i] as number, true);
         at += 4;
       }
-      for (const list of this.links[node] as Int32Array[]) {
+      for (let l = 0; l <= (this.levels[node] as number); l++) {
+        const list = this.list(node, l);
         const n = list[0] as number;
         for (let i = 0; i <= n; i++) u32(list[i] as number);
       }
@@ -235,19 +247,19 @@ export class HNSWIndex<M = unknown> {
         for (let l = 0; l <= level; l++) {
           const n = u32();
           if (n > (l === 0 ? 2 * M : M)) corrupt('too many links');
-          const list = new Int32Array((l === 0 ? 2 * M : M) + 1);
+          const list = l === 0 ? index.links0.subarray(node * index.stride0, (node + 1) * index.stride0) : new Int32Array(M + 1);
           list[0] = n;
           for (let i = 1; i <= n; i++) {
             const to = u32();
             if (to >= count) corrupt('link to a missing node');
             list[i] = to;
           }
-          lists.push(list);
+          if (l > 0) lists.push(list);
         }
         index.ids.push(id);
         index.metas.push(metaText === '' ? undefined : (JSON.parse(metaText) as M));
         index.levels.push(level);
-        index.links.push(lists);
+        index.upper.push(lists.length > 0 ? lists : undefined);
         if (isDeleted) {
           index.deleted[node] = 1;
           index.deletedCount++;
@@ -275,7 +287,8 @@ export class HNSWIndex<M = unknown> {
     this.ids[node] = id;
     this.metas[node] = meta;
     this.levels[node] = level;
-    this.links[node] = Array.from({ length: level + 1 }, (_, l) => new Int32Array((l === 0 ? this.maxM0 : this.M) + 1));
+    this.links0[node * this.stride0] = 0;
+    this.upper[node] = level === 0 ? undefined : Array.from({ length: level }, () => new Int32Array(this.M + 1));
     this.nodeOf.set(id, node);
     if (this.entryPoint < 0) {
       this.entryPoint = node;
@@ -290,7 +303,7 @@ export class HNSWIndex<M = unknown> {
     for (let l = Math.min(level, this.maxLevel); l >= 0; l--) {
       const found = this.searchLayer(vector, eps, epDists, this.efConstruction, l);
       const chosen = this.selectNeighbours(found, this.M);
-      const list = (this.links[node] as Int32Array[])[l] as Int32Array;
+      const list = this.list(node, l);
       list[0] = chosen.length;
       chosen.forEach((c, i) => (list[i + 1] = c.node));
       for (const c of chosen) this.link(c.node, node, c.dist, l);
@@ -305,7 +318,7 @@ export class HNSWIndex<M = unknown> {
 
   /** Adds `to` to `from`'s links at `level`, re-selecting with the heuristic when full. */
   private link(from: number, to: number, dist: number, level: number): void {
-    const list = (this.links[from] as Int32Array[])[level] as Int32Array;
+    const list = this.list(from, level);
     const cap = level === 0 ? this.maxM0 : this.M;
     const n = list[0] as number;
     if (n < cap) {
@@ -351,9 +364,10 @@ export class HNSWIndex<M = unknown> {
     let changed = true;
     while (changed) {
       changed = false;
-      const list = (this.links[ep] as Int32Array[])[level] as Int32Array;
-      const n = list[0] as number;
-      for (let i = 1; i <= n; i++) {
+      const list = level === 0 ? this.links0 : ((this.upper[ep] as Int32Array[])[level - 1] as Int32Array);
+      const base = level === 0 ? ep * this.stride0 : 0;
+      const n = list[base] as number;
+      for (let i = base + 1; i <= base + n; i++) {
         const other = list[i] as number;
         const d = this.distanceTo(q, other);
         if (d < epDist) {
@@ -369,8 +383,9 @@ export class HNSWIndex<M = unknown> {
   /** HNSW Algorithm 2: best-first search keeping the ef nearest; sorted ascending by distance. */
   private searchLayer(q: Float32Array, eps: number[], epDists: number[], ef: number, level: number): { node: number; dist: number }[] {
     const stamp = this.nextStamp();
-    const candidates = new DistHeap(false);
-    const results = new DistHeap(true);
+    const { candidates, results } = this;
+    candidates.clear();
+    results.clear();
     eps.forEach((ep, i) => {
       this.visited[ep] = stamp;
       candidates.push(epDists[i] as number, ep);
@@ -382,11 +397,16 @@ export class HNSWIndex<M = unknown> {
       const currentDist = candidates.topDist();
       if (currentDist > results.topDist() && results.size >= ef) break;
       candidates.pop();
-      const levels = this.links[current] as Int32Array[];
-      const list = levels[level];
-      if (!list) continue;
-      const n = list[0] as number;
-      for (let i = 1; i <= n; i++) {
+      let list = this.links0;
+      let base = current * this.stride0;
+      if (level > 0) {
+        const lists = this.upper[current];
+        if (!lists || lists.length < level) continue;
+        list = lists[level - 1] as Int32Array;
+        base = 0;
+      }
+      const n = list[base] as number;
+      for (let i = base + 1; i <= base + n; i++) {
         const other = list[i] as number;
         if (this.visited[other] === stamp) continue;
         this.visited[other] = stamp;
@@ -415,6 +435,11 @@ export class HNSWIndex<M = unknown> {
     return this.visitStamp;
   }
 
+  /** The neighbour list of a node at a level ([0] is the count); level 0 is a view into links0. */
+  private list(node: number, level: number): Int32Array {
+    return level === 0 ? this.links0.subarray(node * this.stride0, (node + 1) * this.stride0) : ((this.upper[node] as Int32Array[])[level - 1] as Int32Array);
+  }
+
   private ensureCapacity(count: number): void {
     if (count * this.dimensions > this.vectors.length) {
       let capacity = this.vectors.length / this.dimensions;
@@ -422,6 +447,11 @@ export class HNSWIndex<M = unknown> {
       const next = new Float32Array(capacity * this.dimensions);
       next.set(this.vectors);
       this.vectors = next;
+    }
+    if (count * this.stride0 > this.links0.length) {
+      const next = new Int32Array(Math.max(count, (this.links0.length / this.stride0) * 2) * this.stride0);
+      next.set(this.links0);
+      this.links0 = next;
     }
     if (count > this.deleted.length) {
       const next = new Uint8Array(Math.max(count, this.deleted.length * 2));
