@@ -115,7 +115,13 @@ export class Encoding implements Tokenizer {
    */
   sliceCounter(text: string): SliceCounter {
     checkText(text);
-    return new SliceCounter(text, this.definition.preTokenizer, (piece, start, end, out) => this.encodePiece(piece, start, end, 0, out));
+    const { lengths } = this.table;
+    return new SliceCounter(
+      text,
+      this.definition.preTokenizer,
+      (piece, start, end, out) => this.encodePiece(piece, start, end, 0, out),
+      (id) => lengths[id]!,
+    );
   }
 
   /**

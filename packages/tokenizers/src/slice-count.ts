@@ -54,17 +54,33 @@ export class SliceCounter {
     readonly text: string,
     private readonly preTokenizer: PreTokenizer,
     private readonly encodePiece: PieceEncoder,
+    tokenByteLength: (id: number) => number,
   ) {
     this.exact = isForwardScanner(preTokenizer);
     const length = text.length;
-    const out = new TokenBuffer(length >> 2, true);
+    // Ids through the encoder's cached path (offsets would bypass its merge cache); spans are then
+    // rebuilt from each token's byte length, only for the pieces that are more than one token.
+    const out = new TokenBuffer(length >> 2, false);
+    let starts: Uint32Array<ArrayBuffer> = new Uint32Array(out.ids.length);
+    let ends: Uint32Array<ArrayBuffer> = new Uint32Array(out.ids.length);
     const boundaries = new Uint32Array(length + 1);
     const tokensBefore = new Uint32Array(length + 1);
     let size = 1;
     let position = 0;
     while (position < length) {
       const pieceEnd = preTokenizer.pieceEnd(text, position);
+      const first = out.length;
       encodePiece(text, position, pieceEnd, out);
+      if (starts.length < out.ids.length) {
+        starts = grown(starts, out.ids.length);
+        ends = grown(ends, out.ids.length);
+      }
+      if (out.length === first + 1) {
+        starts[first] = position;
+        ends[first] = pieceEnd;
+      } else {
+        tokenSpans(text, position, pieceEnd, out.ids, first, out.length, tokenByteLength, starts, ends);
+      }
       boundaries[size] = pieceEnd;
       tokensBefore[size] = out.length;
       size++;
@@ -73,8 +89,8 @@ export class SliceCounter {
     this.boundaries = boundaries.slice(0, size);
     this.tokensBefore = tokensBefore.slice(0, size);
     this.ids = out.ids.slice(0, out.length);
-    this.starts = out.starts!.slice(0, out.length);
-    this.ends = out.ends!.slice(0, out.length);
+    this.starts = starts.slice(0, out.length);
+    this.ends = ends.slice(0, out.length);
   }
 
   /** Tokens of the whole text. */
@@ -151,4 +167,49 @@ export class SliceCounter {
     }
     return lo;
   }
+}
+
+function grown(array: Uint32Array, size: number): Uint32Array<ArrayBuffer> {
+  const bigger = new Uint32Array(size);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * UTF-16 spans of the tokens `ids[from, to)` of the piece `text[start, end)`, from their UTF-8
+ * byte lengths, as `encodeWithOffsets` reports them: a character split across tokens belongs to the
+ * token holding its first byte; a token of continuation bytes only gets an empty span at its end.
+ */
+function tokenSpans(
+  text: string,
+  start: number,
+  end: number,
+  ids: Uint32Array,
+  from: number,
+  to: number,
+  tokenByteLength: (id: number) => number,
+  starts: Uint32Array,
+  ends: Uint32Array,
+): void {
+  let char = start; // first character starting at or after byte `byte`
+  let byte = 0;
+  let tokenEnd = 0;
+  starts[from] = start;
+  for (let t = from; t < to - 1; t++) {
+    tokenEnd += tokenByteLength(ids[t]!);
+    while (byte < tokenEnd) {
+      // UTF-8 width of the character at `char`; lone surrogates are encoded as U+FFFD (3 bytes).
+      const code = text.charCodeAt(char);
+      if (code < 0x80) byte += 1;
+      else if (code < 0x800) byte += 2;
+      else if (code >= 0xd800 && code <= 0xdbff && char + 1 < end && (text.charCodeAt(char + 1) & 0xfc00) === 0xdc00) {
+        byte += 4;
+        char++;
+      } else byte += 3;
+      char++;
+    }
+    ends[t] = char;
+    starts[t + 1] = char;
+  }
+  ends[to - 1] = end;
 }
