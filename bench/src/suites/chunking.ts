@@ -42,7 +42,7 @@ const suite: Suite = {
       {
         name: `Moby Dick, ${String(TOKENS)} o200k tokens`,
         bytes,
-        iterations: 3,
+        iterations: 7,
         warmup: 1,
         contenders: [
           { name: 'RecursiveChunker (o200k, exact)', ours: true, run: () => ours.chunk(text) },
