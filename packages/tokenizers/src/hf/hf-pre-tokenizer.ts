@@ -42,6 +42,30 @@ function isolatedScan(pieceEnd: PreTokenizer['pieceEnd']): PreTokenizeStep {
   };
 }
 
+/** Split with "Isolated" behaviour through a regex: matches and the gaps between them are pieces. */
+function isolatedRegex(regex: RegExp): PreTokenizeStep {
+  return (pieces) => {
+    const out: AlignedText[] = [];
+    for (const piece of pieces) {
+      const { text } = piece;
+      let previous = 0;
+      regex.lastIndex = 0;
+      for (let match = regex.exec(text); match; match = regex.exec(text)) {
+        const end = match.index + match[0].length;
+        if (end === match.index) {
+          regex.lastIndex++;
+          continue;
+        }
+        if (match.index > previous) out.push(sliceAligned(piece, previous, match.index));
+        out.push(sliceAligned(piece, match.index, end));
+        previous = end;
+      }
+      if (previous < text.length) out.push(sliceAligned(piece, previous, text.length));
+    }
+    return out;
+  };
+}
+
 type Behavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
 const BEHAVIORS = new Set(['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous']);
 
@@ -160,7 +184,7 @@ export function preTokenizeSteps(json: PreTokenizerJson | null | undefined): Pre
       const literal = json.pattern?.String;
       if (regex !== undefined) {
         const known = KNOWN_PATTERNS.get(regex);
-        if (known && behavior === 'Isolated' && !json.invert) return [isolatedScan(known)];
+        if (behavior === 'Isolated' && !json.invert) return [known ? isolatedScan(known) : isolatedRegex(compile(translatePattern(regex), 'Split'))];
         return [splitBy(regexMatches(compile(translatePattern(regex), 'Split')), behavior, json.invert === true)];
       }
       if (literal === undefined) unsupported('Split pre-tokenizer without a String or Regex pattern.');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mobyDickChapterTexts } from '../__fixtures__/corpora.js';
+import { Tokenizer as HfReference } from '@huggingface/tokenizers';
 import { hfModel, HF_MODELS } from '../__fixtures__/hf-reference.js';
 import { wellFormedText } from '../__fixtures__/text-arbitraries.js';
 import { errorCode } from '../__fixtures__/error-code.js';
@@ -44,13 +45,41 @@ describe.each(HF_MODELS)('Tokenizer.fromJSON(%s tokenizer.json) matches @hugging
   });
 });
 
+describe('Tokenizer.fromJSON with a WordLevel tokenizer.json', () => {
+  it('looks each Whitespace word up, [UNK] otherwise, as @huggingface/tokenizers does', () => {
+    const words = [...new Set(mobyDickChapterTexts().slice(0, 20).join(' ').match(/\w+|[^\w\s]+/g))].slice(0, 5000);
+    const json = {
+      added_tokens: [{ id: 0, content: '[UNK]', special: true, normalized: false, lstrip: false, rstrip: false, single_word: false }],
+      normalizer: null,
+      pre_tokenizer: { type: 'Whitespace' },
+      post_processor: null,
+      decoder: null,
+      model: { type: 'WordLevel', unk_token: '[UNK]', vocab: Object.fromEntries(['[UNK]', ...words].map((word, id) => [word, id])) },
+    };
+    const ours = Tokenizer.fromJSON(json);
+    const reference = new HfReference(json, { unk_token: '[UNK]' });
+    // ASCII chapters: tokenizers.js's Whitespace uses JavaScript's ASCII \w, tokenizers' is Unicode.
+    const paragraphs = mobyDickChapterTexts()
+      .slice(15, 30)
+      .flatMap((chapter) => chapter.split(/\n\s*\n/))
+      .filter((text) => /^[\x20-\x7e\s]+$/.test(text));
+    expect(paragraphs.length).toBeGreaterThan(100);
+    for (const paragraph of paragraphs) {
+      expect([...ours.encode(paragraph)]).toEqual(reference.encode(paragraph).ids);
+    }
+    expect([...ours.encode('Call me Zqxwv.')]).toContain(0);
+    expect(ours.decode(ours.encode('Call me Ishmael.'))).toBe('Call me Ishmael .');
+  });
+});
+
 describe('Tokenizer.fromJSON errors', () => {
   it('rejects JSON without a model and models it cannot run', () => {
     expect(errorCode(() => Tokenizer.fromJSON('{'))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => Tokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
     expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [['<unk>', 0]] } }))).toBe('UNSUPPORTED'); // no unk_id
-    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED');
+    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED'); // no [UNK]
+    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'CharLevel', vocab: {} } }))).toBe('UNSUPPORTED');
     expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0 }, merges: [] } }))).toBe('UNSUPPORTED');
   });
 

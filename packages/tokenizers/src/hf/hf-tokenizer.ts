@@ -82,7 +82,9 @@ export class Tokenizer implements TokenizerContract {
   private readonly unknownId: number = -1;
   private readonly fuseUnknown: boolean = false;
   private readonly decoders: ReturnType<typeof decodeSteps> = [];
+  private readonly hasDecoder: boolean;
   private readonly wordPiece: boolean;
+  private readonly wordLevel: boolean;
   private readonly unigram: boolean;
   private readonly scores: Float64Array = new Float64Array(0);
   private maxPieceChars = 0;
@@ -102,14 +104,18 @@ export class Tokenizer implements TokenizerContract {
   private symbols = new Int32Array(256);
   private positions = new Int32Array(256);
   private symbolUnits = new Int32Array(256);
+  private readonly pieceCache = new Map<string, Int32Array>();
 
   private constructor(json: TokenizerJson, name: string) {
     this.name = name;
     const { model } = json;
-    if (model.type !== 'BPE' && model.type !== 'WordPiece' && model.type !== 'Unigram') unsupported(`Model type ${model.type} is not supported; BPE, WordPiece and Unigram are.`);
+    if (model.type !== 'BPE' && model.type !== 'WordPiece' && model.type !== 'Unigram' && model.type !== 'WordLevel') {
+      unsupported(`Model type ${model.type} is not supported; BPE, WordPiece, Unigram and WordLevel are.`);
+    }
     this.wordPiece = model.type === 'WordPiece';
+    this.wordLevel = model.type === 'WordLevel';
     this.unigram = model.type === 'Unigram';
-    if (!this.wordPiece && (model.continuing_subword_prefix || model.end_of_word_suffix)) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
+    if (model.type === 'BPE' && (model.continuing_subword_prefix || model.end_of_word_suffix)) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
     if (model.dropout) unsupported('BPE dropout is not supported (it makes encoding random).');
     const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
 
@@ -131,13 +137,13 @@ export class Tokenizer implements TokenizerContract {
       this.byteFallback = model.byte_fallback === true;
       this.indexByteTokens();
       this.decoders = decodeSteps(json.decoder);
-    } else if (this.wordPiece) {
+    } else if (this.wordPiece || this.wordLevel) {
       for (const [token, id] of entries) {
         this.pieceIds.set(token, id);
         this.pieceTokens[id] = token;
       }
       this.unknownId = this.pieceIds.get(model.unk_token ?? '[UNK]') ?? -1;
-      if (this.unknownId < 0) unsupported(`WordPiece model without its unknown token ${JSON.stringify(model.unk_token ?? '[UNK]')} in the vocabulary.`);
+      if (this.unknownId < 0) unsupported(`${model.type} model without its unknown token ${JSON.stringify(model.unk_token ?? '[UNK]')} in the vocabulary.`);
       this.continuingPrefix = model.continuing_subword_prefix ?? '##';
       this.maxWordChars = model.max_input_chars_per_word ?? 100;
       this.decoders = decodeSteps(json.decoder);
@@ -156,6 +162,7 @@ export class Tokenizer implements TokenizerContract {
       this.vocab = byteLevelVocabulary(entries);
     }
 
+    this.hasDecoder = json.decoder !== null && json.decoder !== undefined;
     this.merges = new PairMerges();
     const vocabIds = new Map(this.unigram ? [] : entries);
     (model.merges ?? []).forEach((merge, rank) => {
@@ -307,6 +314,8 @@ export class Tokenizer implements TokenizerContract {
       if (token === undefined) this.unknownToken(id);
       tokens.push(token);
     }
+    // tokenizers joins the tokens with spaces when the file has no decoder.
+    if (!this.hasDecoder) return tokens.join(' ');
     for (const step of this.decoders) tokens = step(tokens);
     return tokens.join('');
   }
@@ -368,7 +377,8 @@ export class Tokenizer implements TokenizerContract {
         for (const step of this.steps) pieces = step(pieces);
         for (const piece of pieces) {
           if (!piece.text) continue;
-          if (this.wordPiece) this.encodeWordPiece(piece, sink);
+          if (this.wordLevel) this.pushUnits(sink, this.pieceIds.get(piece.text) ?? this.unknownId, piece, 0, piece.text.length);
+          else if (this.wordPiece) this.encodeWordPiece(piece, sink);
           else if (this.unigram) this.encodeUnigram(piece, sink);
           else if (this.vocab) this.encodeBytes(piece, sink);
           else this.encodeCharacters(piece, sink);
@@ -401,30 +411,45 @@ export class Tokenizer implements TokenizerContract {
     }
   }
 
-  /** Byte-level BPE on one piece: its UTF-8 bytes as symbols, then merges. */
+  /**
+   * Byte-level BPE on one piece: its UTF-8 bytes as symbols, then merges. Merged pieces shorter
+   * than 256 units are cached (as tokenizers caches words): `[count, byteLength, ids…, byte starts…]`.
+   */
   private encodeBytes(piece: AlignedText, sink: Sink): void {
-    const vocab = this.vocab!;
-    const bytes = this.encoder.encode(piece.text);
+    const text = piece.text;
     const track = sink.starts !== null;
-    if (this.ignoreMerges) {
-      const whole = vocab.rankOf(bytes, 0, bytes.length);
-      if (whole >= 0) {
-        this.pushUnits(sink, whole, piece, 0, piece.text.length);
-        return;
+    let merged = text.length < 256 ? this.pieceCache.get(text) : undefined;
+    if (!merged) {
+      const vocab = this.vocab!;
+      const bytes = this.encoder.encode(text);
+      const whole = this.ignoreMerges ? vocab.rankOf(bytes, 0, bytes.length) : -1;
+      if (whole >= 0) merged = Int32Array.of(1, bytes.length, whole, 0);
+      else {
+        this.ensureSymbols(bytes.length);
+        const symbols = this.symbols;
+        for (let i = 0; i < bytes.length; i++) symbols[i] = vocab.byteRanks[bytes[i]!]!;
+        const count = mergePairs(this.merges, symbols, bytes.length, this.scratch, this.positions);
+        merged = new Int32Array(2 + 2 * count);
+        merged[0] = count;
+        merged[1] = bytes.length;
+        merged.set(symbols.subarray(0, count), 2);
+        merged.set(this.positions.subarray(0, count), 2 + count);
+      }
+      if (text.length < 256) {
+        if (this.pieceCache.size >= 50_000) this.pieceCache.clear();
+        this.pieceCache.set(text, merged);
       }
     }
-    this.ensureSymbols(bytes.length);
-    const symbols = this.symbols;
-    for (let i = 0; i < bytes.length; i++) symbols[i] = vocab.byteRanks[bytes[i]!]!;
-    const count = mergePairs(this.merges, symbols, bytes.length, this.scratch, track ? this.positions : undefined);
+    const count = merged[0]!;
     if (!track) {
-      for (let i = 0; i < count; i++) sink.ids.push(symbols[i]!);
+      for (let i = 0; i < count; i++) sink.ids.push(merged[2 + i]!);
       return;
     }
-    const units = unitAtByte(piece.text, bytes.length);
+    const byteLength = merged[1]!;
+    const units = unitAtByte(text, byteLength);
     for (let i = 0; i < count; i++) {
-      const end = i + 1 < count ? this.positions[i + 1]! : bytes.length;
-      this.pushUnits(sink, symbols[i]!, piece, units[this.positions[i]!]!, units[end]!);
+      const end = i + 1 < count ? merged[3 + count + i]! : byteLength;
+      this.pushUnits(sink, merged[2 + i]!, piece, units[merged[2 + count + i]!]!, units[end]!);
     }
   }
 
