@@ -9,9 +9,9 @@ import { tfjsCausalAttention, tfjsReady } from './attention/tfjs-attention.js';
 const HEADS = 8;
 const HEAD_DIM = 64;
 /**
- * The default run takes 2–3 minutes: the two lengths the goals name and the sparse masks at 32k.
- * `CHUNKWISE_BENCH_ATTENTION_FULL=1` adds n = 512 with the plain-JS kernel, the 16k/32k
- * memory probes in fresh processes and the 32k needle check (5–10 minutes on 2 vCPUs).
+ * The default run takes under a minute (after the build): the two lengths the goals name and the
+ * sparse masks at 32k. `CHUNKWISE_BENCH_ATTENTION_FULL=1` adds n = 512 with the plain-JS kernel,
+ * the 16k/32k memory probes in fresh processes and the 32k needle check (about 3 minutes on 2 vCPUs).
  */
 const FULL = process.env.CHUNKWISE_BENCH_ATTENTION_FULL === '1';
 const LENGTHS = FULL ? [512, 1024, 2048] : [1024, 2048];
@@ -71,7 +71,7 @@ const suite: Suite = {
       ];
       // Scalar JS only at the smallest length: it restates 1–1.5 GFLOP/s and costs seconds per run.
       if (n <= 512) contenders.push({ name: 'chunkwise flash (plain JS)', run: () => attention(q, k, v, shape, { causal: true, backend: 'js' }).output });
-      cases.push({ name, contenders: contenders.map((c) => timed(name, c)), iterations: n >= 2048 ? 5 : 9, warmup: 1 });
+      cases.push({ name, contenders: contenders.map((c) => timed(name, c)), iterations: n >= 2048 ? 9 : 15, warmup: 1 });
     }
     return cases;
   },
