@@ -38,8 +38,9 @@ export function attention(
     blockQ: resolved.blockQ,
     blockK: resolved.blockK,
   });
-  if (kernel === 'decode') decodeAttentionInto(q, k, v, shape, resolved, engine, output, lse);
-  else flashAttentionInto(q, k, v, shape, resolved, engine, output, lse);
+  const inputs = { q, k, v, shape, options: resolved, engine };
+  if (kernel === 'decode') decodeAttentionInto(inputs, output, lse);
+  else flashAttentionInto(inputs, output, lse);
   return lse ? { output, lse } : { output };
 }
 

@@ -1,8 +1,5 @@
-import type { AttentionShape } from './attention-shape.js';
-import type { ResolvedOptions } from './attention-options.js';
-import { flashAttentionInto } from './flash-attention.js';
+import { flashAttentionInto, type KernelInputs } from './flash-attention.js';
 import { mergeAttentionStates, type AttentionState } from './merge-attention-states.js';
-import type { TileEngine } from './tile-engine.js';
 
 /**
  * Flash-Decoding (split-K): a few query rows against a long KV. The keys are cut into splits of
@@ -10,19 +7,14 @@ import type { TileEngine } from './tile-engine.js';
  * merge exactly through their LSE. Single-threaded this matches `flash`; its point is that the
  * splits are independent, so `AttentionPool` (`@chunkwise/attention/node`) runs them in parallel.
  */
-export function decodeAttentionInto(
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  shape: AttentionShape,
-  options: ResolvedOptions,
-  engine: TileEngine,
-  out: Float32Array,
-  lse: Float32Array | undefined,
-): void {
-  const parts = decodeSplits(shape.seqK, options.splitK).map(([keyStart, keyEnd]) =>
-    decodeSplit(q, k, v, shape, options, engine, keyStart, keyEnd),
-  );
+export function decodeAttentionInto(inputs: KernelInputs, out: Float32Array, lse: Float32Array | undefined): void {
+  const { shape, options } = inputs;
+  const parts: AttentionState[] = decodeSplits(shape.seqK, options.splitK).map(([keyStart, keyEnd]) => {
+    // One split's partial state over keys [keyStart, keyEnd), for every head and query row.
+    const part = { output: new Float32Array(shape.heads * shape.seqQ * shape.headDim), lse: new Float32Array(shape.heads * shape.seqQ) };
+    flashAttentionInto(inputs, part.output, part.lse, { keyStart, keyEnd });
+    return part;
+  });
   const merged = mergeAttentionStates(parts, shape.headDim);
   out.set(merged.output);
   lse?.set(merged.lse);
@@ -33,21 +25,4 @@ export function decodeSplits(seqK: number, splitK: number): [number, number][] {
   const splits: [number, number][] = [];
   for (let start = 0; start < seqK; start += splitK) splits.push([start, Math.min(seqK, start + splitK)]);
   return splits;
-}
-
-/** One split's partial state over keys `[keyStart, keyEnd)`, for every head and query row. */
-export function decodeSplit(
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  shape: AttentionShape,
-  options: ResolvedOptions,
-  engine: TileEngine,
-  keyStart: number,
-  keyEnd: number,
-): AttentionState {
-  const output = new Float32Array(shape.heads * shape.seqQ * shape.headDim);
-  const lse = new Float32Array(shape.heads * shape.seqQ);
-  flashAttentionInto(q, k, v, shape, options, engine, output, lse, { keyStart, keyEnd });
-  return { output, lse };
 }

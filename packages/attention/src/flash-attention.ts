@@ -4,6 +4,16 @@ import { TileCoverage } from './masks/attention-mask.js';
 import { KeySelection } from './masks/key-selection.js';
 import type { TileEngine } from './tile-engine.js';
 
+/** What every kernel runs on: validated tensors, resolved options and the tile arithmetic. */
+export interface KernelInputs {
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  shape: AttentionShape;
+  options: ResolvedOptions;
+  engine: TileEngine;
+}
+
 export interface FlashRange {
   /** Query heads `[headStart, headEnd)` to compute (default all). */
   headStart?: number;
@@ -24,17 +34,8 @@ export interface FlashRange {
  * Masks that list their keys (`keysFor`) are gathered per query tile, so token-level selections
  * cost what they keep.
  */
-export function flashAttentionInto(
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  shape: AttentionShape,
-  options: ResolvedOptions,
-  engine: TileEngine,
-  out: Float32Array,
-  lse: Float32Array | undefined,
-  range: FlashRange = {},
-): void {
+export function flashAttentionInto(inputs: KernelInputs, out: Float32Array, lse: Float32Array | undefined, range: FlashRange = {}): void {
+  const { q, k, v, shape, options, engine } = inputs;
   const { heads, kvHeads, seqQ, seqK, headDim: d } = shape;
   const { blockQ, blockK, queryOffset, causal, mask, combinedMask } = options;
   const group = heads / kvHeads;

@@ -1,16 +1,8 @@
 import type { AttentionShape } from '../attention-shape.js';
+import { mulberry32 } from '../selectors/kmeans.js';
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1), so failures reproduce. */
+export const seededRandom = mulberry32;
 
 export function randomArray(length: number, random: () => number, amplitude = 1): Float32Array {
   const out = new Float32Array(length);

@@ -19,17 +19,7 @@ export class KeySelection implements AttentionMask {
   private readonly words: number;
   private readonly bits: Uint32Array;
 
-  constructor(options: {
-    name: string;
-    queryBlock: number;
-    queryBlocks: number;
-    queryOffset: number;
-    seqK: number;
-    groups: number;
-    headsPerGroup: number;
-    /** Count only keys at or before each block's last query as available (causal use). */
-    causal: boolean;
-  }) {
+  constructor(options: Omit<KeySelectionData, 'bits'>) {
     this.causal = options.causal;
     this.description = options.name;
     this.queryBlock = options.queryBlock;
@@ -177,6 +167,7 @@ export interface KeySelectionData {
   seqK: number;
   groups: number;
   headsPerGroup: number;
+  /** Count only keys at or before each block's last query as available (causal use). */
   causal: boolean;
   bits: Uint32Array;
 }

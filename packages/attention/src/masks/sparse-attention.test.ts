@@ -55,7 +55,7 @@ describe('the flash kernel skips tiles a mask empties', () => {
   const tilesFor = (options: Parameters<typeof resolveOptions>[1]) => {
     const resolved = resolveOptions(big, options);
     const engine = new CountingEngine({ headDim: 4, scale: resolved.scale, blockQ: 64, blockK: 64 });
-    flashAttentionInto(q, k, v, big, resolved, engine, new Float32Array(1024 * 4), undefined);
+    flashAttentionInto({ q, k, v, shape: big, options: resolved, engine }, new Float32Array(1024 * 4), undefined);
     return engine.tiles;
   };
 

@@ -15,7 +15,7 @@ parentPort?.on('message', (task: AttentionTask) => {
     const mask = task.mask ? maskFromSpec(task.mask) : undefined;
     const resolved = resolveOptions(shape, { ...options, ...(mask ? { mask } : {}) });
     const engine = createTileEngine(options.backend, { headDim: shape.headDim, scale: resolved.scale, blockQ: resolved.blockQ, blockK: resolved.blockK });
-    flashAttentionInto(task.q, task.k, task.v, shape, resolved, engine, task.out, task.lse, task.range);
+    flashAttentionInto({ q: task.q, k: task.k, v: task.v, shape, options: resolved, engine }, task.out, task.lse, task.range);
     reply = { id: task.id, ok: true };
   } catch (error) {
     const failure = error as { code?: unknown; message?: unknown };

@@ -107,7 +107,8 @@ export function kMeans(
   return { centroids, labels, sizes, clusters: k };
 }
 
-function mulberry32(seed: number): () => number {
+/** Deterministic uniform numbers in [0, 1) (mulberry32), so seeded runs reproduce. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
