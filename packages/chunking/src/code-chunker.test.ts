@@ -112,9 +112,9 @@ describe('CodeChunker grammars from tree-sitter-wasms', () => {
     expect(chunks.find((chunk) => chunk.text.includes('dive(depth)'))?.text).toContain('return message;\n  }');
   });
 
-  it('takes the grammar as bytes, as a browser would pass them', async () => {
+  it('takes the grammar as bytes and web-tree-sitter as a module, as a browser bundle would pass them', async () => {
     const bytes = readFileSync(grammar('python'));
-    const chunker = new CodeChunker({ ...opts, language: 'python', grammar: new Uint8Array(bytes) });
+    const chunker = new CodeChunker({ ...opts, language: 'python', grammar: new Uint8Array(bytes), treeSitter: await import('web-tree-sitter') });
     expect(await texts(chunker, PY)).toEqual(await texts(new CodeChunker({ ...opts, parser: python }), PY));
   });
 

@@ -3,7 +3,7 @@ import { lineLevel, paragraphLevel, wordLevel, type Level } from './boundaries/l
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker } from './chunker.js';
 import type { BaseChunkerOptions } from './chunk-options.js';
-import { loadCodeParser, resolveCodeLanguage, type CodeLanguage, type GrammarSource } from './code-grammars.js';
+import { loadCodeParser, resolveCodeLanguage, type CodeLanguage, type GrammarSource, type TreeSitterModule } from './code-grammars.js';
 
 /** The part of a tree-sitter node the chunker reads (web-tree-sitter's `Node` fits; offsets in UTF-16 code units). */
 export interface SyntaxNode {
@@ -35,6 +35,8 @@ export interface CodeChunkerOptions extends BaseChunkerOptions {
   language?: string;
   /** The grammar's `.wasm` bytes (browsers) or path, instead of `tree-sitter-wasms`' file. */
   grammar?: GrammarSource;
+  /** The `web-tree-sitter` module, for bundles where this package should not import it itself (browsers). */
+  treeSitter?: TreeSitterModule;
 }
 
 /** Syntax levels tried before falling back to lines: each one descends one node deeper. */
@@ -52,10 +54,11 @@ export class CodeChunker extends BaseChunker {
   readonly language: CodeLanguage | undefined;
   private parser: CodeParser | Promise<CodeParser> | undefined;
   private readonly grammar: GrammarSource | undefined;
+  private readonly treeSitter: TreeSitterModule | undefined;
 
   constructor(options: CodeChunkerOptions) {
     super(options);
-    const { parser, language, grammar } = options;
+    const { parser, language, grammar, treeSitter } = options;
     if (parser && language !== undefined) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'Pass either a parser or a language, not both: a parser already has its language set.');
     }
@@ -67,12 +70,13 @@ export class CodeChunker extends BaseChunker {
     }
     this.parser = parser;
     this.grammar = grammar;
+    this.treeSitter = treeSitter;
   }
 
   /** The parser, loading the language's grammar on first use. */
   private resolveParser(): CodeParser | Promise<CodeParser> | undefined {
     if (this.parser || !this.language) return this.parser;
-    const loading = loadCodeParser(this.language, this.grammar);
+    const loading = loadCodeParser(this.language, this.grammar, this.treeSitter);
     this.parser = loading;
     loading.then(
       (parser) => (this.parser = parser),

@@ -36,26 +36,44 @@ export function codeLanguageForFile(fileName: string): CodeLanguage | undefined 
 /** A grammar: `.wasm` bytes (browsers: fetch them), or a path / file URL that web-tree-sitter reads in Node. */
 export type GrammarSource = Uint8Array | string;
 
-type TreeSitter = typeof WebTreeSitter;
-type TreeSitterLanguage = Awaited<ReturnType<TreeSitter['Language']['load']>>;
+/**
+ * The part of the `web-tree-sitter` module (0.25) the loader uses: pass `await import('web-tree-sitter')`
+ * (or `import * as treeSitter from 'web-tree-sitter'`) where this package should not import it itself,
+ * e.g. in a browser bundle.
+ */
+export interface TreeSitterModule {
+  Parser: { init(): Promise<void>; new (): { setLanguage(language: never): CodeParser } };
+  Language: { load(input: string | Uint8Array): Promise<unknown> };
+}
 
-let treeSitter: Promise<TreeSitter> | undefined;
-const defaultGrammars = new Map<CodeLanguage, Promise<TreeSitterLanguage>>();
+// The specifier is a variable so bundlers do not try to resolve an optional peer that may be absent;
+// Node resolves it at run time, next to this package.
+const WEB_TREE_SITTER = 'web-tree-sitter';
+const initialized = new WeakMap<TreeSitterModule, Promise<TreeSitterModule>>();
+let ownTreeSitter: Promise<TreeSitterModule> | undefined;
+const defaultGrammars = new Map<CodeLanguage, Promise<unknown>>();
 
-function loadTreeSitter(): Promise<TreeSitter> {
-  treeSitter ??= import('web-tree-sitter').then(
-    async (module) => {
-      await module.Parser.init();
-      return module;
-    },
+function initTreeSitter(module: TreeSitterModule): Promise<TreeSitterModule> {
+  let ready = initialized.get(module);
+  if (!ready) {
+    ready = module.Parser.init().then(() => module);
+    ready.catch(() => initialized.delete(module));
+    initialized.set(module, ready);
+  }
+  return ready;
+}
+
+function loadTreeSitter(): Promise<TreeSitterModule> {
+  ownTreeSitter ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ WEB_TREE_SITTER) as Promise<typeof WebTreeSitter>).then(
+    (module) => initTreeSitter(module),
     (cause: unknown) => {
-      treeSitter = undefined;
+      ownTreeSitter = undefined;
       throw new ChunkwiseError('UNSUPPORTED', 'Syntax-aware code chunking needs the optional peer dependency web-tree-sitter (0.25): install it, or pass a parser.', {
         cause,
       });
     },
   );
-  return treeSitter;
+  return ownTreeSitter;
 }
 
 /** Where `tree-sitter-wasms` keeps `language`'s grammar, resolved from this package and then from the working directory (Node only). */
@@ -85,11 +103,11 @@ function defaultGrammarPath(language: CodeLanguage): string {
 /**
  * A tree-sitter parser for `language`, ready for `CodeChunker({ parser })`. The grammar is the
  * given bytes or path, or by default `tree-sitter-wasms`' file (Node). Grammars found by default
- * are loaded once per process.
+ * are loaded once per process. `web-tree-sitter` is imported at run time unless you pass it.
  */
-export async function loadCodeParser(language: CodeLanguage, grammar?: GrammarSource): Promise<CodeParser> {
-  const { Parser, Language } = await loadTreeSitter();
-  let loaded: Promise<TreeSitterLanguage> | undefined = grammar === undefined ? defaultGrammars.get(language) : undefined;
+export async function loadCodeParser(language: CodeLanguage, grammar?: GrammarSource, treeSitter?: TreeSitterModule): Promise<CodeParser> {
+  const { Parser, Language } = await (treeSitter ? initTreeSitter(treeSitter) : loadTreeSitter());
+  let loaded: Promise<unknown> | undefined = grammar === undefined ? defaultGrammars.get(language) : undefined;
   if (!loaded) {
     const source = grammar ?? defaultGrammarPath(language);
     loaded = Language.load(source).catch((cause: unknown) => {
@@ -101,5 +119,5 @@ export async function loadCodeParser(language: CodeLanguage, grammar?: GrammarSo
     });
     if (grammar === undefined) defaultGrammars.set(language, loaded);
   }
-  return new Parser().setLanguage(await loaded);
+  return new Parser().setLanguage((await loaded) as never);
 }

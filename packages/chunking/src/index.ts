@@ -28,4 +28,4 @@ export type { Strategy, ChunkSizeSummary, CreateChunkerOptions } from './create-
 export { CodeChunker } from './code-chunker.js';
 export type { CodeChunkerOptions, CodeParser, SyntaxNode } from './code-chunker.js';
 export { CODE_LANGUAGES, codeLanguageForFile, loadCodeParser, resolveCodeLanguage } from './code-grammars.js';
-export type { CodeLanguage, GrammarSource } from './code-grammars.js';
+export type { CodeLanguage, GrammarSource, TreeSitterModule } from './code-grammars.js';
