@@ -80,6 +80,19 @@ describe('Tokenizer.fromJSON errors', () => {
     expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [['<unk>', 0]] } }))).toBe('UNSUPPORTED'); // no unk_id
     expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED'); // no [UNK]
     expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'CharLevel', vocab: {} } }))).toBe('UNSUPPORTED');
+    // Malformed files: INVALID_ARGUMENT, never a TypeError.
+    for (const model of [
+      { type: 'BPE' },
+      { type: 'BPE', vocab: [] },
+      { type: 'BPE', vocab: { a: -1 } },
+      { type: 'BPE', vocab: { a: 0 }, merges: 'a b' },
+      { type: 'BPE', vocab: { a: 0 }, merges: ['a b c'] },
+      { type: 'Unigram', vocab: { a: 0 }, unk_id: 0 },
+      { type: 'Unigram', vocab: [['a']], unk_id: 0 },
+      { type: 'Unigram', vocab: [['a', -1]], unk_id: 5 },
+    ]) {
+      expect(errorCode(() => Tokenizer.fromJSON({ model } as never)), JSON.stringify(model)).toBe('INVALID_ARGUMENT');
+    }
     expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0 }, merges: [] } }))).toBe('UNSUPPORTED');
   });
 

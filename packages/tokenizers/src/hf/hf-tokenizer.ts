@@ -117,6 +117,7 @@ export class Tokenizer implements TokenizerContract {
     this.unigram = model.type === 'Unigram';
     if (model.type === 'BPE' && (model.continuing_subword_prefix || model.end_of_word_suffix)) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
     if (model.dropout) unsupported('BPE dropout is not supported (it makes encoding random).');
+    checkModel(model);
     const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
 
     if (this.unigram) {
@@ -615,6 +616,32 @@ export class Tokenizer implements TokenizerContract {
         }
       }
       begin = end;
+    }
+  }
+}
+
+function invalid(message: string): never {
+  throw new ChunkwiseError('INVALID_ARGUMENT', `tokenizer.json: ${message}`);
+}
+
+/** The shapes the model section must have before anything reads it: a malformed file is INVALID_ARGUMENT, not a TypeError. */
+function checkModel(model: TokenizerJson['model']): void {
+  const isId = (id: unknown) => Number.isInteger(id) && (id as number) >= 0 && (id as number) < 2 ** 21;
+  if (model.type === 'Unigram') {
+    if (!Array.isArray(model.vocab)) invalid('a Unigram model needs its vocab as an array of [piece, score].');
+    for (const entry of model.vocab as unknown[]) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') invalid(`Unigram vocab entry ${JSON.stringify(entry)} is not [piece, score].`);
+    }
+    if (model.unk_id !== undefined && model.unk_id !== null && !(isId(model.unk_id) && model.unk_id < model.vocab.length)) invalid(`unk_id ${String(model.unk_id)} is not an index into the vocab.`);
+  } else {
+    if (typeof model.vocab !== 'object' || model.vocab === null || Array.isArray(model.vocab)) invalid(`a ${model.type} model needs its vocab as an object of token → id.`);
+    for (const [token, id] of Object.entries(model.vocab)) if (!isId(id)) invalid(`vocab id ${JSON.stringify(id)} of ${JSON.stringify(token)} is not an integer in [0, 2^21).`);
+  }
+  if (model.merges !== undefined && model.merges !== null) {
+    if (!Array.isArray(model.merges)) invalid('merges must be an array.');
+    for (const merge of model.merges as unknown[]) {
+      const ok = typeof merge === 'string' ? merge.split(' ').length === 2 : Array.isArray(merge) && merge.length === 2 && typeof merge[0] === 'string' && typeof merge[1] === 'string';
+      if (!ok) invalid(`merge ${JSON.stringify(merge)} is not "left right" or [left, right].`);
     }
   }
 }
