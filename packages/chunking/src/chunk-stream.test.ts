@@ -8,6 +8,7 @@ import type { ChunkStreamOptions, Chunker } from './chunker.js';
 import { expectChunkInvariants } from './__fixtures__/invariants.js';
 import { mobyDick } from './__fixtures__/corpora.js';
 import { unicodeText } from './__fixtures__/unicode.js';
+import { OffsetByteTripletTokenizer } from './__fixtures__/test-tokenizer.js';
 import { MarkdownChunker } from './markdown-chunker.js';
 import { RecursiveChunker } from './recursive-chunker.js';
 import { SentenceChunker } from './sentence-chunker.js';
@@ -54,6 +55,17 @@ describe('chunkStream', () => {
     const text = mobyDick().slice(0, 300_000);
     const chunker = new RecursiveChunker({ tokenizer: o200k_base, maxTokens: 256, overlap: 32, contextTokens: 64 });
     expect(await collect(chunker, text, 10_007)).toEqual(await chunker.chunk(text));
+  });
+
+  it('keeps every invariant with a tokenizer that has no sliceCounter (windows may then start mid-token)', async () => {
+    const tokenizer = new OffsetByteTripletTokenizer();
+    await fc.assert(
+      fc.asyncProperty(unicodeText, fc.integer({ min: 6, max: 40 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 16, max: 300 }), async (text, maxTokens, overlap, window) => {
+        const chunks = await collect(new RecursiveChunker({ tokenizer, maxTokens, overlap }), text.repeat(4), 37, { window });
+        expectChunkInvariants(text.repeat(4), chunks, tokenizer, { maxTokens, overlap });
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('keeps every invariant for chunkers that re-chunk at seams (markdown)', async () => {
