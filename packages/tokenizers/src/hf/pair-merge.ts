@@ -8,17 +8,49 @@ import { positionOf, rankOf, type PackedHeap } from '../packed-heap.js';
 const ID_SCALE = 2 ** 21;
 
 export class PairMerges {
-  /** (left id · 2²¹ + right id) → rank · 2²¹ + merged id. */
-  private readonly pairs = new Map<number, number>();
+  // Open addressing over typed arrays: Map with keys above 2³¹ (boxed doubles) is several times slower.
+  private lefts = new Int32Array(1024).fill(-1);
+  private rights = new Int32Array(1024);
+  private values = new Float64Array(1024);
+  private mask = 1023;
+  private count = 0;
+
+  private slot(left: number, right: number): number {
+    let at = (Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 0x7f4a7c15, 0x85ebca6b)) & this.mask;
+    while (this.lefts[at] !== -1 && (this.lefts[at] !== left || this.rights[at] !== right)) at = (at + 1) & this.mask;
+    return at;
+  }
 
   add(left: number, right: number, rank: number, merged: number): void {
-    const key = left * ID_SCALE + right;
-    if (!this.pairs.has(key)) this.pairs.set(key, rank * ID_SCALE + merged);
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const at = this.slot(left, right);
+    if (this.lefts[at] !== -1) return; // the first (lowest-ranked) merge of a pair wins
+    this.lefts[at] = left;
+    this.rights[at] = right;
+    this.values[at] = rank * ID_SCALE + merged;
+    this.count++;
   }
 
   /** Packed rank and merged id, or -1. */
   lookup(left: number, right: number): number {
-    return this.pairs.get(left * ID_SCALE + right) ?? -1;
+    const at = this.slot(left, right);
+    return this.lefts[at] === -1 ? -1 : this.values[at]!;
+  }
+
+  private grow(): void {
+    const { lefts, rights, values } = this;
+    const size = (this.mask + 1) * 2;
+    this.lefts = new Int32Array(size).fill(-1);
+    this.rights = new Int32Array(size);
+    this.values = new Float64Array(size);
+    this.mask = size - 1;
+    for (let i = 0; i < lefts.length; i++) {
+      if (lefts[i] === -1) continue;
+      const at = this.slot(lefts[i]!, rights[i]!);
+      this.lefts[at] = lefts[i]!;
+      this.rights[at] = rights[i]!;
+      this.values[at] = values[i]!;
+    }
   }
 }
 
