@@ -246,18 +246,25 @@ export class Tokenizer implements TokenizerContract {
     checkText(text);
     const sink: Sink = { ids: [], starts: [], ends: [] };
     this.encodeSequence(text, sink);
-    const { ids, spans } = this.assemble([sink], options.addSpecialTokens !== false, text.length);
-    const starts = new Uint32Array(ids.length);
-    const ends = new Uint32Array(ids.length);
-    let previous = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const start = Math.max(spans![2 * i]!, previous);
-      const end = Math.max(spans![2 * i + 1]!, start);
-      starts[i] = start;
-      ends[i] = end;
-      previous = end;
-    }
-    return { ids, starts, ends };
+    const { ids, sequenceIds, spans } = this.assemble([sink], options.addSpecialTokens !== false, text.length);
+    return { ids, ...Tokenizer.orderSpans(spans!, sequenceIds) };
+  }
+
+  /**
+   * `encodePair` with spans: each token's span is in its own text (`sequenceIds` says which: 0 for
+   * `first`, 1 for `second`, -1 for the post-processor's special tokens, whose span is (0, 0) as in
+   * tokenizers), with `encodeWithOffsets`' rules within each text. For question answering, the
+   * tokens with sequence id 1 map an answer back into the context.
+   */
+  encodePairWithOffsets(first: string, second: string, options: HfEncodeOptions = {}): EncodedPair & EncodedWithOffsets & { sequenceIds: Int8Array } {
+    checkText(first, 'the first text');
+    checkText(second, 'the second text');
+    const a: Sink = { ids: [], starts: [], ends: [] };
+    const b: Sink = { ids: [], starts: [], ends: [] };
+    this.encodeSequence(first, a);
+    this.encodeSequence(second, b);
+    const { ids, typeIds, sequenceIds, spans } = this.assemble([a, b], options.addSpecialTokens !== false);
+    return { ids, typeIds, sequenceIds, ...Tokenizer.orderSpans(spans!, sequenceIds) };
   }
 
   /**
@@ -339,10 +346,11 @@ export class Tokenizer implements TokenizerContract {
    * The post-processor's template over the sequences: ids, type ids and, when the first sink has
    * spans, a span per id (special tokens get an empty span at 0 before the text, at its end after).
    */
-  private assemble(sinks: Sink[], addSpecialTokens: boolean, textLength = 0): { ids: Uint32Array; typeIds: Uint32Array; spans: number[] | null } {
+  private assemble(sinks: Sink[], addSpecialTokens: boolean, textLength = 0): { ids: Uint32Array; typeIds: Uint32Array; sequenceIds: Int8Array; spans: number[] | null } {
     const pieces = this.postProcess(sinks.length === 2, addSpecialTokens);
     const ids: number[] = [];
     const typeIds: number[] = [];
+    const sequenceIds: number[] = [];
     const spans: number[] | null = sinks[0]!.starts ? [] : null;
     let seenText = false;
     for (const piece of pieces) {
@@ -350,7 +358,9 @@ export class Tokenizer implements TokenizerContract {
         for (const id of piece.ids) {
           ids.push(id);
           typeIds.push(piece.typeId);
-          const at = seenText ? textLength : 0;
+          sequenceIds.push(-1);
+          // One text: before it or after it. A pair: (0, 0), as tokenizers reports special tokens.
+          const at = seenText && sinks.length === 1 ? textLength : 0;
           spans?.push(at, at);
         }
         continue;
@@ -360,10 +370,31 @@ export class Tokenizer implements TokenizerContract {
       for (let i = 0; i < sink.ids.length; i++) {
         ids.push(sink.ids[i]!);
         typeIds.push(piece.typeId);
+        sequenceIds.push(piece.sequence);
         spans?.push(sink.starts![i]!, sink.ends![i]!);
       }
     }
-    return { ids: Uint32Array.from(ids), typeIds: Uint32Array.from(typeIds), spans };
+    return { ids: Uint32Array.from(ids), typeIds: Uint32Array.from(typeIds), sequenceIds: Int8Array.from(sequenceIds), spans };
+  }
+
+  /** Ordered, non-overlapping spans within each sequence (special tokens keep theirs). */
+  private static orderSpans(spans: number[], sequenceIds: Int8Array): { starts: Uint32Array; ends: Uint32Array } {
+    const starts = new Uint32Array(sequenceIds.length);
+    const ends = new Uint32Array(sequenceIds.length);
+    const previous = [0, 0];
+    for (let i = 0; i < sequenceIds.length; i++) {
+      const sequence = sequenceIds[i]!;
+      let start = spans[2 * i]!;
+      let end = spans[2 * i + 1]!;
+      if (sequence >= 0) {
+        start = Math.max(start, previous[sequence]!);
+        end = Math.max(end, start);
+        previous[sequence] = end;
+      }
+      starts[i] = start;
+      ends[i] = end;
+    }
+    return { starts, ends };
   }
 
   /** tokenizers' extract_and_normalize + pre-tokenize + model over one sequence. */

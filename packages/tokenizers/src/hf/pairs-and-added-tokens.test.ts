@@ -27,6 +27,31 @@ describe('Tokenizer.encodePair', () => {
     );
   });
 
+  it('encodePairWithOffsets: spans in each text, sequence ids, (0, 0) for special tokens', () => {
+    const ours = Tokenizer.fromJSON(wordPieceTokenizerJson() as TokenizerJson);
+    fc.assert(
+      fc.property(trickyText, words, (first, second) => {
+        const pair = ours.encodePairWithOffsets(first, second);
+        expect([...pair.ids]).toEqual([...ours.encodePair(first, second).ids]);
+        expect([...pair.typeIds]).toEqual([...ours.encodePair(first, second).typeIds]);
+        [first, second].forEach((text, sequence) => {
+          const single = ours.encodeWithOffsets(text, { addSpecialTokens: false });
+          const mine = [...pair.sequenceIds].flatMap((id, i) => (id === sequence ? [[pair.ids[i], pair.starts[i], pair.ends[i]]] : []));
+          expect(mine).toEqual(Array.from(single.ids, (id, i) => [id, single.starts[i], single.ends[i]]));
+        });
+        [...pair.sequenceIds].forEach((id, i) => {
+          if (id === -1) expect([pair.starts[i], pair.ends[i]]).toEqual([0, 0]);
+        });
+      }),
+      { numRuns: 60 },
+    );
+    const question = 'Who is the captain?';
+    const context = 'The captain is Ahab.';
+    const result = ours.encodePairWithOffsets(question, context);
+    const answer = [...result.sequenceIds].flatMap((id, i) => (id === 1 && context.slice(result.starts[i], result.ends[i]) === 'Ahab' ? [i] : []));
+    expect(answer).toHaveLength(1);
+  });
+
   it("TemplateProcessing's pair template, with its type ids", () => {
     const template = {
       type: 'TemplateProcessing',
