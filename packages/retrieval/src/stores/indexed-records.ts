@@ -40,7 +40,14 @@ export class IndexedRecords {
   private vectors: VectorIndex<RecordMeta> | HNSWIndex<RecordMeta> | undefined;
   private readonly fieldWeights: Record<string, number>;
 
-  constructor(private readonly options: IndexedStoreOptions = {}) {
+  /**
+   * `keepRecords: false` keeps only the indexes (a store that reads records back from disk);
+   * get() then answers undefined.
+   */
+  constructor(
+    private readonly options: IndexedStoreOptions = {},
+    private readonly keepRecords = true,
+  ) {
     this.fieldWeights = { text: 1, ...options.fields };
     const bm25Options = { fields: this.fieldWeights, ...(options.analyzer !== undefined && { analyzer: options.analyzer }), ...(options.k1 !== undefined && { k1: options.k1 }), ...(options.b !== undefined && { b: options.b }) };
     this.bm25Options = bm25Options;
@@ -100,14 +107,13 @@ export class IndexedRecords {
   /** Applies already-validated records. */
   apply(records: readonly StoredRecord[]): void {
     for (const record of records) {
-      const previous = this.records.get(record.id);
       this.bm25.add(record.id, { ...record.fields, text: record.text }, record.meta);
-      if (previous?.vector && this.vectors?.has(record.id)) this.vectors.remove(record.id);
+      if (this.vectors?.has(record.id)) this.vectors.remove(record.id);
       if (record.vector) {
         this.vectors ??= this.createVectorIndex(record.vector.length);
         this.vectors.add(record.id, record.vector, record.meta);
       }
-      this.records.set(record.id, record);
+      if (this.keepRecords) this.records.set(record.id, record);
     }
   }
 
@@ -124,45 +130,47 @@ export class IndexedRecords {
   }
 
   /**
-   * Loads committed records together with the snapshot of their indexes, instead of indexing them
-   * again. Throws (and changes nothing) if the snapshot does not describe exactly these records.
+   * Loads the saved indexes of `count` committed records (`vectorCount` with vectors; flat vectors
+   * are copied from `withVectors()`) instead of indexing them again, for a store that keeps no
+   * records in memory. Throws (and changes nothing) if the snapshot does not match.
    */
-  restore(records: readonly StoredRecord[], snapshot: IndexSnapshot): void {
+  restore(snapshot: IndexSnapshot, count: number, vectorCount: number, withVectors: () => readonly StoredRecord[]): void {
     const bm25 = BM25Index.load<RecordMeta>(snapshot.bm25, this.bm25Options);
-    const withVectors = records.filter((record) => record.vector);
     let vectors = this.vectors;
     if (this.options.hnsw && snapshot.hnsw) {
       const hnsw = HNSWIndex.load<RecordMeta>(snapshot.hnsw);
       const { M = 16, efConstruction = 200, efSearch } = this.options.hnsw;
-      if (hnsw.M !== M || hnsw.efConstruction !== efConstruction || hnsw.metric !== (this.options.metric ?? 'cosine') || hnsw.size !== withVectors.length) {
+      if (hnsw.M !== M || hnsw.efConstruction !== efConstruction || hnsw.metric !== (this.options.metric ?? 'cosine') || hnsw.size !== vectorCount) {
         throw new ChunkwiseError('CORRUPT_DATA', 'The saved HNSW graph does not match the store options or its records.');
       }
       if (efSearch !== undefined) hnsw.efSearch = efSearch;
       vectors = hnsw;
-    } else if (withVectors.length > 0) {
-      vectors ??= this.createVectorIndex((withVectors[0]?.vector as Float32Array).length);
-      for (const record of withVectors) vectors.add(record.id, record.vector as Float32Array, record.meta);
+    } else if (vectorCount > 0) {
+      const rows = withVectors();
+      vectors ??= this.createVectorIndex((rows[0]?.vector as Float32Array).length);
+      for (const record of rows) {
+        if (!bm25.has(record.id)) throw new ChunkwiseError('CORRUPT_DATA', 'The saved index does not match the committed records.');
+        vectors.add(record.id, record.vector as Float32Array, record.meta);
+      }
     }
-    if (bm25.size !== records.length || records.some((record) => !bm25.has(record.id) || (record.vector !== undefined && !vectors?.has(record.id)))) {
+    if (bm25.size !== count || (vectors?.size ?? 0) !== vectorCount) {
       throw new ChunkwiseError('CORRUPT_DATA', 'The saved index does not match the committed records.');
     }
     this.bm25 = bm25;
     this.vectors = vectors;
-    for (const record of records) this.records.set(record.id, record);
   }
 
   assertAllExist(ids: readonly string[]): void {
     for (const id of ids) {
-      if (!this.records.has(id)) throw new ChunkwiseError('NOT_FOUND', `No record with id "${id}" to delete; nothing was deleted.`, { details: { id } });
+      if (!this.bm25.has(id)) throw new ChunkwiseError('NOT_FOUND', `No record with id "${id}" to delete; nothing was deleted.`, { details: { id } });
     }
   }
 
   remove(ids: readonly string[]): void {
     for (const id of ids) {
-      const record = this.records.get(id);
-      if (!record) continue;
+      if (!this.bm25.has(id)) continue;
       this.bm25.remove(id);
-      if (record.vector && this.vectors?.has(id)) this.vectors.remove(id);
+      if (this.vectors?.has(id)) this.vectors.remove(id);
       this.records.delete(id);
     }
   }
@@ -173,7 +181,7 @@ export class IndexedRecords {
   }
 
   get size(): number {
-    return this.records.size;
+    return this.bm25.size;
   }
 
   searchText(query: string, options: StoreSearchOptions = {}): ScoredId[] {

@@ -101,12 +101,14 @@ describe('SqliteStore on disk', () => {
     expect(output).toContain('checkpointed 0\n');
     expect(output).toContain('committed 1\n');
     expect(output).not.toContain('closed');
-    // The killed snapshot transaction left nothing: only the checkpoint of generation 1 is there.
+    // The killed snapshot transaction left nothing: only the checkpoint taken after batch 0 (100
+    // inserted rows, one generation each) is there; the file is at generation 200.
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT name, generation FROM index_snapshots ORDER BY name').all()).toEqual([
-      { name: 'bm25', generation: 1 },
-      { name: 'hnsw', generation: 1 },
+      { name: 'bm25', generation: 100 },
+      { name: 'hnsw', generation: 100 },
     ]);
+    expect(db.prepare("SELECT value FROM store_state WHERE key = 'generation'").get()).toEqual({ value: 200 });
     db.close();
     const store = SqliteStore.open(path, options);
     expect(store.indexSource).toBe('records');
@@ -177,6 +179,25 @@ describe('SqliteStore on disk', () => {
     expect(without.indexSource).toBe('records');
     expect(await without.searchText('the public debt', { k: 15 })).toEqual(await reference.searchText('the public debt', { k: 15 }));
     await without.close();
+  });
+
+  it('does not trust its saved index after records were changed behind its back', async () => {
+    const path = join(dir, 'external.db');
+    const store = SqliteStore.open(path);
+    await store.upsert([
+      { id: 'a', text: 'the white whale' },
+      { id: 'b', text: 'the try-works' },
+    ]);
+    await store.close();
+    const db = new Database(path);
+    db.prepare("UPDATE records SET text = 'the grey squid' WHERE id = 'a'").run();
+    db.prepare("INSERT INTO records (id, text) VALUES ('c', 'a white squall')").run();
+    db.close();
+    const reopened = SqliteStore.open(path);
+    expect(reopened.indexSource).toBe('records');
+    expect((await reopened.searchText('white')).map((h) => h.id)).toEqual(['c']);
+    expect((await reopened.searchText('squid')).map((h) => h.id)).toEqual(['a']);
+    await reopened.close();
   });
 
   it('opens a schema-1 file (records only) and upgrades it', async () => {

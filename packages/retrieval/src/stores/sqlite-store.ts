@@ -15,10 +15,16 @@ export interface SqliteStoreOptions extends IndexedStoreOptions {
 /** PRAGMA application_id marks the file as ours ("CWKR"); user_version is the schema version. */
 const APPLICATION_ID = 0x43574b52;
 const SCHEMA_VERSION = 2;
-/** Tables added in schema 2: a write counter, and index snapshots tagged with the count they reflect. */
+/**
+ * Added in schema 2: a generation counter that triggers bump on every change to a record (also
+ * changes made outside Chunkwise), and index snapshots tagged with the generation they reflect.
+ */
 const SCHEMA_2 = `
   CREATE TABLE store_state (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
   INSERT INTO store_state (key, value) VALUES ('generation', 0);
+  CREATE TRIGGER records_generation_insert AFTER INSERT ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
+  CREATE TRIGGER records_generation_update AFTER UPDATE ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
+  CREATE TRIGGER records_generation_delete AFTER DELETE ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
   CREATE TABLE index_snapshots (name TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
 `;
 
@@ -47,7 +53,7 @@ export class SqliteStore implements Store {
   private records: IndexedRecords;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
-  private readonly bumpGeneration: Database.Statement;
+  private readonly getRow: Database.Statement;
   /** The file's write count as of our last write or the open. */
   private generation = 0;
   /** The generation the saved snapshot reflects (−1: none). */
@@ -60,12 +66,13 @@ export class SqliteStore implements Store {
     private readonly options: SqliteStoreOptions,
     readonly path: string,
   ) {
-    this.records = new IndexedRecords(options);
+    // Records are read back from the file (get), so memory holds only the indexes.
+    this.records = new IndexedRecords(options, false);
     this.upsertRow = db.prepare(
       'INSERT INTO records (id, text, fields, meta, vector) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET text = excluded.text, fields = excluded.fields, meta = excluded.meta, vector = excluded.vector',
     );
     this.deleteRow = db.prepare('DELETE FROM records WHERE id = ?');
-    this.bumpGeneration = db.prepare("UPDATE store_state SET value = value + 1 WHERE key = 'generation' RETURNING value");
+    this.getRow = db.prepare('SELECT id, text, fields, meta, vector FROM records WHERE id = ?');
   }
 
   /** Opens (or creates) a store file. */
@@ -126,7 +133,7 @@ export class SqliteStore implements Store {
           );
           applied.push(valid);
         }
-        this.generation = this.nextGeneration();
+        this.generation = this.currentGeneration();
       })();
       this.records.apply(applied);
     });
@@ -137,14 +144,17 @@ export class SqliteStore implements Store {
       this.records.assertAllExist(ids);
       this.db.transaction(() => {
         for (const id of ids) this.deleteRow.run(id);
-        this.generation = this.nextGeneration();
+        this.generation = this.currentGeneration();
       })();
       this.records.remove(ids);
     });
   }
 
   get(id: string): Promise<StoredRecord | undefined> {
-    return Promise.resolve(this.records.get(id));
+    return run(() => {
+      const row = this.getRow.get(id) as Row | undefined;
+      return row && this.decodeRow(row);
+    });
   }
 
   count(): Promise<number> {
@@ -188,10 +198,6 @@ export class SqliteStore implements Store {
     }
   }
 
-  private nextGeneration(): number {
-    return (this.bumpGeneration.get() as { value: number }).value;
-  }
-
   private currentGeneration(): number {
     return (this.db.prepare("SELECT value FROM store_state WHERE key = 'generation'").get() as { value: number } | undefined)?.value ?? 0;
   }
@@ -200,25 +206,28 @@ export class SqliteStore implements Store {
     this.generation = this.currentGeneration();
     const saved = this.db.prepare('SELECT name, generation, data FROM index_snapshots').all() as { name: string; generation: number; data: Buffer }[];
     const current = saved.filter((row) => row.generation === this.generation);
-    const rows = this.db.prepare('SELECT id, text, fields, meta, vector FROM records ORDER BY id').all() as Row[];
     const bm25 = options.snapshots === false ? undefined : current.find((row) => row.name === 'bm25');
     if (bm25) {
       const snapshot: IndexSnapshot = { bm25: bm25.data };
       const hnsw = current.find((row) => row.name === 'hnsw');
       if (hnsw) snapshot.hnsw = hnsw.data;
       try {
-        // Committed rows were validated when written, and the snapshot is checksummed.
-        this.records.restore(rows.map((row) => this.decodeRow(row)), snapshot);
+        // Committed rows were validated when written, and the snapshot is checksummed. Texts are
+        // not read at all: the BM25 snapshot carries the index and the metadata, and get() reads
+        // records from the file. Flat vectors are copied from their rows; an HNSW graph is loaded.
+        const { n, v } = this.db.prepare('SELECT count(*) AS n, count(vector) AS v FROM records').get() as { n: number; v: number };
+        const vectorRows = () => (this.db.prepare("SELECT id, '' AS text, NULL AS fields, meta, vector FROM records WHERE vector IS NOT NULL").all() as Row[]).map((row) => this.decodeRow(row));
+        this.records.restore(snapshot, n, v, vectorRows);
         this.indexSource = 'snapshot';
         this.snapshotGeneration = this.generation;
         return;
       } catch (error) {
         if (!isChunkwiseError(error)) throw error;
         // The snapshot cannot be used (damaged, or other index options): index the records again.
-        this.records = new IndexedRecords(options);
+        this.records = new IndexedRecords(options, false);
       }
     }
-    this.rebuild(rows);
+    this.rebuild(this.db.prepare('SELECT id, text, fields, meta, vector FROM records ORDER BY id').all() as Row[]);
   }
 
   private decodeRow(row: Row): StoredRecord {
