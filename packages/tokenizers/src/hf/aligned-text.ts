@@ -14,11 +14,13 @@ export interface AlignedText {
   readonly ends: Int32Array | null;
   /** Original offset where this text begins (for empty text and insertions at its start). */
   readonly origin: number;
+  /** Index of this text's first unit in `starts`/`ends` (slices share their parent's arrays). */
+  readonly base: number;
 }
 
 /** `text` as its own original (offset `origin` in the caller's text), tracking spans if asked. */
 export function alignedText(text: string, track: boolean, origin = 0): AlignedText {
-  if (!track) return { text, starts: null, ends: null, origin };
+  if (!track) return { text, starts: null, ends: null, origin, base: 0 };
   const starts = new Int32Array(text.length);
   const ends = new Int32Array(text.length);
   for (let i = 0; i < text.length; i++) {
@@ -37,27 +39,27 @@ export function alignedText(text: string, track: boolean, origin = 0): AlignedTe
       }
     }
   }
-  return { text, starts, ends, origin };
+  return { text, starts, ends, origin, base: 0 };
 }
 
 /** Units [from, to) of `source`, spans included. */
 export function sliceAligned(source: AlignedText, from: number, to: number): AlignedText {
   if (from === 0 && to === source.text.length) return source;
   const text = source.text.slice(from, to);
-  if (!source.starts || !source.ends) return { text, starts: null, ends: null, origin: source.origin + from };
-  return { text, starts: source.starts.subarray(from, to), ends: source.ends.subarray(from, to), origin: insertionPoint(source, from) };
+  if (!source.starts || !source.ends) return { text, starts: null, ends: null, origin: source.origin + from, base: 0 };
+  return { text, starts: source.starts, ends: source.ends, origin: insertionPoint(source, from), base: source.base + from };
 }
 
 /** Original offset where the first unit of `source` starts (its origin when empty or untracked). */
 export function originalStart(source: AlignedText): number {
-  return source.starts && source.text.length > 0 ? source.starts[0]! : source.origin;
+  return source.starts && source.text.length > 0 ? source.starts[source.base]! : source.origin;
 }
 
 /** Original offset for something inserted before unit `at` of `source`. */
 export function insertionPoint(source: AlignedText, at: number): number {
   if (!source.starts || !source.ends) return source.origin;
-  if (at > 0) return source.ends[at - 1]!;
-  return source.text.length > 0 ? source.starts[0]! : source.origin;
+  if (at > 0) return source.ends[source.base + at - 1]!;
+  return source.text.length > 0 ? source.starts[source.base]! : source.origin;
 }
 
 /** Original [start, end) of units [from, to) of `source`; empty at the insertion point when from === to. */
@@ -67,10 +69,24 @@ export function originalSpan(source: AlignedText, from: number, to: number): [nu
     const at = insertionPoint(source, from);
     return [at, at];
   }
-  let start = source.starts[from]!;
-  let end = source.ends[to - 1]!;
+  let start = source.starts[source.base + from]!;
+  let end = source.ends[source.base + to - 1]!;
   if (end < start) [start, end] = [end, start];
   return [start, end];
+}
+
+/** Appends the original span of units [from, to) of `source` to `starts`/`ends` (no tuple allocated). */
+export function pushOriginalSpan(source: AlignedText, from: number, to: number, starts: number[], ends: number[]): void {
+  if (!source.starts || !source.ends || to <= from) {
+    const at = insertionPoint(source, from);
+    starts.push(at);
+    ends.push(at);
+    return;
+  }
+  const start = source.starts[source.base + from]!;
+  const end = source.ends[source.base + to - 1]!;
+  starts.push(Math.min(start, end));
+  ends.push(Math.max(start, end));
 }
 
 /** Builds a rewritten AlignedText from pieces of a source: copies, replacements and insertions. */
@@ -90,8 +106,8 @@ export class AlignedBuilder {
     if (to <= from) return;
     this.parts.push(from === 0 && to === this.source.text.length ? this.source.text : this.source.text.slice(from, to));
     if (this.starts && this.ends) {
-      const { starts, ends } = this.source;
-      for (let i = from; i < to; i++) {
+      const { starts, ends, base } = this.source;
+      for (let i = base + from; i < base + to; i++) {
         this.starts.push(starts![i]!);
         this.ends.push(ends![i]!);
       }
@@ -113,8 +129,8 @@ export class AlignedBuilder {
 
   build(): AlignedText {
     const text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
-    if (!this.starts || !this.ends) return { text, starts: null, ends: null, origin: this.source.origin };
-    return { text, starts: Int32Array.from(this.starts), ends: Int32Array.from(this.ends), origin: this.source.origin };
+    if (!this.starts || !this.ends) return { text, starts: null, ends: null, origin: this.source.origin, base: 0 };
+    return { text, starts: Int32Array.from(this.starts), ends: Int32Array.from(this.ends), origin: this.source.origin, base: 0 };
   }
 }
 

@@ -3,7 +3,7 @@ import type { EncodedWithOffsets } from '../encoding.js';
 import { PackedHeap } from '../packed-heap.js';
 import { RankTable } from '../rank-table.js';
 import { AddedTokenMatcher } from './added-tokens.js';
-import { alignedText, originalSpan, sliceAligned, type AlignedText } from './aligned-text.js';
+import { alignedText, originalSpan, pushOriginalSpan, sliceAligned, type AlignedText } from './aligned-text.js';
 import { byteLevelToBytes } from './byte-level-alphabet.js';
 import { preTokenizeSteps, type PreTokenizeStep } from './hf-pre-tokenizer.js';
 import { createNormalizer, type Normalize } from './normalizer.js';
@@ -438,11 +438,7 @@ export class Tokenizer implements TokenizerContract {
   /** Pushes a token made of units [from, to) of `piece`, with its original span when tracking. */
   private pushUnits(sink: Sink, id: number, piece: AlignedText, from: number, to: number): void {
     sink.ids.push(id);
-    if (sink.starts && sink.ends) {
-      const [start, end] = originalSpan(piece, from, to);
-      sink.starts.push(start);
-      sink.ends.push(end);
-    }
+    if (sink.starts && sink.ends) pushOriginalSpan(piece, from, to, sink.starts, sink.ends);
   }
 
   private ensureSymbols(length: number): void {
