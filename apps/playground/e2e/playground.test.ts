@@ -13,7 +13,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenEmbeddings } from '../src/views/token-embeddings.js';
 import { llama3TokenizerJson, mobyDickDataset, sotuDataset } from '../vite-plugins/dataset-assets.js';
-import { chromiumSkipReason, launchChromium } from './chromium.js';
+import { chromiumSkipReason, launchChromium } from '@chunkwise/browser-testing';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const appRoot = dirname(dirname(fileURLToPath(import.meta.url)));

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBrowser, chromiumSkipReason, launchChromium, servePage } from '@chunkwise/browser-testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserCheck } from './__fixtures__/browser-checks.js';
-import { chromiumSkipReason, launchChromium, servePage } from './__fixtures__/chromium.js';
 
 // The default entry, bundled for browsers the way an app's bundler would, run in headless
 // Chromium against the float64 reference computed in the same page.
@@ -27,29 +26,20 @@ function expectAccurate(checks: BrowserCheck[]): void {
 describe.skipIf(skip !== undefined)('in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
-  let close: () => void = () => {};
+  let close: () => Promise<void> = async () => {};
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('./__fixtures__/browser-checks.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2022',
-      conditions: ['@chunkwise/source'],
-    });
-    const { url, server } = await servePage(bundle.outputFiles[0]?.text ?? '');
-    close = () => server.close();
-    browser = await launchChromium();
+    const served = await servePage(await bundleForBrowser(fileURLToPath(new URL('./__fixtures__/browser-checks.ts', import.meta.url))));
+    close = served.close;
+    browser = await launchChromium({ webgpu: true });
     page = await browser.newPage();
-    await page.goto(url);
+    await page.goto(served.url);
     await page.waitForFunction(() => 'chunkwiseChecks' in globalThis);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    close();
+    await close();
   });
 
   it('plain-JS and WebAssembly SIMD kernels match the float64 reference within 1e-4', async () => {

@@ -1,18 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { bundleForBrowser, chromiumSkipReason, launchChromiumProfile, servePage, type ServedPage } from '@chunkwise/browser-testing';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractResult } from '../__fixtures__/store-contract.js';
 
 // The IndexedDB store bundled for browsers the way an app's bundler would, run in Debian's
 // headless Chromium (`apt-get install -y chromium`; .ci/run installs it). Nothing downloads a browser.
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) || process.env.CI ? undefined : `${CHROMIUM} is missing: install Debian's chromium package to run the IndexedDB browser tests.`;
+const skip = chromiumSkipReason();
 if (skip) console.warn(`skipping the Chromium tests: ${skip}`);
 
 type Checks = {
@@ -21,53 +18,28 @@ type Checks = {
   read(key: string): Promise<{ whaleIsFloat32: boolean; whaleMatches: boolean; doc: unknown; expired: unknown; row: { type: string; bytes: number; deadline: unknown }; count: number }>;
 };
 
-/** A Chromium with its own fresh profile folder, so IndexedDB lives on disk there and survives a restart. */
-function launch(profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-}
-
 describe.skipIf(skip !== undefined)('indexedDBStore in headless Chromium', () => {
-  let server: Server;
-  let url = '';
+  let served: ServedPage | undefined;
   let profile = '';
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('../__fixtures__/indexeddb-browser-checks.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2022',
-      conditions: ['@chunkwise/source'],
-    });
-    const script = bundle.outputFiles[0]?.text ?? '';
-    // IndexedDB needs a real origin: serve the page on loopback.
-    server = createServer((request, response) => {
-      const isScript = request.url === '/checks.js';
-      response.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html' });
-      response.end(isScript ? script : '<!doctype html><meta charset="utf-8"><script src="/checks.js"></script>');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    // IndexedDB needs a real origin: the page is served on loopback.
+    served = await servePage(await bundleForBrowser(fileURLToPath(new URL('../__fixtures__/indexeddb-browser-checks.ts', import.meta.url))));
     profile = mkdtempSync(join(tmpdir(), 'chunkwise-chromium-'));
   }, 60_000);
 
   afterAll(async () => {
     await context?.close();
-    server?.close();
+    await served?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const page = async () => {
-    context ??= await launch(profile);
+    // Its own profile folder, so IndexedDB lives on disk there and survives a restart.
+    context ??= await launchChromiumProfile(profile);
     const tab = context.pages()[0] ?? (await context.newPage());
-    await tab.goto(url);
+    await tab.goto(served!.url);
     await tab.waitForFunction(() => 'chunkwiseChecks' in globalThis);
     return tab;
   };

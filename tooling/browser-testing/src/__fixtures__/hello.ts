@@ -1,0 +1,1 @@
+(globalThis as { hello?: string }).hello = 'chunkwise-hello';
