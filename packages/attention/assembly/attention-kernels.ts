@@ -4,45 +4,59 @@
 // layout; every pointer here is a byte offset into the exported memory.
 //
 // One call = one FlashAttention-2 step (arXiv 2307.08691 Alg. 1) for a tile of query rows against a
-// tile of keys: S = Q·Kᵀ, online-softmax update of (m, l), acc = acc·e^(m−m') + P·V.
-// Q is pre-scaled, K is stored transposed ([dp][ktStride]) so four query rows × eight keys
-// accumulate in eight f32x4 registers without horizontal sums.
+// tile of keys: S = Q·Kᵀ, online-softmax update of (m, l), acc = acc·2^(m−m') + P·V, in base 2.
+// Q is pre-scaled by scale·log₂e and packed in groups of four rows ([g][c][4], `packQueries`), K is
+// stored transposed ([dp][ktStride]), so four query rows × eight keys accumulate in eight f32x4
+// registers without horizontal sums and every load in the inner loops is at a constant offset.
+// S and P are key-major per group of four rows, so the softmax works on all four rows at once.
 
 const NOT_CAUSAL: i32 = i32.MIN_VALUE;
-const LOG2E: f32 = 1.4426950408889634;
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
+// Round-to-nearest by the 1.5·2²³ trick: adding it leaves round(x) in the low mantissa bits.
+const ROUND_MAGIC: f32 = 12582912.0;
+const MAGIC_BITS: i32 = 0x4b400000;
 
-// exp(x) for x ≤ 0 on four lanes: Cody–Waite range reduction and a degree-6 Taylor polynomial
-// (relative error < 2e-7 on |r| ≤ ln2/2). Lanes below −87 (including −∞ = masked) become 0.
+// 2^x for x ≤ 0 on four lanes. Scores are kept in base 2 (Q is pre-scaled by log₂e), so the range
+// reduction is exact: x = n + f with n = round(x), |f| ≤ ½, and 2^f is a degree-5 polynomial
+// (near-minimax, relative error 1.9e-7 in float32). Lanes below −126 (including −∞ = masked)
+// become 0.
 // @ts-ignore: decorator
 @inline
-function exp4(x: v128): v128 {
-  const tooSmall = f32x4.lt(x, f32x4.splat(-87.0));
-  const clamped = f32x4.max(x, f32x4.splat(-87.0));
-  const n = f32x4.nearest(f32x4.mul(clamped, f32x4.splat(LOG2E)));
-  let r = f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.0 / 720.0);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  const bits = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+function exp2x4(x: v128): v128 {
+  const tooSmall = f32x4.lt(x, f32x4.splat(-126.0));
+  const clamped = f32x4.pmax(x, f32x4.splat(-126.0));
+  const t = f32x4.add(clamped, f32x4.splat(ROUND_MAGIC));
+  const n = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
+  const f = f32x4.sub(clamped, n);
+  let p = f32x4.splat(0.0013264724984765053);
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(0.009671512991189957));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(0.05550733581185341));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(0.24022242426872253));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(0.6931470036506653));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.0));
+  const bits = i32x4.shl(i32x4.add(t, i32x4.splat(127 - MAGIC_BITS)), 23);
   return v128.andnot(f32x4.mul(p, bits), tooSmall);
 }
 
-// S[r][j] = Σ_c Q[r][c]·Kt[c][kStart + j] for r < rowsPad (multiple of 4), j < colsPad (multiple of 8).
-// In mode 1 (`causalLast` ≠ NOT_CAUSAL) row r sees keys j ≤ causalLast + r: each group of four rows
-// stops at the first multiple of eight past its last visible key, halving the diagonal tiles' work.
-function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: i32, colsPad: i32, dp: i32, sPtr: usize, sStride: i32, causalLast: i32): void {
-  const qRow = <usize>dp << 2;
+// Keys a group of four rows starting at row r must visit: all of them, or in causal mode up to
+// the last key its bottom row sees (row r + i sees keys j ≤ causalLast + r + i).
+// @ts-ignore: decorator
+@inline
+function groupKeys(kCount: i32, causalLast: i32, r: i32): i32 {
+  return causalLast == NOT_CAUSAL ? kCount : min(kCount, max(causalLast + r + 4, 0));
+}
+
+// S for four query rows at a time, stored key-major per group: S[g][j] is one f32x4 holding key
+// j's score for rows 4g … 4g+3, so the softmax runs down the lanes without horizontal work.
+// Q is packed the same way ([g][c][4]), so the four row broadcasts and the two K vectors per step
+// all sit at constant offsets from two pointers. Each 4 × 8 block (eight f32x4 accumulators) is
+// transposed with shuffles on the way out. Only keys < groupKeys(...) rounded up to 8 are computed.
+function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: i32, kCount: i32, dp: i32, sPtr: usize, sStride: i32, causalLast: i32): void {
   const ktRow = <usize>ktStride << 2;
+  const colsPad = (kCount + 7) & ~7;
   for (let r = 0; r < rowsPad; r += 4) {
-    const q0 = qPtr + <usize>r * qRow;
-    const cols = causalLast == NOT_CAUSAL ? colsPad : min(colsPad, max(causalLast + r + 4 + 7, 0) & ~7);
+    const q0 = qPtr + (<usize>r * <usize>dp << 2);
+    const cols = min(colsPad, (groupKeys(kCount, causalLast, r) + 7) & ~7);
+    const sGroup = sPtr + (<usize>r * <usize>sStride << 2);
     for (let j = 0; j < cols; j += 8) {
       let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
       let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
@@ -54,40 +68,51 @@ function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: 
         const k0 = v128.load(kp);
         const k1 = v128.load(kp, 16);
         const s0 = v128.load32_splat(qp);
-        const s1 = v128.load32_splat(qp + qRow);
-        const s2 = v128.load32_splat(qp + 2 * qRow);
-        const s3 = v128.load32_splat(qp + 3 * qRow);
+        const s1 = v128.load32_splat(qp, 4);
+        const s2 = v128.load32_splat(qp, 8);
+        const s3 = v128.load32_splat(qp, 12);
         a00 = f32x4.add(a00, f32x4.mul(s0, k0)); a01 = f32x4.add(a01, f32x4.mul(s0, k1));
         a10 = f32x4.add(a10, f32x4.mul(s1, k0)); a11 = f32x4.add(a11, f32x4.mul(s1, k1));
         a20 = f32x4.add(a20, f32x4.mul(s2, k0)); a21 = f32x4.add(a21, f32x4.mul(s2, k1));
         a30 = f32x4.add(a30, f32x4.mul(s3, k0)); a31 = f32x4.add(a31, f32x4.mul(s3, k1));
         kp += ktRow;
-        qp += 4;
+        qp += 16;
       }
-      const out = sPtr + ((<usize>r * <usize>sStride + <usize>j) << 2);
-      const sRow = <usize>sStride << 2;
-      v128.store(out, a00); v128.store(out, a01, 16);
-      v128.store(out + sRow, a10); v128.store(out + sRow, a11, 16);
-      v128.store(out + 2 * sRow, a20); v128.store(out + 2 * sRow, a21, 16);
-      v128.store(out + 3 * sRow, a30); v128.store(out + 3 * sRow, a31, 16);
+      const out = sGroup + (<usize>j << 4);
+      transposeStore(out, a00, a10, a20, a30);
+      transposeStore(out + 64, a01, a11, a21, a31);
     }
   }
 }
 
+// Rows a, b, c, d (four keys each) → four vectors, one per key, each holding the four rows.
+// @ts-ignore: decorator
+@inline
+function transposeStore(out: usize, a: v128, b: v128, c: v128, d: v128): void {
+  const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+  v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+  v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+}
+
 // acc[r][0:dp] += Σ_j P[r][j]·V[kStart + j][0:dp], four rows × eight dims per pass: eight
-// accumulators + two V vectors + one splat fit the sixteen XMM registers V8 allocates on x64
-// (a 4 × 16 block spilled and ran 2.3× slower than the score loop).
-// `causalLast` as in scores(): a group's probabilities past its last visible key are zero, so skip them.
+// accumulators + two V vectors + one broadcast fit the sixteen XMM registers V8 allocates on x64
+// (a 4 × 16 block spilled and ran 2.3× slower). P is key-major per group (see scores), so the
+// four broadcasts of one key sit at constant offsets. Keys past the group's last visible key have
+// probability zero and are skipped.
 function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart: i32, kCount: i32, dp: i32, accPtr: usize, causalLast: i32): void {
   const vRow = <usize>dp << 2;
-  const sRow = <usize>sStride << 2;
   for (let r = 0; r < rowsPad; r += 4) {
-    const p0 = sPtr + <usize>r * sRow;
+    const p0 = sPtr + (<usize>r * <usize>sStride << 2);
     const acc0 = accPtr + <usize>r * vRow;
     const acc1 = acc0 + vRow;
     const acc2 = acc1 + vRow;
     const acc3 = acc2 + vRow;
-    const keys = causalLast == NOT_CAUSAL ? kCount : min(kCount, causalLast + r + 4);
+    const keys = groupKeys(kCount, causalLast, r);
     let c = 0;
     for (; c + 8 <= dp; c += 8) {
       const off = <usize>c << 2;
@@ -102,14 +127,14 @@ function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart
         const v1 = v128.load(vp, 16);
         let s = v128.load32_splat(pj);
         x00 = f32x4.add(x00, f32x4.mul(s, v0)); x01 = f32x4.add(x01, f32x4.mul(s, v1));
-        s = v128.load32_splat(pj + sRow);
+        s = v128.load32_splat(pj, 4);
         x10 = f32x4.add(x10, f32x4.mul(s, v0)); x11 = f32x4.add(x11, f32x4.mul(s, v1));
-        s = v128.load32_splat(pj + 2 * sRow);
+        s = v128.load32_splat(pj, 8);
         x20 = f32x4.add(x20, f32x4.mul(s, v0)); x21 = f32x4.add(x21, f32x4.mul(s, v1));
-        s = v128.load32_splat(pj + 3 * sRow);
+        s = v128.load32_splat(pj, 12);
         x30 = f32x4.add(x30, f32x4.mul(s, v0)); x31 = f32x4.add(x31, f32x4.mul(s, v1));
         vp += vRow;
-        pj += 4;
+        pj += 16;
       }
       v128.store(acc0 + off, x00); v128.store(acc0 + off, x01, 16);
       v128.store(acc1 + off, x10); v128.store(acc1 + off, x11, 16);
@@ -124,21 +149,33 @@ function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart
       for (let j = 0; j < keys; j++) {
         const v0 = v128.load(vp);
         x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(pj), v0));
-        x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(pj + sRow), v0));
-        x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(pj + 2 * sRow), v0));
-        x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(pj + 3 * sRow), v0));
+        x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(pj, 4), v0));
+        x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(pj, 8), v0));
+        x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(pj, 12), v0));
         vp += vRow;
-        pj += 4;
+        pj += 16;
       }
       v128.store(acc0 + off, x0); v128.store(acc1 + off, x1); v128.store(acc2 + off, x2); v128.store(acc3 + off, x3);
     }
   }
 }
 
+// Multiplies acc row `row` (dp floats) by `factor`.
+// @ts-ignore: decorator
+@inline
+function scaleRow(row: usize, dp: i32, factor: f32): void {
+  const f = f32x4.splat(factor);
+  for (let c = 0; c < dp; c += 4) {
+    const at = row + (<usize>c << 2);
+    v128.store(at, f32x4.mul(v128.load(at), f));
+  }
+}
+
 /**
- * One online-softmax step. mode 0: every key visible; 1: causal, key position kPos0 + j must not
- * exceed query position qPos0 + r; 2: byte mask at maskPtr, row-major rows × kCount, 0 = hidden.
- * Rows in [rows, rowsPad) are padding: their probabilities are zeroed so they add nothing.
+ * One online-softmax step, in base 2 (Q pre-scaled by scale·log₂e; m is kept in base 2 too).
+ * mode 0: every key visible; 1: causal, key position kPos0 + j must not exceed query position
+ * qPos0 + r; 2: byte mask at maskPtr, row-major rows × kCount, 0 = hidden.
+ * Rows in [rows, rowsPad) are padding (zero queries): they compute harmless values nobody reads.
  */
 export function flashTile(
   qPtr: usize, rows: i32, rowsPad: i32,
@@ -146,74 +183,71 @@ export function flashTile(
   sPtr: usize, sStride: i32, mPtr: usize, lPtr: usize, accPtr: usize,
   mode: i32, maskPtr: usize, qPos0: i32, kPos0: i32,
 ): void {
-  const colsPad = (kCount + 7) & ~7;
   // Mode 1 tiles sit on the causal diagonal: row r's last visible key is qPos0 + r − kPos0.
   const causalLast = mode == 1 ? qPos0 - kPos0 : NOT_CAUSAL;
-  scores(qPtr, rowsPad, ktPtr, ktStride, kStart, colsPad, dp, sPtr, sStride, causalLast);
-  const cols4 = (kCount + 3) & ~3;
-  const sRow = <usize>sStride << 2;
+  scores(qPtr, rowsPad, ktPtr, ktStride, kStart, kCount, dp, sPtr, sStride, causalLast);
+  const negInf = f32x4.splat(-Infinity);
   const accRow = <usize>dp << 2;
-  for (let r = 0; r < rowsPad; r++) {
-    const row = sPtr + <usize>r * sRow;
-    if (r >= rows) {
-      memory.fill(row, 0, <usize>cols4 << 2);
-      continue;
-    }
+  for (let r = 0; r < rowsPad; r += 4) {
+    const group = sPtr + (<usize>r * <usize>sStride << 2);
+    const keys = groupKeys(kCount, causalLast, r);
     if (mode == 1) {
-      const last = qPos0 + r - kPos0; // keys j > last are in the future
-      for (let j = max(last + 1, 0); j < kCount; j++) store<f32>(row + (<usize>j << 2), -Infinity);
+      // Only the last few keys of the group can be hidden from some of its rows.
+      const limit = i32x4.add(i32x4.splat(causalLast + r), i32x4(0, 1, 2, 3));
+      for (let j = max(causalLast + r + 1, 0); j < keys; j++) {
+        const at = group + (<usize>j << 4);
+        v128.store(at, v128.bitselect(negInf, v128.load(at), i32x4.gt_s(i32x4.splat(j), limit)));
+      }
     } else if (mode == 2) {
-      const maskRow = maskPtr + <usize>r * <usize>kCount;
-      for (let j = 0; j < kCount; j++) {
-        if (load<u8>(maskRow + <usize>j) == 0) store<f32>(row + (<usize>j << 2), -Infinity);
+      for (let i = 0; i < 4 && r + i < rows; i++) {
+        const maskRow = maskPtr + <usize>(r + i) * <usize>kCount;
+        for (let j = 0; j < keys; j++) {
+          if (load<u8>(maskRow + <usize>j) == 0) store<f32>(group + (<usize>j << 4) + (<usize>i << 2), -Infinity);
+        }
       }
     }
-    for (let j = kCount; j < cols4; j++) store<f32>(row + (<usize>j << 2), -Infinity);
-    let vmax = f32x4.splat(-Infinity);
-    for (let j = 0; j < cols4; j += 4) vmax = f32x4.max(vmax, v128.load(row + (<usize>j << 2)));
-    const tileMax = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+    let vmax = negInf, vmax2 = negInf;
+    let j = 0;
+    for (; j + 2 <= keys; j += 2) {
+      const at = group + (<usize>j << 4);
+      vmax = f32x4.pmax(vmax, v128.load(at));
+      vmax2 = f32x4.pmax(vmax2, v128.load(at, 16));
+    }
+    if (j < keys) vmax = f32x4.pmax(vmax, v128.load(group + (<usize>j << 4)));
     const mAt = mPtr + (<usize>r << 2);
     const lAt = lPtr + (<usize>r << 2);
-    if (tileMax == -Infinity) {
-      memory.fill(row, 0, <usize>cols4 << 2);
-      continue;
-    }
-    const mOld = load<f32>(mAt);
-    const mNew = max(mOld, tileMax);
-    if (mNew > mOld) {
-      const correction = Mathf.exp(mOld - mNew);
-      store<f32>(lAt, load<f32>(lAt) * correction);
-      const corr = f32x4.splat(correction);
+    const mOld = v128.load(mAt);
+    const mNew = f32x4.pmax(mOld, f32x4.pmax(vmax, vmax2));
+    // Rows that have seen no key yet keep m = −∞; shift them by 0 so −∞ − shift stays −∞ (p = 0).
+    const shift = v128.andnot(mNew, f32x4.eq(mNew, negInf));
+    const correction = exp2x4(f32x4.sub(mOld, shift));
+    if (!i32x4.all_true(f32x4.eq(correction, f32x4.splat(1)))) {
       const acc = accPtr + <usize>r * accRow;
-      for (let c = 0; c < dp; c += 4) {
-        const at = acc + (<usize>c << 2);
-        v128.store(at, f32x4.mul(v128.load(at), corr));
-      }
-      store<f32>(mAt, mNew);
+      scaleRow(acc, dp, f32x4.extract_lane(correction, 0));
+      scaleRow(acc + accRow, dp, f32x4.extract_lane(correction, 1));
+      scaleRow(acc + 2 * accRow, dp, f32x4.extract_lane(correction, 2));
+      scaleRow(acc + 3 * accRow, dp, f32x4.extract_lane(correction, 3));
     }
-    const shift = f32x4.splat(mNew);
+    v128.store(mAt, mNew);
     // Two independent exp chains per pass: the polynomial is a serial chain, so this doubles ILP.
-    let vsum = f32x4.splat(0);
-    let vsum2 = f32x4.splat(0);
-    let j = 0;
-    for (; j + 8 <= cols4; j += 8) {
-      const at = row + (<usize>j << 2);
-      const p = exp4(f32x4.sub(v128.load(at), shift));
-      const p2 = exp4(f32x4.sub(v128.load(at, 16), shift));
+    let vsum = f32x4.splat(0), vsum2 = f32x4.splat(0);
+    j = 0;
+    for (; j + 2 <= keys; j += 2) {
+      const at = group + (<usize>j << 4);
+      const p = exp2x4(f32x4.sub(v128.load(at), shift));
+      const p2 = exp2x4(f32x4.sub(v128.load(at, 16), shift));
       v128.store(at, p);
       v128.store(at, p2, 16);
       vsum = f32x4.add(vsum, p);
       vsum2 = f32x4.add(vsum2, p2);
     }
-    if (j < cols4) {
-      const at = row + (<usize>j << 2);
-      const p = exp4(f32x4.sub(v128.load(at), shift));
+    if (j < keys) {
+      const at = group + (<usize>j << 4);
+      const p = exp2x4(f32x4.sub(v128.load(at), shift));
       v128.store(at, p);
       vsum = f32x4.add(vsum, p);
     }
-    vsum = f32x4.add(vsum, vsum2);
-    const sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
-    store<f32>(lAt, load<f32>(lAt) + sum);
+    v128.store(lAt, f32x4.add(f32x4.mul(v128.load(lAt), correction), f32x4.add(vsum, vsum2)));
   }
   accumulate(sPtr, sStride, rowsPad, vPtr, kStart, kCount, dp, accPtr, causalLast);
 }
@@ -240,17 +274,16 @@ export function flashTiles(
   }
 }
 
-/** Scales `count` floats at qPtr in place (Q is pre-scaled once per query tile). */
-export function scaleFloats(ptr: usize, count: i32, scale: f32): void {
-  const factor = f32x4.splat(scale);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) {
-    const at = ptr + (<usize>i << 2);
-    v128.store(at, f32x4.mul(v128.load(at), factor));
-  }
-  for (; i < count; i++) {
-    const at = ptr + (<usize>i << 2);
-    store<f32>(at, load<f32>(at) * scale);
+/**
+ * Packs `rows` query rows of `d` floats (row-major at src) into the kernels' layout at dst:
+ * groups of four rows, dimension-major inside a group ([g][c][4]), each value times `scale`;
+ * padding dimensions (d … dp) and rows (rows … rowsPad) are zero.
+ */
+export function packQueries(src: usize, rows: i32, rowsPad: i32, d: i32, dp: i32, scale: f32, dst: usize): void {
+  for (let r = 0; r < rowsPad; r++) {
+    const group = dst + (<usize>(r & ~3) * <usize>dp << 2) + (<usize>(r & 3) << 2);
+    const row = src + (<usize>r * <usize>d << 2);
+    for (let c = 0; c < dp; c++) store<f32>(group + (<usize>c << 4), r < rows && c < d ? load<f32>(row + (<usize>c << 2)) * scale : 0);
   }
 }
 
@@ -284,7 +317,7 @@ export function simdPeak(iterations: i32): f32 {
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
 
-/** First free byte after the module's static data (Mathf.exp's table); JS places buffers from here. */
+/** First free byte after the module's static data; JS places buffers from here. */
 export function heapBase(): usize {
   return (__heap_base + 15) & ~15;
 }

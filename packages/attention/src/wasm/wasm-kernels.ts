@@ -15,7 +15,7 @@ export interface WasmKernelExports {
     sPtr: number, sStride: number, mPtr: number, lPtr: number, accPtr: number,
     causal: number, qPos0: number, kPosBase: number,
   ): void;
-  scaleFloats(ptr: number, count: number, scale: number): void;
+  packQueries(src: number, rows: number, rowsPad: number, d: number, dp: number, scale: number, dst: number): void;
   normalizeRows(accPtr: number, lPtr: number, rows: number, dp: number): void;
   simdPeak(iterations: number): number;
   heapBase(): number;

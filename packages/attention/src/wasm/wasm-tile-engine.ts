@@ -25,6 +25,7 @@ export class WasmTileEngine implements TileEngine {
   private readonly sStride: number;
   // Byte offsets of the fixed regions.
   private readonly qPtr: number;
+  private readonly qRawPtr: number;
   private readonly sPtr: number;
   private readonly mPtr: number;
   private readonly lPtr: number;
@@ -65,6 +66,7 @@ export class WasmTileEngine implements TileEngine {
       return start;
     };
     this.qPtr = region(this.rowsCapacity * this.dp * 4);
+    this.qRawPtr = region(this.rowsCapacity * this.d * 4);
     this.sPtr = region(this.rowsCapacity * this.sStride * 4);
     this.mPtr = region(this.rowsCapacity * 4);
     this.lPtr = region(this.rowsCapacity * 4);
@@ -119,18 +121,11 @@ export class WasmTileEngine implements TileEngine {
   }
 
   loadQueries(q: Float32Array, base: number, rows: number): void {
-    const { d, dp, f32, scale } = this;
-    const qOut = this.qPtr >> 2;
-    if (d === dp) {
-      // Rows are contiguous on both sides: one block copy, then scale with SIMD.
-      f32.set(q.subarray(base, base + rows * d), qOut);
-      this.kernels.scaleFloats(this.qPtr, rows * d, scale);
-    } else {
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < d; c++) f32[qOut + r * dp + c] = (q[base + r * d + c] as number) * scale;
-        for (let c = d; c < dp; c++) f32[qOut + r * dp + c] = 0;
-      }
-    }
+    const { d, dp, f32 } = this;
+    // One block copy of the raw rows; the kernel scales them (to base 2: scale·log₂e) and packs
+    // them in groups of four rows, zero-padding dimensions and rows.
+    f32.set(q.subarray(base, base + rows * d), this.qRawPtr >> 2);
+    this.kernels.packQueries(this.qRawPtr, rows, roundUp(rows, 4), d, dp, this.scale * Math.LOG2E, this.qPtr);
     this.rows = rows;
     f32.fill(Number.NEGATIVE_INFINITY, this.mPtr >> 2, (this.mPtr >> 2) + this.rowsCapacity);
     f32.fill(0, this.lPtr >> 2, (this.lPtr >> 2) + this.rowsCapacity);
@@ -180,7 +175,8 @@ export class WasmTileEngine implements TileEngine {
     if (!lse) return;
     for (let r = 0; r < this.rows; r++) {
       const denominator = f32[l + r] as number;
-      lse[lseBase + r] = denominator === 0 ? Number.NEGATIVE_INFINITY : (f32[m + r] as number) + Math.log(denominator);
+      // m is kept in base 2 (scores are in units of log₂e).
+      lse[lseBase + r] = denominator === 0 ? Number.NEGATIVE_INFINITY : (f32[m + r] as number) * Math.LN2 + Math.log(denominator);
     }
   }
 
