@@ -79,24 +79,25 @@ function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: 
         qp += 16;
       }
       const out = sGroup + (<usize>j << 4);
-      transposeStore(out, a00, a10, a20, a30);
-      transposeStore(out + 64, a01, a11, a21, a31);
+      transposeStore(out, 16, a00, a10, a20, a30);
+      transposeStore(out + 64, 16, a01, a11, a21, a31);
     }
   }
 }
 
-// Rows a, b, c, d (four keys each) → four vectors, one per key, each holding the four rows.
+// Rows a, b, c, d (four lanes each) → four vectors, one per lane index, each holding the four
+// rows; they are stored `step` bytes apart from `out`.
 // @ts-ignore: decorator
 @inline
-function transposeStore(out: usize, a: v128, b: v128, c: v128, d: v128): void {
+function transposeStore(out: usize, step: usize, a: v128, b: v128, c: v128, d: v128): void {
   const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
   const t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
   const t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
   v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-  v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
-  v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
-  v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+  v128.store(out + step, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(out + 2 * step, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(out + 3 * step, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 // acc[r][0:dp] += Σ_j P[r][j]·V[kStart + j][0:dp], four rows × eight dims per pass: eight
@@ -280,11 +281,52 @@ export function flashTiles(
  * padding dimensions (d … dp) and rows (rows … rowsPad) are zero.
  */
 export function packQueries(src: usize, rows: i32, rowsPad: i32, d: i32, dp: i32, scale: f32, dst: usize): void {
-  for (let r = 0; r < rowsPad; r++) {
+  let r = 0;
+  if (d == dp) {
+    // Whole groups: four rows × four dimensions at a time, transposed with shuffles.
+    const factor = f32x4.splat(scale);
+    const rowBytes = <usize>d << 2;
+    for (; r + 4 <= rows; r += 4) {
+      const row = src + <usize>r * rowBytes;
+      const group = dst + (<usize>r * <usize>dp << 2);
+      for (let c = 0; c < dp; c += 4) {
+        const at = row + (<usize>c << 2);
+        transposeStore(group + (<usize>c << 4), 16,
+          f32x4.mul(v128.load(at), factor), f32x4.mul(v128.load(at + rowBytes), factor),
+          f32x4.mul(v128.load(at + 2 * rowBytes), factor), f32x4.mul(v128.load(at + 3 * rowBytes), factor));
+      }
+    }
+  }
+  for (; r < rowsPad; r++) {
     const group = dst + (<usize>(r & ~3) * <usize>dp << 2) + (<usize>(r & 3) << 2);
     const row = src + (<usize>r * <usize>d << 2);
     for (let c = 0; c < dp; c++) store<f32>(group + (<usize>c << 4), r < rows && c < d ? load<f32>(row + (<usize>c << 2)) * scale : 0);
   }
+}
+
+/**
+ * Transposes `count` key rows of `d` floats (row-major at src) into one key tile at dst:
+ * dst[c][j] at dst + 4·(c·stride + j), padding dimensions (d … dp) zero.
+ */
+export function packKeyTile(src: usize, count: i32, d: i32, dp: i32, stride: i32, dst: usize): void {
+  const rowBytes = <usize>d << 2;
+  const dimBytes = <usize>stride << 2;
+  let j = 0;
+  if ((d & 3) == 0) {
+    for (; j + 4 <= count; j += 4) {
+      const row = src + <usize>j * rowBytes;
+      for (let c = 0; c < d; c += 4) {
+        const at = row + (<usize>c << 2);
+        transposeStore(dst + <usize>c * dimBytes + (<usize>j << 2), dimBytes,
+          v128.load(at), v128.load(at + rowBytes), v128.load(at + 2 * rowBytes), v128.load(at + 3 * rowBytes));
+      }
+    }
+  }
+  for (; j < count; j++) {
+    const row = src + <usize>j * rowBytes;
+    for (let c = 0; c < d; c++) store<f32>(dst + <usize>c * dimBytes + (<usize>j << 2), load<f32>(row + (<usize>c << 2)));
+  }
+  for (let c = d; c < dp; c++) memory.fill(dst + <usize>c * dimBytes, 0, dimBytes);
 }
 
 /** acc[r] ÷= l[r] for each row in place; rows whose l is 0 saw no key and become zeros. */

@@ -16,6 +16,7 @@ export interface WasmKernelExports {
     causal: number, qPos0: number, kPosBase: number,
   ): void;
   packQueries(src: number, rows: number, rowsPad: number, d: number, dp: number, scale: number, dst: number): void;
+  packKeyTile(src: number, count: number, d: number, dp: number, stride: number, dst: number): void;
   normalizeRows(accPtr: number, lPtr: number, rows: number, dp: number): void;
   simdPeak(iterations: number): number;
   heapBase(): number;

@@ -26,6 +26,7 @@ export class WasmTileEngine implements TileEngine {
   // Byte offsets of the fixed regions.
   private readonly qPtr: number;
   private readonly qRawPtr: number;
+  private readonly kRawPtr: number;
   private readonly sPtr: number;
   private readonly mPtr: number;
   private readonly lPtr: number;
@@ -67,6 +68,7 @@ export class WasmTileEngine implements TileEngine {
     };
     this.qPtr = region(this.rowsCapacity * this.dp * 4);
     this.qRawPtr = region(this.rowsCapacity * this.d * 4);
+    this.kRawPtr = region(this.blockK * this.d * 4);
     this.sPtr = region(this.rowsCapacity * this.sStride * 4);
     this.mPtr = region(this.rowsCapacity * 4);
     this.lPtr = region(this.rowsCapacity * 4);
@@ -98,25 +100,35 @@ export class WasmTileEngine implements TileEngine {
   private loadTile(tile: number): void {
     const { d, dp, blockK, tileStride, f32 } = this;
     const { k, v, base, count, index } = this.source;
-    const tileFloats = dp * tileStride;
-    const kt = (this.ktPtr >> 2) + tile * tileFloats;
+    const kt = this.ktPtr + tile * dp * tileStride * 4;
     const vOut = this.vPtr >> 2;
     const first = tile * blockK;
     const last = Math.min(count, first + blockK);
-    // Contiguous values copy in one block; keys are transposed element by element.
-    const contiguous = !index && dp === d;
-    if (contiguous) f32.set(v.subarray(base + first * d, base + last * d), vOut + first * dp);
-    for (let j = first; j < last; j++) {
-      const from = base + (index ? (index[j] as number) : j) * d;
-      const at = kt + (j - first);
-      for (let c = 0; c < d; c++) f32[at + c * tileStride] = k[from + c] as number;
-      if (contiguous) continue;
-      const row = vOut + j * dp;
-      for (let c = 0; c < d; c++) f32[row + c] = v[from + c] as number;
-      // Zero padding dimensions so they add nothing to dot products or outputs.
-      for (let c = d; c < dp; c++) f32[row + c] = 0;
+    // Key rows are staged in wasm memory (one block copy, or one per gathered row) and the kernel
+    // transposes them; contiguous values copy in one block.
+    const kRaw = this.kRawPtr >> 2;
+    if (index) {
+      for (let j = first; j < last; j++) {
+        const from = base + (index[j] as number) * d;
+        const at = kRaw + (j - first) * d;
+        for (let c = 0; c < d; c++) f32[at + c] = k[from + c] as number;
+      }
+    } else {
+      f32.set(k.subarray(base + first * d, base + last * d), kRaw);
     }
-    if (dp !== d) f32.fill(0, kt + d * tileStride, kt + tileFloats);
+    this.kernels.packKeyTile(this.kRawPtr, last - first, d, dp, tileStride, kt);
+    const contiguous = !index && dp === d;
+    if (contiguous) {
+      f32.set(v.subarray(base + first * d, base + last * d), vOut + first * dp);
+    } else {
+      for (let j = first; j < last; j++) {
+        const from = base + (index ? (index[j] as number) : j) * d;
+        const row = vOut + j * dp;
+        for (let c = 0; c < d; c++) f32[row + c] = v[from + c] as number;
+        // Zero padding dimensions so they add nothing to outputs.
+        for (let c = d; c < dp; c++) f32[row + c] = 0;
+      }
+    }
     this.tileLoaded[tile] = 1;
   }
 
