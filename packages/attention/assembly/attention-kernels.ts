@@ -64,7 +64,10 @@ function scores(qPtr: usize, rowsPad: i32, ktPtr: usize, ktStride: i32, kStart: 
       let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
       let kp = ktPtr + (<usize>(kStart + j) << 2);
       let qp = q0;
-      for (let c = 0; c < dp; c++) {
+      // Bounded by the Q pointer rather than a counter: one instruction less per step (~3%).
+      // Unrolling two steps made V8 hoist the loads and spill accumulators (15–30% slower).
+      const qEnd = q0 + (<usize>dp << 4);
+      while (qp < qEnd) {
         const k0 = v128.load(kp);
         const k1 = v128.load(kp, 16);
         const s0 = v128.load32_splat(qp);
@@ -123,7 +126,8 @@ function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart
       let x30 = v128.load(acc3 + off), x31 = v128.load(acc3 + off, 16);
       let vp = vPtr + <usize>kStart * vRow + off;
       let pj = p0;
-      for (let j = 0; j < keys; j++) {
+      const pEnd = p0 + (<usize>keys << 4);
+      while (pj < pEnd) {
         const v0 = v128.load(vp);
         const v1 = v128.load(vp, 16);
         let s = v128.load32_splat(pj);
