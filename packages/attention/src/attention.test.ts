@@ -128,6 +128,21 @@ describe('numerical edge cases', () => {
   });
 });
 
+describe('reused WebAssembly instances', () => {
+  it('carry nothing over: a call after one that filled wasm memory with NaN still matches the reference', () => {
+    // The WebAssembly engine hands its instance to the next call. Leave every region (queries,
+    // scores, key tiles, values, accumulators) full of NaN, then run smaller, odd shapes: any stale
+    // value read would turn the output into NaN.
+    const big = { heads: 2, kvHeads: 2, seqQ: 200, seqK: 300, headDim: 80 };
+    const poison = new Float32Array(big.heads * big.seqK * big.headDim).fill(Number.NaN);
+    const first = attention(poison, poison, poison, { ...big, seqQ: 300 }, { backend: 'wasm' });
+    expect(Number.isNaN(first.output[0])).toBe(true);
+    check({ heads: 2, kvHeads: 1, seqQ: 37, seqK: 45, headDim: 7 }, { causal: true, blockK: 13 }, 5, 1, [['flash', 'wasm']]);
+    attention(poison, poison, poison, { ...big, seqQ: 300 }, { backend: 'wasm' });
+    check({ heads: 1, kvHeads: 1, seqQ: 130, seqK: 130, headDim: 64 }, { causal: true }, 6, 1, [['flash', 'wasm']]);
+  });
+});
+
 describe('input validation', () => {
   const shape = { heads: 2, kvHeads: 1, seqQ: 3, seqK: 4, headDim: 2 };
   const { q, k, v } = randomInputs(shape);

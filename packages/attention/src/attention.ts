@@ -39,8 +39,12 @@ export function attention(
     blockK: resolved.blockK,
   });
   const inputs = { q, k, v, shape, options: resolved, engine };
-  if (kernel === 'decode') decodeAttentionInto(inputs, output, lse);
-  else flashAttentionInto(inputs, output, lse);
+  try {
+    if (kernel === 'decode') decodeAttentionInto(inputs, output, lse);
+    else flashAttentionInto(inputs, output, lse);
+  } finally {
+    engine.release?.();
+  }
   return lse ? { output, lse } : { output };
 }
 

@@ -26,6 +26,8 @@ export interface TileEngine {
   maskBuffer(): Uint8Array;
   /** Writes normalised rows (zeros where nothing was visible) and optionally their LSE. */
   finish(out: Float32Array, outBase: number, lse: Float32Array | undefined, lseBase: number): void;
+  /** Optional: the call is done with this engine; it may hand its resources to the next one. */
+  release?(): void;
 }
 
 export interface TileEngineConfig {

@@ -1,6 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import type { TileEngine, TileEngineConfig } from '../tile-engine.js';
-import { instantiateKernels, wasmModule, type WasmKernelExports } from './wasm-kernels.js';
+import { acquireKernels, releaseKernels, wasmModule, type WasmKernelExports } from './wasm-kernels.js';
 
 const PAGE = 65536;
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
@@ -50,7 +50,7 @@ export class WasmTileEngine implements TileEngine {
   constructor(config: TileEngineConfig) {
     const module = wasmModule();
     if (!module) throw new ChunkwiseError('UNSUPPORTED', 'WebAssembly SIMD is not available in this environment; use backend "js".');
-    this.kernels = instantiateKernels(module);
+    this.kernels = acquireKernels(module);
     this.d = config.headDim;
     this.dp = roundUp(config.headDim, 4);
     this.scale = config.scale;
@@ -190,6 +190,11 @@ export class WasmTileEngine implements TileEngine {
       // m is kept in base 2 (scores are in units of log₂e).
       lse[lseBase + r] = denominator === 0 ? Number.NEGATIVE_INFINITY : (f32[m + r] as number) * Math.LN2 + Math.log(denominator);
     }
+  }
+
+  /** Returns the wasm instance for reuse by the next engine; this engine must not be used after. */
+  release(): void {
+    releaseKernels(this.kernels);
   }
 
   /** Rows per tile this engine was sized for. */
