@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const workspaces = ['packages', 'apps']
+const workspaces = ['packages', 'apps', 'tooling']
   .flatMap((group) => readdirSync(join(root, group)).map((dir) => join(group, dir)))
   .concat(['bench'])
   .filter((dir) => existsSync(join(root, dir, 'package.json')));
