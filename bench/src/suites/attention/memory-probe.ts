@@ -30,6 +30,17 @@ export function probeMemory(kind: 'ours' | 'onnxruntime-node' | 'tfjs-wasm', n: 
     const model = ${kind === 'onnxruntime-node' ? `Buffer.from(${JSON.stringify(Buffer.from(onnxAttentionModel(1, n, 64, true)).toString('base64'))}, 'base64')` : 'null'};
     let s = 7; const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
     const q = Float32Array.from({ length: n * d }, rnd), k = Float32Array.from({ length: n * d }, rnd), v = Float32Array.from({ length: n * d }, rnd);
+    // Peak RSS from /proc/self/status (VmHWM, reset by exec). getrusage's maxRSS in a child on
+    // Linux starts at the parent's RSS at fork time (the bench process holds tfjs and
+    // onnxruntime: 370–460 MiB), which it reported as ours until this revision.
+    const { readFileSync } = await import('node:fs');
+    const peakRss = () => {
+      try {
+        const match = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+        if (match) return Number(match[1]) * 1024;
+      } catch {}
+      return process.resourceUsage().maxRSS * 1024;
+    };
     const base = process.memoryUsage().rss;
     const t0 = performance.now(), c0 = process.cpuUsage();
     let out;
@@ -54,7 +65,7 @@ export function probeMemory(kind: 'ours' | 'onnxruntime-node' | 'tfjs-wasm', n: 
       let sum = 0; for (let j = 0; j <= i; j++) { scores[j] = Math.exp(scores[j] - max); sum += scores[j]; }
       for (let c = 0; c < d; c++) { let o = 0; for (let j = 0; j <= i; j++) o += scores[j] * v[j * d + c]; spotError = Math.max(spotError, Math.abs(o / sum - out[i * d + c])); }
     }
-    const extraMiB = (process.resourceUsage().maxRSS * 1024 - base) / 1048576;
+    const extraMiB = (peakRss() - base) / 1048576;
     process.stdout.write(JSON.stringify({ ok: true, ms, cpuMs: (cu.user + cu.system) / 1000, extraMiB, spotError }));
   `;
   return new Promise((resolve) => {
