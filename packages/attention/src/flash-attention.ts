@@ -1,6 +1,6 @@
 import type { AttentionShape } from './attention-shape.js';
 import type { ResolvedOptions } from './attention-options.js';
-import { TileCoverage } from './masks/attention-mask.js';
+import { TileCoverage, type AttentionMask } from './masks/attention-mask.js';
 import { KeySelection } from './masks/key-selection.js';
 import type { TileEngine } from './tile-engine.js';
 
@@ -123,14 +123,39 @@ export function flashAttentionInto(inputs: KernelInputs, out: Float32Array, lse:
           engine.tile(k0 - keyStart, count, 0, p0, k0);
         } else if (!mask) {
           engine.tile(k0 - keyStart, count, 1, p0, k0);
-        } else {
-          for (let r = 0; r < rows; r++) {
-            for (let c = 0; c < count; c++) buffer[r * count + c] = combinedMask?.allows(h, p0 + r, k0 + c) ? 1 : 0;
-          }
+        } else if (combinedMask) {
+          fillTileMask(combinedMask, h, p0, rows, k0, count, buffer);
           engine.tile(k0 - keyStart, count, 2, p0, k0);
         }
       }
       engine.finish(out, qBase, lse, h * seqQ + i0);
+    }
+  }
+}
+
+/** Side of the sub-blocks a partial tile's byte mask is filled by. */
+const MASK_BLOCK = 8;
+
+/**
+ * Fills the byte mask of a partial tile (rows × count, row-major, 1 = visible) for query
+ * positions p0 … p0 + rows − 1 and keys k0 … k0 + count − 1. The mask's own `tile()` answers
+ * 8 × 8 sub-blocks first, so only sub-blocks it calls Partial cost one `allows()` per pair (a
+ * window's edge crosses a few of a 64 × 64 tile's 64 sub-blocks).
+ */
+function fillTileMask(mask: AttentionMask, h: number, p0: number, rows: number, k0: number, count: number, buffer: Uint8Array): void {
+  for (let r0 = 0; r0 < rows; r0 += MASK_BLOCK) {
+    const r1 = Math.min(rows, r0 + MASK_BLOCK);
+    for (let c0 = 0; c0 < count; c0 += MASK_BLOCK) {
+      const c1 = Math.min(count, c0 + MASK_BLOCK);
+      const coverage = mask.tile(h, p0 + r0, p0 + r1, k0 + c0, k0 + c1);
+      if (coverage === TileCoverage.Partial) {
+        for (let r = r0; r < r1; r++) {
+          for (let c = c0; c < c1; c++) buffer[r * count + c] = mask.allows(h, p0 + r, k0 + c) ? 1 : 0;
+        }
+      } else {
+        const value = coverage === TileCoverage.Full ? 1 : 0;
+        for (let r = r0; r < r1; r++) buffer.fill(value, r * count + c0, r * count + c1);
+      }
     }
   }
 }
