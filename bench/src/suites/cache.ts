@@ -9,7 +9,8 @@ import type { BenchCase, Suite } from '../harness.js';
 import { chatTraceTable } from './cache/chat-trace.js';
 import { cciDriftTable } from './cache/cci-drift.js';
 import { ragTraceTable } from './cache/rag-trace.js';
-import { randomTokens, seededRandom } from './cache/seeded-random.js';
+import { seededRandom } from '@chunkwise/core';
+import { randomTokens } from './cache/random-tokens.js';
 
 const ENTRIES = 10_000;
 const VALUE = new Uint8Array(1024).fill(7);

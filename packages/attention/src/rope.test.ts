@@ -1,8 +1,9 @@
+import { seededRandom } from '@chunkwise/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cacheWindowPositions, streamingCacheKeep } from './cache-positions.js';
 import { applyRope, reassignPositions, ropeFrequencies, stretchPositions, unapplyRope, type RopeOptions } from './rope.js';
-import { randomArray, seededRandom } from './__fixtures__/attention-inputs.js';
+import { randomArray } from './__fixtures__/attention-inputs.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
 

@@ -4,3 +4,4 @@ export type { ChunkwiseErrorCode, ChunkwiseErrorOptions } from './errors.js';
 export { createProgress } from './progress.js';
 export type { ProgressEvent, ProgressCallback, ProgressReporter, ProgressOptions } from './progress.js';
 export { hashKey, canonicalEncode, toHex } from './hash-key.js';
+export { seededRandom } from './seeded-random.js';

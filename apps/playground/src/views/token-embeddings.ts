@@ -1,3 +1,5 @@
+import { seededRandom } from '@chunkwise/core';
+
 /**
  * Stand-in embeddings for the attention view, laid out `[heads][seq][dim]` as @chunkwise/attention
  * expects. With no model in the page, a token's vector is a fixed pseudo-random function of its id,
@@ -28,14 +30,9 @@ function mix(value: number, salt: number): number {
 
 /** Standard normal values (Box–Muller over mulberry32), scaled by 1/√count so rows have unit norm on average. */
 function fillGaussian(out: Float32Array, offset: number, count: number, seed: number): void {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const random = seededRandom(seed);
+  // Half a step up, into (0, 1): log(0) would give an infinite radius.
+  const next = (): number => random() + 2 ** -33;
   const scale = 1 / Math.sqrt(count);
   for (let i = 0; i < count; i += 2) {
     const radius = Math.sqrt(-2 * Math.log(next()));

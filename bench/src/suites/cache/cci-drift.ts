@@ -1,6 +1,6 @@
 import { attention } from '@chunkwise/attention';
 import { contextImpactFromLse } from '@chunkwise/cache';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@chunkwise/core';
 
 // A seeded two-layer toy: how much of a reused chunk's layer-2 key drift (when its 10-token prefix is
 // replaced) is removed by recomputing 3 of its 12 tokens, chosen by measured inter-chunk attention

@@ -1,5 +1,6 @@
 import { RadixPrefixCache } from '@chunkwise/cache';
-import { randomTokens, seededRandom } from './seeded-random.js';
+import { seededRandom } from '@chunkwise/core';
+import { randomTokens } from './random-tokens.js';
 
 export interface ChatTraceRow {
   strategy: string;

@@ -1,5 +1,6 @@
 import { ChunkKVCache, RadixPrefixCache, type CacheStore } from '@chunkwise/cache';
-import { randomTokens, seededRandom } from './seeded-random.js';
+import { seededRandom } from '@chunkwise/core';
+import { randomTokens } from './random-tokens.js';
 
 /** KV bytes per token of Llama-3-8B in fp16: 32 layers × 8 KV heads × 128 dims × (K + V) × 2 bytes. */
 const KV_BYTES_PER_TOKEN = 32 * 8 * 128 * 2 * 2;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { seededRandom } from '@chunkwise/core';
 import { simpleAnalyzer } from '@chunkwise/retrieval';
 
 const require = createRequire(import.meta.url);
@@ -20,18 +21,6 @@ export interface SotuCorpus {
   heldOut: Query[];
   /** Known-item keyword queries: 4 distinct terms drawn ∝ tf·idf from the target passage. */
   keyword: Query[];
-}
-
-/** mulberry32, seed 42: the same queries every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { seededRandom } from './sotu-corpus.js';
+import { seededRandom } from '@chunkwise/core';
 
 /**
  * "Embedding-like" random vectors: points scattered around cluster centres inside a 32-dimensional

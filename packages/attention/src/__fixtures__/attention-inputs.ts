@@ -1,8 +1,5 @@
+import { seededRandom } from '@chunkwise/core';
 import type { AttentionShape } from '../attention-shape.js';
-import { mulberry32 } from '../selectors/kmeans.js';
-
-/** Deterministic uniform numbers in [0, 1), so failures reproduce. */
-export const seededRandom = mulberry32;
 
 export function randomArray(length: number, random: () => number, amplitude = 1): Float32Array {
   const out = new Float32Array(length);

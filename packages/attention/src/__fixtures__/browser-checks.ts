@@ -1,3 +1,4 @@
+import { seededRandom } from '@chunkwise/core';
 // Bundled by browser.test.ts (esbuild, browser platform) from the package's default entry and run
 // in headless Chromium. Each check compares a kernel with the float64 reference computed in the
 // same page and returns the errors; the Node side asserts on them.
@@ -20,7 +21,7 @@ import {
 } from '../index.js';
 import { resolveOptions } from '../attention-options.js';
 import { referenceAttention64 } from '../reference-attention.js';
-import { maxRelativeError, randomInputs, seededRandom } from './attention-inputs.js';
+import { maxRelativeError, randomInputs } from './attention-inputs.js';
 
 export interface BrowserCheck {
   name: string;

@@ -1,4 +1,5 @@
-import { randomArray, seededRandom } from './attention-inputs.js';
+import { seededRandom } from '@chunkwise/core';
+import { randomArray } from './attention-inputs.js';
 
 /**
  * A haystack of random keys with one "needle" key pointing along the queries' shared direction,

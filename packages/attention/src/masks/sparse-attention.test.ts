@@ -1,3 +1,4 @@
+import { seededRandom } from '@chunkwise/core';
 import { describe, expect, it } from 'vitest';
 import { attention } from '../attention.js';
 import { resolveOptions } from '../attention-options.js';
@@ -5,7 +6,7 @@ import { flashAttentionInto } from '../flash-attention.js';
 import { JsTileEngine } from '../js-tile-engine.js';
 import { referenceAttention64 } from '../reference-attention.js';
 import type { TileEngine } from '../tile-engine.js';
-import { maxRelativeError, randomInputs, seededRandom } from '../__fixtures__/attention-inputs.js';
+import { maxRelativeError, randomInputs } from '../__fixtures__/attention-inputs.js';
 import type { AttentionMask } from './attention-mask.js';
 import { attentionSinksMask } from './attention-sinks.js';
 import { blockSparseMask } from './block-sparse.js';

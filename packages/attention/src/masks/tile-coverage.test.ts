@@ -1,3 +1,4 @@
+import { seededRandom } from '@chunkwise/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TileCoverage, type AttentionMask } from './attention-mask.js';
@@ -8,7 +9,6 @@ import { intersectMasks, unionMasks } from './combine-masks.js';
 import { lambdaShapedMask } from './lambda-shaped.js';
 import { prefixMask } from './prefix.js';
 import { slidingWindowMask } from './sliding-window.js';
-import { seededRandom } from '../__fixtures__/attention-inputs.js';
 
 const random = seededRandom(5);
 const layout = Uint8Array.from({ length: 2 * 6 * 6 }, () => (random() < 0.4 ? 1 : 0));

@@ -1,4 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, seededRandom } from '@chunkwise/core';
 
 export interface KMeansResult {
   /** `[clusters][dim]` */
@@ -33,7 +33,7 @@ export function kMeans(
   const labels = new Int32Array(n);
   const sizes = new Int32Array(k);
   if (n === 0) return { centroids, labels, sizes, clusters: k };
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const distance = new Float64Array(n);
 
   const copyPoint = (cluster: number, i: number) => {
@@ -105,16 +105,4 @@ export function kMeans(
     }
   }
   return { centroids, labels, sizes, clusters: k };
-}
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so seeded runs reproduce. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

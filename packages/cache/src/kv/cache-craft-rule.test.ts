@@ -1,5 +1,5 @@
 import { attention } from '@chunkwise/attention';
-import { seeded } from '../__fixtures__/seeded.js';
+import { seededRandom } from '@chunkwise/core';
 import { describe, expect, it } from 'vitest';
 import { cacheCraftRule, contextImpactFromLse } from './cache-craft-rule.js';
 import { ChunkKVCache, type ChunkKVEntry } from './chunk-kv-cache.js';
@@ -10,7 +10,7 @@ const headDim = 4;
 
 /** Queries of a chunk and keys of its prefix and of itself, [heads][seq][headDim], seeded. */
 function tensors(seed: number, prefix: number, length: number, spread = 1) {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const make = (seq: number) => Float32Array.from({ length: heads * seq * headDim }, () => (rand() - 0.5) * 2 * spread);
   return { q: make(length), prefixK: make(prefix), chunkK: make(length) };
 }

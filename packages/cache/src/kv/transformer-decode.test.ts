@@ -2,8 +2,8 @@
 // with PagedKVCache + @chunkwise/attention, and every output equals full recomputation; with a
 // RadixPrefixCache, a second sequence sharing a prefix reuses the first one's blocks.
 import { attention } from '@chunkwise/attention';
+import { seededRandom } from '@chunkwise/core';
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../__fixtures__/seeded.js';
 import { PagedKVCache } from './paged-kv-cache.js';
 import { RadixPrefixCache } from './radix-prefix-cache.js';
 
@@ -14,7 +14,7 @@ const kvHeads = 2;
 const headDim = 4;
 const kvDim = kvHeads * headDim;
 
-const next = seeded(42);
+const next = seededRandom(42);
 const rand = () => next() - 0.5;
 const matrix = (rows: number, cols: number) => Float32Array.from({ length: rows * cols }, rand);
 const embedding = matrix(vocab, dModel);

@@ -1,4 +1,4 @@
-import { seededRandom } from './sotu-passages.js';
+import { seededRandom } from '@chunkwise/core';
 
 /**
  * "Embedding-like" random vectors: points around a few hundred cluster centres inside a

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import { isChunkwiseError } from '@chunkwise/core';
+import { isChunkwiseError, seededRandom } from '@chunkwise/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom, sotuPassages, type Passage } from '../__fixtures__/sotu-passages.js';
+import { sotuPassages, type Passage } from '../__fixtures__/sotu-passages.js';
 import { simpleAnalyzer } from '../analyzers/simple.js';
 import { BM25Index, type BM25Options } from './bm25-index.js';
 

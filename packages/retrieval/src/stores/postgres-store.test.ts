@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
+import { seededRandom } from '@chunkwise/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom, sotuPassages, type Passage } from '../__fixtures__/sotu-passages.js';
+import { sotuPassages, type Passage } from '../__fixtures__/sotu-passages.js';
 import { storeContract } from '../__fixtures__/store-contract.js';
 import { BM25Index } from '../bm25/bm25-index.js';
 import { MemoryStore } from './memory-store.js';

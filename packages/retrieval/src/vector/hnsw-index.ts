@@ -1,5 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
-import { seededRandom } from './seeded-random.js';
+import { ChunkwiseError, seededRandom } from '@chunkwise/core';
 import { TopKHeap, type ScoredId } from '../bm25/top-k-heap.js';
 import { DistHeap } from './dist-heap.js';
 import { assertDimensions, assertMetric, dotAt, prepareVector, squaredL2At, type Metric } from './metric.js';
