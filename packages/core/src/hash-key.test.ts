@@ -113,6 +113,18 @@ describe('hashKey', () => {
     await expect(hashKey(a)).rejects.toThrow(/circular reference cannot be hashed at self\./);
   });
 
+  it('rejects a 100,000-deep array with INVALID_ARGUMENT instead of overflowing the stack', async () => {
+    let deep: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    await expect(hashKey(deep)).rejects.toSatisfy((error) => isChunkwiseError(error, 'INVALID_ARGUMENT'));
+  });
+
+  it('hashes values nested 500 levels deep', async () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 500; i++) deep = { next: deep };
+    expect(await hashKey(deep)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('accepts the same object twice when it is not a cycle', async () => {
     const shared = { x: 1 };
     expect(await hashKey([shared, shared])).toBe(await hashKey([{ x: 1 }, { x: 1 }]));

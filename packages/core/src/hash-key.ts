@@ -151,6 +151,9 @@ function encodeBinary(writer: ByteWriter, value: ArrayBuffer | ArrayBufferView, 
   writer.raw(swapped);
 }
 
+/** Nesting deeper than this is refused: real keys are shallow, and recursion must not overflow the stack. */
+const MAX_DEPTH = 512;
+
 function encodeValue(writer: ByteWriter, value: unknown, path: string, ancestors: Set<object>): void {
   switch (typeof value) {
     case 'undefined':
@@ -182,6 +185,7 @@ function encodeValue(writer: ByteWriter, value: unknown, path: string, ancestors
   }
   const object = value as object;
   if (ancestors.has(object)) invalid('a circular reference cannot be hashed', path);
+  if (ancestors.size >= MAX_DEPTH) invalid(`values nested more than ${MAX_DEPTH} levels deep cannot be hashed`, path.slice(0, 200));
 
   if (object instanceof ArrayBuffer || ArrayBuffer.isView(object)) {
     const kind = BINARY_KINDS.get(object.constructor.name);

@@ -16,13 +16,49 @@ export interface Chunk extends Span {
   meta?: Record<string, unknown>;
 }
 
-/** Turns text into token ids and back. Implementations must give `decode(encode(s)) === s` for well-formed strings. */
+/**
+ * Token ids of a text with the UTF-16 span `[starts[i], ends[i])` of each token. A token that
+ * covers only part of a character (byte-level BPE splits a multi-byte character over several
+ * tokens) has the span of that whole character, so spans of neighbours may coincide.
+ */
+export interface TokenOffsets {
+  readonly ids: Uint32Array;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+}
+
+/**
+ * One tokenization pass over a text that then counts the tokens of any slice of it:
+ * `counter.count(start, end) === tokenizer.count(text.slice(start, end))`.
+ */
+export interface SliceCounter extends TokenOffsets {
+  /** Exactly `tokenizer.count(text.slice(start, end))`. */
+  count(start: number, end: number): number;
+  /** The last pre-token boundary `<= position`: tokenizing from there reproduces this pass' tokens. */
+  pieceStartAtMost?(position: number): number;
+}
+
+/** Options every offset-reporting tokenizer accepts: special-token text is encoded as ordinary text unless allowed. */
+export interface TokenOffsetsOptions {
+  allowedSpecial?: Iterable<string> | 'all';
+  disallowedSpecial?: Iterable<string> | 'all';
+}
+
+/**
+ * Turns text into token ids and back. Implementations must give `decode(encode(s)) === s` for
+ * well-formed strings. The optional capabilities let chunkers cut at exact token boundaries in one
+ * pass; a tokenizer without them still works (spans are then derived by decoding).
+ */
 export interface Tokenizer {
   readonly name: string;
   encode(text: string): Uint32Array;
   decode(ids: ArrayLike<number>): string;
   /** Number of tokens `encode(text)` would return, without necessarily materialising them. */
   count(text: string): number;
+  /** Ids with the UTF-16 span of each token (see `TokenOffsets`). */
+  encodeWithOffsets?(text: string, options?: TokenOffsetsOptions): TokenOffsets;
+  /** One pass over `text`, then exact token counts of any slice of it. */
+  sliceCounter?(text: string): SliceCounter;
 }
 
 /** Maps texts to fixed-size vectors, one per input, in order. */
