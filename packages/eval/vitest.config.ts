@@ -1,0 +1,3 @@
+import { chunkwiseVitestConfig } from '../../tooling/vitest.shared.js';
+
+export default chunkwiseVitestConfig();
