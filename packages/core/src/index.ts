@@ -1,4 +1,4 @@
-export type { Span, Chunk, Tokenizer, TokenOffsets, TokenOffsetsOptions, SliceCounter, Embedder, LanguageModel, GenerateRequest, GenerateResult } from './types.js';
+export type { Span, Chunk, Tokenizer, TokenOffsets, TokenOffsetsOptions, SliceCounter, Embedder, LanguageModel, GenerateRequest, GenerateResult, GenerateStreamPart } from './types.js';
 export { ChunkwiseError, isChunkwiseError, throwIfAborted } from './errors.js';
 export type { ChunkwiseErrorCode, ChunkwiseErrorOptions } from './errors.js';
 export { createProgress } from './progress.js';

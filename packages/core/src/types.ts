@@ -78,7 +78,17 @@ export interface GenerateRequest {
 export interface GenerateResult {
   text: string;
   usage?: { promptTokens: number; completionTokens: number };
+  /**
+   * Why the model stopped, as the server said it: `'stop'` (it finished), `'length'` (it hit
+   * `maxTokens`: the text is cut), or the server's own word. Absent when the model does not say.
+   */
+  finishReason?: string;
 }
+
+/** One event of a streamed generation: text as it arrives, then one `finish` event. */
+export type GenerateStreamPart =
+  | { type: 'text'; text: string }
+  | { type: 'finish'; finishReason?: string; usage?: { promptTokens: number; completionTokens: number } };
 
 /** A text generator with a known context window (prompt + completion, in tokens). */
 export interface LanguageModel {
@@ -86,6 +96,12 @@ export interface LanguageModel {
   /** The model's own tokenizer, when known; budget code falls back to o200k with a safety margin. */
   readonly tokenizer?: Tokenizer;
   generate(req: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * The same generation, streamed: `text` parts as the model produces them (their concatenation is
+   * what `generate` would return), then exactly one `finish` part. Optional: callers fall back to
+   * `generate` and emit its text as one part.
+   */
+  generateStream?(req: GenerateRequest): AsyncIterable<GenerateStreamPart>;
   /** Natural-log probability of each token of `text` given its prefix (used by perplexity chunking). */
   logprobs?(text: string, opts?: { signal?: AbortSignal }): Promise<Float32Array>;
 }
