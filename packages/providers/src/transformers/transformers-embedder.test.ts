@@ -69,6 +69,28 @@ describe('transformersEmbedder on a tiny local ONNX model', () => {
     expect(shared.dimensions).toBe(HIDDEN);
   });
 
+  it('knows its dimensions right after load(), before any embed()', async () => {
+    const fresh = transformersEmbedder({ modelPath: modelDir });
+    try {
+      expect(fresh.dimensions).toBe(0);
+      await fresh.load();
+      expect(fresh.dimensions).toBe(HIDDEN);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  it('reports a wrong `dimensions` option at load() with DIMENSION_MISMATCH', async () => {
+    const wrong = transformersEmbedder({ modelPath: modelDir, dimensions: 384 });
+    try {
+      const error = await caught(wrong.load());
+      expect(error.code).toBe('DIMENSION_MISMATCH');
+      expect(error.details).toMatchObject({ expected: 384, actual: HIDDEN });
+    } finally {
+      await wrong.dispose();
+    }
+  });
+
   it('gives the same vector alone and padded in a batch (the mask excludes padding)', async () => {
     const alone = await shared.embed(['sea']);
     const batched = await shared.embed(['white whale captain ship sea', 'sea']);

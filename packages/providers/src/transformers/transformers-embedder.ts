@@ -10,7 +10,7 @@ export interface TransformersEmbedderOptions {
    * (`onnx/model_quantized.onnx` with `dtype: 'q8'`). Nothing is downloaded, ever.
    */
   modelPath: string;
-  /** The vector size you expect (checked). Without it, it is learned from the first call and reads 0 until then. */
+  /** The vector size you expect (checked at load). Without it, it is learned at load() (or the first embed()) and reads 0 before that. */
   dimensions?: number | undefined;
   /** How token vectors become one vector per text. Default `'mean'` (sentence-transformers style). */
   pooling?: 'mean' | 'cls' | undefined;
@@ -25,7 +25,10 @@ export interface TransformersEmbedderOptions {
 }
 
 export interface TransformersEmbedder extends Embedder {
-  /** Loads the model now instead of on the first `embed()`; rejects with NOT_FOUND or UNSUPPORTED. */
+  /**
+   * Loads the model now instead of on the first `embed()` and embeds one probe word, so `dimensions`
+   * is set when it resolves; rejects with NOT_FOUND, UNSUPPORTED or DIMENSION_MISMATCH.
+   */
   load(): Promise<void>;
   /** Frees the ONNX session. */
   dispose(): Promise<void>;
@@ -62,8 +65,30 @@ export function transformersEmbedder(options: TransformersEmbedderOptions): Tran
   let dimensions = options.dimensions ?? 0;
   let loading: Promise<FeatureExtractor> | undefined;
 
+  function checkWidth(width: number): void {
+    if (dimensions === 0) dimensions = width;
+    if (width !== dimensions) {
+      throw new ChunkwiseError('DIMENSION_MISMATCH', `The model at ${modelPath} produced ${width}-dimensional vectors, expected ${dimensions}.`, {
+        details: { expected: dimensions, actual: width },
+      });
+    }
+  }
+
+  /** Loads the model and embeds one probe word, so `dimensions` is known (and checked) as soon as load() resolves. */
+  async function loadAndProbe(): Promise<FeatureExtractor> {
+    const extractor = await loadExtractor(modelPath, options);
+    try {
+      const probe = await extractor(['dimensions'], { pooling, normalize });
+      checkWidth(probe.dims.at(-1) ?? 0);
+    } catch (error) {
+      await extractor.dispose?.();
+      throw error;
+    }
+    return extractor;
+  }
+
   function load(): Promise<FeatureExtractor> {
-    loading ??= loadExtractor(modelPath, options).catch((error: unknown) => {
+    loading ??= loadAndProbe().catch((error: unknown) => {
       loading = undefined; // let a later call retry after the user fixes the folder
       throw error;
     });
@@ -85,14 +110,7 @@ export function transformersEmbedder(options: TransformersEmbedderOptions): Tran
       const tensor = await semaphore.run(() => extractor(batch, { pooling, normalize }), opts.signal);
       out.push(...splitRows(tensor, batch.length));
     }
-    for (const vector of out) {
-      if (dimensions === 0) dimensions = vector.length;
-      if (vector.length !== dimensions) {
-        throw new ChunkwiseError('DIMENSION_MISMATCH', `The model at ${modelPath} produced ${vector.length}-dimensional vectors, expected ${dimensions}.`, {
-          details: { expected: dimensions, actual: vector.length },
-        });
-      }
-    }
+    for (const vector of out) checkWidth(vector.length);
     return out;
   }
 
