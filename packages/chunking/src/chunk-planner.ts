@@ -2,13 +2,7 @@ import { ChunkwiseError, type Chunk, type Span, type Tokenizer } from '@chunkwis
 import { GraphemeBoundaries, graphemeCeil } from './boundaries/graphemes.js';
 import type { Level } from './boundaries/levels.js';
 import { isCharacterTokenizer } from './character-tokenizer.js';
-import {
-  characterBoundaries,
-  computeTokenBoundaries,
-  hasSliceCounter,
-  isCodePointBoundary,
-  type TokenBoundaries,
-} from './token-boundaries.js';
+import { characterBoundaries, computeTokenBoundaries, isCodePointBoundary, type TokenBoundaries } from './token-boundaries.js';
 
 /**
  * The engine under every chunker. It tokenizes the text once, plans chunk spans from a hierarchy
@@ -41,14 +35,14 @@ export class ChunkPlanner {
     readonly tokenizer: Tokenizer,
   ) {
     this.restartPoint = (position) => (isCodePointBoundary(text, position) ? position : position - 1);
+    const counter = isCharacterTokenizer(tokenizer) ? undefined : tokenizer.sliceCounter?.(text);
     if (isCharacterTokenizer(tokenizer)) {
       this.boundaries = characterBoundaries(text);
       this.count = (start, end) => end - start;
-    } else if (hasSliceCounter(tokenizer)) {
-      const counter = tokenizer.sliceCounter(text);
+    } else if (counter) {
       this.boundaries = computeTokenBoundaries(tokenizer, text, counter);
       this.count = (start, end) => counter.count(start, end);
-      if (typeof counter.pieceStartAtMost === 'function') this.restartPoint = (position) => counter.pieceStartAtMost!(position);
+      if (counter.pieceStartAtMost) this.restartPoint = (position) => counter.pieceStartAtMost!(position);
     } else {
       this.boundaries = computeTokenBoundaries(tokenizer, text);
       this.count = (start, end) => tokenizer.count(text.slice(start, end));

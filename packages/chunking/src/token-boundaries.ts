@@ -24,82 +24,21 @@ export interface TokenBoundaries {
   nextStop(position: number): number;
 }
 
-/** What `encodeWithOffsets` may return; tokenizers differ in layout, so all of these are read. */
-type OffsetsResult =
-  | { ids: ArrayLike<number>; offsets: ArrayLike<number> | ArrayLike<readonly [number, number]> }
-  | { ids: ArrayLike<number>; starts: ArrayLike<number>; ends: ArrayLike<number> };
-
-interface WithOffsets {
-  encodeWithOffsets(text: string, options?: { allowedSpecial?: never[]; disallowedSpecial?: never[] }): OffsetsResult;
-}
-
-/** What `Encoding.sliceCounter` of `@chunkwise/tokenizers` returns: one pass, then exact counts of any slice. */
-export interface SliceCounter {
-  readonly ids: ArrayLike<number>;
-  readonly starts: ArrayLike<number>;
-  readonly ends: ArrayLike<number>;
-  /** Exactly `tokenizer.count(text.slice(start, end))`. */
-  count(start: number, end: number): number;
-  /** The last pre-token boundary `<= position`: tokenizing from there reproduces this pass' tokens. */
-  pieceStartAtMost?(position: number): number;
-}
-
-interface WithSliceCounter {
-  sliceCounter(text: string): SliceCounter;
-}
-
-/** True when the tokenizer can count slices of a text from one pass (detected at run time, not by type). */
-export function hasSliceCounter(tokenizer: Tokenizer): tokenizer is Tokenizer & WithSliceCounter {
-  return typeof (tokenizer as Partial<WithSliceCounter>).sliceCounter === 'function';
-}
-
-/** True when the tokenizer reports UTF-16 spans per token (detected at run time, not by type). */
-export function hasOffsets(tokenizer: Tokenizer): tokenizer is Tokenizer & WithOffsets {
-  return typeof (tokenizer as Partial<WithOffsets>).encodeWithOffsets === 'function';
-}
-
 /**
- * Token spans (UTF-16) per token, from `encodeWithOffsets` or derived by decoding. Without
- * reported starts, each token is taken to start where the previous one ended.
+ * Token spans (UTF-16) per token, from the tokenizer's `encodeWithOffsets` (core's `Tokenizer`
+ * contract) or derived by decoding. Without reported starts, each token is taken to start where
+ * the previous one ended.
  */
-function tokenSpans(tokenizer: Tokenizer, text: string): { starts: ArrayLike<number> | undefined; ends: Uint32Array } {
+function tokenSpans(tokenizer: Tokenizer, text: string): { starts: ArrayLike<number> | undefined; ends: ArrayLike<number> } {
   // Special-token text is chunked as ordinary text, as `count` sees it.
-  if (hasOffsets(tokenizer)) {
-    const result = tokenizer.encodeWithOffsets(text, { allowedSpecial: [], disallowedSpecial: [] });
-    return { starts: 'starts' in result ? result.starts : startsFromOffsets(result.offsets), ends: endsFromOffsets(result, text.length) };
-  }
+  const offsets = tokenizer.encodeWithOffsets?.(text, { allowedSpecial: [], disallowedSpecial: [] });
+  if (offsets) return { starts: offsets.starts, ends: offsets.ends };
   return { starts: undefined, ends: endsByDecoding(tokenizer, text) };
 }
 
 /** UTF-16 end offset of each token of `text` (tokens that split a character share its end). */
-export function tokenEndOffsets(tokenizer: Tokenizer, text: string): Uint32Array {
+export function tokenEndOffsets(tokenizer: Tokenizer, text: string): ArrayLike<number> {
   return tokenSpans(tokenizer, text).ends;
-}
-
-function startsFromOffsets(offsets: ArrayLike<number> | ArrayLike<readonly [number, number]>): ArrayLike<number> {
-  if (offsets.length > 0 && typeof offsets[0] !== 'number') {
-    return Array.from(offsets as ArrayLike<readonly [number, number]>, (pair) => pair[0]);
-  }
-  const flat = offsets as ArrayLike<number>;
-  return Array.from({ length: flat.length >> 1 }, (_, i) => flat[2 * i] ?? 0);
-}
-
-function endsFromOffsets(result: OffsetsResult, length: number): Uint32Array {
-  const count = result.ids.length;
-  const ends = new Uint32Array(count);
-  if ('ends' in result) {
-    for (let i = 0; i < count; i++) ends[i] = result.ends[i] ?? length;
-    return ends;
-  }
-  const offsets = result.offsets;
-  if (offsets.length === count && count > 0 && typeof offsets[0] !== 'number') {
-    const pairs = offsets as ArrayLike<readonly [number, number]>;
-    for (let i = 0; i < count; i++) ends[i] = pairs[i]?.[1] ?? length;
-    return ends;
-  }
-  const flat = offsets as ArrayLike<number>;
-  for (let i = 0; i < count; i++) ends[i] = flat[2 * i + 1] ?? length;
-  return ends;
 }
 
 /**
