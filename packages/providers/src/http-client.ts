@@ -2,6 +2,8 @@ import { ChunkwiseError } from '@chunkwise/core';
 import { resolveRetryPolicy, retryAfterFromHeaders, retryDelay, sleep, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import { onAbort } from './abort-listeners.js';
+import { checkMaxResponseBytes, readBodyPrefix, readBodyText, tooLarge } from './response-body.js';
+import { ServerSentEventParser, type ServerSentEvent } from './server-sent-events.js';
 
 /** Connection settings shared by the OpenAI-compatible model and embedder. */
 export interface HttpClientOptions {
@@ -24,13 +26,28 @@ export interface HttpClientOptions {
   retry?: Partial<Omit<RetryPolicy, 'maxRetries'>> | undefined;
   /** A fetch implementation; defaults to the global one (Node ≥ 18, browsers, Deno, Bun). */
   fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * Largest response body read, in bytes (a streamed answer counts all its bytes). A larger one is
+   * cut off and fails with UPSTREAM, so a runaway server cannot fill memory. Default 16 MiB for
+   * completions; the embedder's default grows with `batchSize × dimensions`.
+   */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface HttpClient {
   readonly baseURL: string;
   readonly semaphore: Semaphore;
+  readonly maxResponseBytes: number;
   /** POSTs `body` as JSON to `baseURL + path` and returns the parsed JSON answer, or throws a ChunkwiseError. */
   postJSON(path: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse>;
+  /**
+   * POSTs `body` as JSON and yields the server-sent events of the answer as they arrive. Failures
+   * before the first byte are retried like `postJSON`; once the stream has started nothing is
+   * retried (its text may already be shown): a broken stream is UPSTREAM, a stall longer than
+   * `timeoutMs` between two chunks is TIMEOUT. The concurrency slot is held until the stream ends
+   * or the consumer stops iterating.
+   */
+  postEventStream(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<ServerSentEvent, void, undefined>;
 }
 
 export interface JsonResponse {
@@ -77,18 +94,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     throw new ChunkwiseError('INVALID_ARGUMENT', `timeoutMs must be a positive number, got ${String(timeoutMs)}.`);
   }
   const policy = resolveRetryPolicy(options.retry, options.maxRetries);
+  const maxResponseBytes = checkMaxResponseBytes(options.maxResponseBytes);
   const semaphore = new Semaphore(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
   // Header names are case-insensitive; lower-case them so `Authorization` and apiKey cannot both be sent.
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
-  async function postJSON(path: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse> {
+  function resolveFetch(): typeof fetch {
     // Resolve fetch per call so a test's spy on globalThis.fetch is seen.
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') {
       throw new ChunkwiseError('UNSUPPORTED', 'No fetch implementation: pass options.fetch on runtimes without a global fetch.');
     }
+    return fetchImpl;
+  }
+
+  async function postJSON(path: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse> {
+    const fetchImpl = resolveFetch();
     const url = baseURL + path;
     const payload = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
@@ -104,53 +127,83 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  type Outcome =
-    | { kind: 'ok'; response: JsonResponse }
-    | { kind: 'failed'; error: ChunkwiseError; retryable: boolean; retryAfterMs?: number | undefined };
+  type Failure = { kind: 'failed'; error: ChunkwiseError; retryable: boolean; retryAfterMs?: number | undefined };
+  type Outcome = { kind: 'ok'; response: JsonResponse } | Failure;
+
+  /** A failure of the request itself (no usable answer): the caller's abort, our deadline, or the network. */
+  function requestFailure(url: string, cause: unknown, timedOut: boolean, signal: AbortSignal | undefined): Failure {
+    throwIfCallerAborted(signal, cause);
+    if (timedOut) {
+      return {
+        kind: 'failed',
+        retryable: true,
+        error: new ChunkwiseError('TIMEOUT', `No complete answer from ${url} within ${timeoutMs} ms.`, { cause, details: { url, timeoutMs } }),
+      };
+    }
+    if (cause instanceof ChunkwiseError) return { kind: 'failed', retryable: false, error: cause };
+    return {
+      kind: 'failed',
+      retryable: true,
+      error: new ChunkwiseError('UPSTREAM', `Could not reach ${url}: ${describe(cause)}. Is the server running?`, { cause, details: { url } }),
+    };
+  }
+
+  /** A non-2xx answer: only an excerpt of its body is read, so an endless error page costs nothing. */
+  async function statusFailure(url: string, res: Response): Promise<Failure> {
+    const text = await readBodyPrefix(res);
+    const retryable = isRetryableStatus(res.status);
+    return {
+      kind: 'failed',
+      retryable,
+      retryAfterMs: retryable ? retryAfterFromHeaders(res.headers) : undefined,
+      error: new ChunkwiseError('UPSTREAM', `${url} answered HTTP ${res.status}: ${excerpt(text) || res.statusText}`, {
+        details: { url, status: res.status, body: excerpt(text) },
+      }),
+    };
+  }
+
+  /**
+   * One controller per attempt, fired by the caller's signal or by this attempt's deadline, so a
+   * timeout cancels the socket (not just the promise) and the caller can tell the two apart.
+   */
+  function attemptController(url: string, signal: AbortSignal | undefined) {
+    const controller = new AbortController();
+    const state = { timedOut: false };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        state.timedOut = true;
+        controller.abort(new ChunkwiseError('TIMEOUT', `No complete answer from ${url} within ${timeoutMs} ms.`));
+      }, timeoutMs);
+    };
+    arm();
+    const unsubscribe = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
+    return {
+      controller,
+      state,
+      /** Restarts the deadline (streams: the time allowed between two chunks). */
+      arm,
+      dispose(): void {
+        clearTimeout(timer);
+        unsubscribe?.();
+      },
+    };
+  }
 
   async function attemptOnce(fetchImpl: typeof fetch, url: string, payload: string, signal: AbortSignal | undefined): Promise<Outcome> {
-    // One controller per attempt, fired by the caller's signal or by this attempt's deadline, so a
-    // timeout cancels the socket (not just the promise) and the caller can tell the two apart.
     // The caller may have given up while this attempt waited for its slot.
     throwIfCallerAborted(signal);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new ChunkwiseError('TIMEOUT', `No complete answer from ${url} within ${timeoutMs} ms.`));
-    }, timeoutMs);
-    const unsubscribe = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
+    const attempt = attemptController(url, signal);
     try {
       let res: Response;
       let text: string;
       try {
-        res = await fetchImpl(url, { method: 'POST', headers, body: payload, signal: controller.signal });
-        text = await res.text();
+        res = await fetchImpl(url, { method: 'POST', headers, body: payload, signal: attempt.controller.signal });
+        if (!res.ok) return await statusFailure(url, res);
+        text = await readBodyText(res, maxResponseBytes, url);
       } catch (cause) {
-        throwIfCallerAborted(signal, cause);
-        if (timedOut) {
-          return {
-            kind: 'failed',
-            retryable: true,
-            error: new ChunkwiseError('TIMEOUT', `No complete answer from ${url} within ${timeoutMs} ms.`, { cause, details: { url, timeoutMs } }),
-          };
-        }
-        return {
-          kind: 'failed',
-          retryable: true,
-          error: new ChunkwiseError('UPSTREAM', `Could not reach ${url}: ${describe(cause)}. Is the server running?`, { cause, details: { url } }),
-        };
-      }
-      if (!res.ok) {
-        const retryable = isRetryableStatus(res.status);
-        return {
-          kind: 'failed',
-          retryable,
-          retryAfterMs: retryable ? retryAfterFromHeaders(res.headers) : undefined,
-          error: new ChunkwiseError('UPSTREAM', `${url} answered HTTP ${res.status}: ${excerpt(text) || res.statusText}`, {
-            details: { url, status: res.status, body: excerpt(text) },
-          }),
-        };
+        return requestFailure(url, cause, attempt.state.timedOut, signal);
       }
       let json: unknown;
       try {
@@ -168,12 +221,83 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       return { kind: 'ok', response: { status: res.status, json, text, url } };
     } finally {
-      clearTimeout(timer);
-      unsubscribe?.();
+      attempt.dispose();
     }
   }
 
-  return { baseURL, semaphore, postJSON };
+  async function* postEventStream(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<ServerSentEvent, void, undefined> {
+    const fetchImpl = resolveFetch();
+    const url = baseURL + path;
+    const payload = JSON.stringify(body);
+    const streamHeaders = { ...headers, accept: 'text/event-stream' };
+    for (let attempt = 0; ; attempt++) {
+      throwIfCallerAborted(signal);
+      const release = await semaphore.acquire(signal);
+      const control = attemptController(url, signal);
+      let failure: Failure | undefined;
+      let res: Response | undefined;
+      try {
+        res = await fetchImpl(url, { method: 'POST', headers: streamHeaders, body: payload, signal: control.controller.signal });
+        if (!res.ok) failure = await statusFailure(url, res);
+        else if (res.body === null) failure = { kind: 'failed', retryable: false, error: new ChunkwiseError('UPSTREAM', `${url} answered without a body to stream.`, { details: { url } }) };
+      } catch (cause) {
+        failure = requestFailure(url, cause, control.state.timedOut, signal);
+      }
+      if (failure) {
+        control.dispose();
+        release();
+        if (!failure.retryable || attempt >= policy.maxRetries) {
+          failure.error.details!.attempts = attempt + 1;
+          throw failure.error;
+        }
+        await sleep(retryDelay(attempt, failure.retryAfterMs, policy), signal);
+        continue;
+      }
+      const reader = res!.body!.getReader();
+      try {
+        yield* readEvents(reader, url, control, signal);
+        return;
+      } finally {
+        // Also reached when the consumer stops early: close the socket and give the slot back.
+        await reader.cancel().catch(() => {});
+        control.dispose();
+        release();
+      }
+    }
+  }
+
+  async function* readEvents(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    url: string,
+    control: ReturnType<typeof attemptController>,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ServerSentEvent, void, undefined> {
+    const parser = new ServerSentEventParser();
+    const decoder = new TextDecoder();
+    let received = 0;
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        throwIfCallerAborted(signal, cause);
+        if (control.state.timedOut) {
+          throw new ChunkwiseError('TIMEOUT', `${url} sent nothing for ${timeoutMs} ms in the middle of a stream.`, { cause, details: { url, timeoutMs, receivedBytes: received } });
+        }
+        throw new ChunkwiseError('UPSTREAM', `The stream from ${url} broke after ${received} bytes: ${describe(cause)}.`, { cause, details: { url, receivedBytes: received } });
+      }
+      if (chunk.done) {
+        yield* parser.end();
+        return;
+      }
+      received += chunk.value.byteLength;
+      if (received > maxResponseBytes) throw tooLarge(url, maxResponseBytes, { streamed: true });
+      control.arm();
+      yield* parser.push(decoder.decode(chunk.value, { stream: true }));
+    }
+  }
+
+  return { baseURL, semaphore, maxResponseBytes, postJSON, postEventStream };
 }
 
 function throwIfCallerAborted(signal: AbortSignal | undefined, cause?: unknown): void {

@@ -2,6 +2,7 @@ import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import type { Embedder } from '@chunkwise/core';
 import { onAbort } from './abort-listeners.js';
 import { createHttpClient, wrongShape, type HttpClientOptions, type JsonResponse } from './http-client.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.js';
 
 export interface OpenAICompatibleEmbedderOptions extends HttpClientOptions {
   /** The embedding model the server knows, e.g. `nomic-embed-text`, `text-embedding-3-small`. */
@@ -27,6 +28,8 @@ export interface OpenAICompatibleEmbedderOptions extends HttpClientOptions {
 export interface OpenAICompatibleEmbedder extends Embedder {
   readonly model: string;
   readonly baseURL: string;
+  /** The response size limit in force: `maxResponseBytes`, or max(16 MiB, batchSize × dimensions × 32 bytes). */
+  readonly maxResponseBytes: number;
 }
 
 /** A core `Embedder` over `/v1/embeddings` of any OpenAI-compatible server (Ollama, vLLM, TEI, LM Studio, OpenAI). */
@@ -45,7 +48,10 @@ export function openAICompatibleEmbedder(options: OpenAICompatibleEmbedderOption
     throw new ChunkwiseError('INVALID_ARGUMENT', 'requestDimensions needs dimensions: the number of dimensions to ask for.');
   }
   const encodingFormat = options.encodingFormat ?? 'float';
-  const client = createHttpClient(options);
+  // A float prints as at most ~24 JSON characters; 32 bytes per value leaves room for the rest of
+  // the answer. Unknown dimensions are taken as 4096, the largest common embedding size.
+  const maxResponseBytes = options.maxResponseBytes ?? Math.max(DEFAULT_MAX_RESPONSE_BYTES, batchSize * (options.dimensions ?? 4096) * 32);
+  const client = createHttpClient({ ...options, maxResponseBytes });
   let dimensions = options.dimensions ?? 0;
 
   async function embedBatch(texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
@@ -101,6 +107,7 @@ export function openAICompatibleEmbedder(options: OpenAICompatibleEmbedderOption
   return {
     model: options.model,
     baseURL: client.baseURL,
+    maxResponseBytes: client.maxResponseBytes,
     get dimensions() {
       return dimensions;
     },
