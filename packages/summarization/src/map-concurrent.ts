@@ -3,7 +3,8 @@ import { throwIfAborted } from '@chunkwise/core';
 /**
  * `items.map(fn)` with at most `limit` calls in flight, results in input order. After the first
  * failure (or an abort) no new call starts; the ones in flight are awaited, so nothing keeps running
- * after this returns, and the first error is thrown.
+ * after this returns, and the first error is thrown. Model calls end quickly here because
+ * `ModelCalls` aborts the siblings of a failed call (their signal fires) rather than letting them run.
  */
 export async function mapConcurrent<T, R>(
   items: readonly T[],

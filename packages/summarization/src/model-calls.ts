@@ -27,10 +27,18 @@ export interface ModelCallsOptions {
  * is sent (never truncated, never sent over), usage is added up (the server's counts when it gives
  * them, ours otherwise), the AbortSignal is checked before each call and passed to the model, and
  * finished summaries are cached under a key of method, model and prompt.
+ *
+ * The first call that fails (the provider has already retried what was worth retrying) ends the
+ * run: the calls still in flight are aborted at once instead of being awaited to their timeouts,
+ * and every one of them reports that first error, so the caller sees the cause, not the cancellations.
  */
 export class ModelCalls {
   readonly stats: CallStats = { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cacheHits: 0, trimmed: 0 };
+  /** Fires when the caller aborts or a call fails: pass it to everything the run starts. */
+  readonly signal: AbortSignal;
   private readonly modelId: string;
+  private readonly failed = new AbortController();
+  private fatal: { error: unknown } | undefined;
 
   constructor(
     readonly model: LanguageModel,
@@ -38,15 +46,23 @@ export class ModelCalls {
     private readonly options: ModelCallsOptions,
   ) {
     this.modelId = describeModel(model);
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.failed.signal]) : this.failed.signal;
   }
 
-  get signal(): AbortSignal | undefined {
-    return this.options.signal;
+  /** The first failed call's error, once one failed: what the whole run reports. */
+  get fatalError(): unknown {
+    return this.fatal?.error;
+  }
+
+  /** Throws the run's first failure, or ABORTED when the caller's signal fired. */
+  throwIfStopped(): void {
+    if (this.fatal) throw this.fatal.error;
+    throwIfAborted(this.options.signal);
   }
 
   /** One call. Throws ChunkwiseError('ABORTED') when the signal fires, before or during the call. */
   async generate(prompt: Prompt): Promise<string> {
-    throwIfAborted(this.options.signal);
+    this.throwIfStopped();
     const counted = this.budget.assertFits(prompt);
     this.stats.calls++;
     let result;
@@ -55,18 +71,26 @@ export class ModelCalls {
         system: prompt.system,
         prompt: prompt.prompt,
         maxTokens: this.budget.maxTokens,
-        ...(this.options.signal ? { signal: this.options.signal } : {}),
+        signal: this.signal,
       });
     } catch (error) {
-      if (this.options.signal?.aborted && !isChunkwiseError(error, 'ABORTED')) {
-        throw new ChunkwiseError('ABORTED', 'The summary was aborted by its AbortSignal.', { cause: error });
-      }
-      throw error;
+      throw this.failure(error);
     }
-    throwIfAborted(this.options.signal);
+    this.throwIfStopped();
     this.stats.promptTokens += result.usage?.promptTokens ?? counted;
     this.stats.completionTokens += result.usage?.completionTokens ?? this.budget.count(result.text);
     return result.text;
+  }
+
+  /** The error a failed call reports; the first failure that is not the caller's abort stops the run. */
+  private failure(error: unknown): unknown {
+    if (this.fatal) return this.fatal.error;
+    if (this.options.signal?.aborted) {
+      return isChunkwiseError(error, 'ABORTED') ? error : new ChunkwiseError('ABORTED', 'The summary was aborted by its AbortSignal.', { cause: error });
+    }
+    this.fatal = { error };
+    this.failed.abort(error);
+    return error;
   }
 
   /** The cache key of a summary: method, model, the first prompt and the length target. */

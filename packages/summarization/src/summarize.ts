@@ -117,25 +117,31 @@ export async function summarize(text: string, options: SummarizeOptions): Promis
     policy: { tolerance, maxRetries: options.maxRetries ?? 3 },
     concurrency: options.concurrency ?? (model as { maxConcurrency?: number }).maxConcurrency ?? 4,
     mergeContext: options.mergeContext ?? true,
-    signal: options.signal,
+    // Fires on the caller's abort and on the first failed call, so map stages stop at once.
+    signal: calls.signal,
     onProgress: options.onProgress,
   };
   checkRoom(run, method);
 
   let outcome: LlmOutcome;
-  if (countWords(text) <= targetWords * (1 + tolerance)) {
-    // Already within the target: summarising would only lengthen or distort it.
-    outcome = { summary: text.trim(), levels: 0, lengthMisses: 0 };
-  } else if (method === 'hierarchical') {
-    outcome = await hierarchicalMerge(await chunkForSummaries(text, run), run);
-  } else if (method === 'map-reduce') {
-    outcome = await mapReduce(await chunkForSummaries(text, run), run);
-  } else if (method === 'incremental') {
-    outcome = await incrementalUpdate(await chunkBesideSummary(text, run, (w) => updatePrompt('', '', w, w)), run);
-  } else {
-    outcome = await refineSummary(await chunkBesideSummary(text, run, (w) => refinePrompt('', '', w, w)), run);
+  try {
+    outcome = await runMethod(text, method, run);
+  } catch (error) {
+    // Siblings cancelled by a failed call report ABORTED; the caller wants the failure itself.
+    throw calls.fatalError ?? error;
   }
   return finish(outcome.summary, method, targetWords, calls.stats, outcome);
+}
+
+async function runMethod(text: string, method: Exclude<SummarizationMethod, 'extractive'>, run: LlmRun): Promise<LlmOutcome> {
+  if (countWords(text) <= run.targetWords * (1 + run.policy.tolerance)) {
+    // Already within the target: summarising would only lengthen or distort it.
+    return { summary: text.trim(), levels: 0, lengthMisses: 0 };
+  }
+  if (method === 'hierarchical') return hierarchicalMerge(await chunkForSummaries(text, run), run);
+  if (method === 'map-reduce') return mapReduce(await chunkForSummaries(text, run), run);
+  if (method === 'incremental') return incrementalUpdate(await chunkBesideSummary(text, run, (w) => updatePrompt('', '', w, w)), run);
+  return refineSummary(await chunkBesideSummary(text, run, (w) => refinePrompt('', '', w, w)), run);
 }
 
 function finish(
