@@ -1,6 +1,6 @@
 import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
-import type { GenerateRequest, GenerateResult, LanguageModel, Tokenizer } from '@chunkwise/core';
-import { createHttpClient, wrongShape, type HttpClientOptions, type JsonResponse } from './http-client.js';
+import type { GenerateRequest, GenerateResult, GenerateStreamPart, LanguageModel, Tokenizer } from '@chunkwise/core';
+import { createHttpClient, excerpt, wrongShape, type HttpClientOptions, type JsonResponse } from './http-client.js';
 
 export interface OpenAICompatibleOptions extends HttpClientOptions {
   /** The model name the server knows, e.g. `llama3.2`, `gpt-4o-mini`, `Qwen/Qwen2.5-7B-Instruct`. */
@@ -17,6 +17,11 @@ export interface OpenAICompatibleOptions extends HttpClientOptions {
   logprobs?: 'completions-echo' | false | undefined;
   /** Extra fields merged into every request body (`top_p`, `seed`, vendor options…). */
   extraBody?: Record<string, unknown> | undefined;
+  /**
+   * `generateStream` asks for token usage with `stream_options: { include_usage: true }` (OpenAI,
+   * vLLM, Ollama). Default true; set false for a server that rejects the field.
+   */
+  streamUsage?: boolean | undefined;
 }
 
 /** `generate()`'s answer, with the server's finish reason when it gave one ('stop', 'length'…). */
@@ -29,6 +34,7 @@ export interface OpenAICompatibleModel extends LanguageModel {
   readonly baseURL: string;
   readonly maxConcurrency: number;
   generate(req: GenerateRequest): Promise<OpenAICompatibleGenerateResult>;
+  generateStream(req: GenerateRequest): AsyncGenerator<GenerateStreamPart, void, undefined>;
 }
 
 /**
@@ -45,17 +51,49 @@ export function openAICompatible(options: OpenAICompatibleOptions): OpenAICompat
   const client = createHttpClient(options);
   const extraBody = options.extraBody ?? {};
 
-  async function generate(req: GenerateRequest): Promise<OpenAICompatibleGenerateResult> {
-    validateRequest(req);
-    throwIfAborted(req.signal);
+  function chatBody(req: GenerateRequest, stream: boolean): Record<string, unknown> {
     const messages: Array<{ role: 'system' | 'user'; content: string }> = [];
     if (req.system !== undefined && req.system !== '') messages.push({ role: 'system', content: req.system });
     messages.push({ role: 'user', content: req.prompt });
-    const body: Record<string, unknown> = { ...extraBody, model: options.model, messages, stream: false };
+    const body: Record<string, unknown> = { ...extraBody, model: options.model, messages, stream };
+    if (stream && options.streamUsage !== false) body.stream_options = { include_usage: true };
     if (req.maxTokens !== undefined) body.max_tokens = req.maxTokens;
     if (req.temperature !== undefined) body.temperature = req.temperature;
-    const response = await client.postJSON('/chat/completions', body, req.signal);
+    return body;
+  }
+
+  async function generate(req: GenerateRequest): Promise<OpenAICompatibleGenerateResult> {
+    validateRequest(req);
+    throwIfAborted(req.signal);
+    const response = await client.postJSON('/chat/completions', chatBody(req, false), req.signal);
     return readChatCompletion(response);
+  }
+
+  async function* generateStream(req: GenerateRequest): AsyncGenerator<GenerateStreamPart, void, undefined> {
+    validateRequest(req);
+    throwIfAborted(req.signal);
+    const url = `${client.baseURL}/chat/completions`;
+    let finishReason: string | undefined;
+    let usage: GenerateResult['usage'];
+    let done = false;
+    for await (const event of client.postEventStream('/chat/completions', chatBody(req, true), req.signal)) {
+      if (event.data === '[DONE]') {
+        done = true;
+        break;
+      }
+      const chunk = readStreamChunk(url, event.data);
+      if (chunk.text) yield { type: 'text', text: chunk.text };
+      if (chunk.finishReason !== undefined) finishReason = chunk.finishReason;
+      if (chunk.usage !== undefined) usage = chunk.usage;
+    }
+    // A stream that stops before [DONE] and before any finish reason was cut, not finished.
+    if (!done && finishReason === undefined) {
+      throw new ChunkwiseError('UPSTREAM', `The stream from ${url} ended before the answer was finished (no finish_reason, no [DONE]).`, { details: { url } });
+    }
+    const finish: GenerateStreamPart = { type: 'finish' };
+    if (finishReason !== undefined) finish.finishReason = finishReason;
+    if (usage !== undefined) finish.usage = usage;
+    yield finish;
   }
 
   async function logprobs(text: string, opts: { signal?: AbortSignal } = {}): Promise<Float32Array> {
@@ -87,6 +125,7 @@ export function openAICompatible(options: OpenAICompatibleOptions): OpenAICompat
     contextWindow: options.contextWindow,
     maxConcurrency: client.semaphore.limit,
     generate,
+    generateStream,
     ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
     ...(options.logprobs === false ? {} : { logprobs }),
   };
@@ -130,6 +169,36 @@ function readChatCompletion(response: JsonResponse): OpenAICompatibleGenerateRes
   if (usage) result.usage = usage;
   if (typeof choice.finish_reason === 'string') result.finishReason = choice.finish_reason;
   return result;
+}
+
+/** One `chat.completion.chunk` of a stream: its text delta, finish reason and usage, when present. */
+function readStreamChunk(url: string, data: string): { text: string; finishReason?: string; usage?: GenerateResult['usage'] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (cause) {
+    throw new ChunkwiseError('UPSTREAM', `${url} streamed an event that is not JSON: ${excerpt(data)}`, { cause, details: { url, body: excerpt(data) } });
+  }
+  if (!isRecord(json)) throw new ChunkwiseError('UPSTREAM', `${url} streamed an event that is not an object: ${excerpt(data)}`, { details: { url, body: excerpt(data) } });
+  // Servers report a failure half-way through as an event with an `error` object (OpenAI, vLLM).
+  if (json.error !== undefined) {
+    const message = isRecord(json.error) && typeof json.error.message === 'string' ? json.error.message : JSON.stringify(json.error);
+    throw new ChunkwiseError('UPSTREAM', `${url} reported an error in the middle of the stream: ${excerpt(message)}`, { details: { url, body: excerpt(data) } });
+  }
+  const out: { text: string; finishReason?: string; usage?: GenerateResult['usage'] } = { text: '' };
+  const usage = readUsage(json);
+  if (usage) out.usage = usage;
+  if (!Array.isArray(json.choices)) {
+    if (usage) return out;
+    throw new ChunkwiseError('UPSTREAM', `${url} streamed a chunk without choices: ${excerpt(data)}`, { details: { url, body: excerpt(data) } });
+  }
+  const choice: unknown = json.choices[0];
+  if (choice === undefined) return out; // the usage chunk has choices: []
+  if (!isRecord(choice)) throw new ChunkwiseError('UPSTREAM', `${url} streamed a malformed choice: ${excerpt(data)}`, { details: { url, body: excerpt(data) } });
+  const delta = choice.delta;
+  if (isRecord(delta) && typeof delta.content === 'string') out.text = delta.content;
+  if (typeof choice.finish_reason === 'string') out.finishReason = choice.finish_reason;
+  return out;
 }
 
 function readEchoLogprobs(response: JsonResponse, text: string): Float32Array {

@@ -1,6 +1,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError } from 'ai';
-import { MockLanguageModelV3 } from 'ai/test';
+import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
+import type { GenerateStreamPart } from '@chunkwise/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { caught } from '../__fixtures__/caught.js';
 import { startMockOpenAIServer, type MockOpenAIServer } from '../testing/mock-openai-server.js';
@@ -8,6 +9,30 @@ import { mockCompletion } from '../testing/mock-responder.js';
 import { fromAISDK } from './from-ai-sdk.js';
 
 type GenerateResult = Awaited<ReturnType<MockLanguageModelV3['doGenerate']>>;
+type StreamChunk = Awaited<ReturnType<MockLanguageModelV3['doStream']>>['stream'] extends ReadableStream<infer T> ? T : never;
+
+const usage = {
+  inputTokens: { total: 11, noCache: 11, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 3, text: 3, reasoning: undefined },
+};
+
+/** A doStream answer: the given text deltas, then a finish chunk (or the given error chunk instead). */
+function streamOf(deltas: string[], ending: StreamChunk = { type: 'finish', finishReason: { unified: 'length', raw: 'length' }, usage }) {
+  const chunks: StreamChunk[] = [
+    { type: 'stream-start', warnings: [] },
+    { type: 'text-start', id: 't' },
+    ...deltas.map((delta): StreamChunk => ({ type: 'text-delta', id: 't', delta })),
+    { type: 'text-end', id: 't' },
+    ending,
+  ];
+  return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
+}
+
+async function collect(stream: AsyncIterable<GenerateStreamPart>): Promise<GenerateStreamPart[]> {
+  const parts: GenerateStreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
 
 function answer(text: string): GenerateResult {
   return {
@@ -99,6 +124,50 @@ describe('fromAISDK with the AI SDK mock model', () => {
   });
 });
 
+describe('fromAISDK generateStream (streamText) with the AI SDK mock model', () => {
+  it('yields the text deltas in order, then one finish part with the finish reason and usage', async () => {
+    const mock = new MockLanguageModelV3({ doStream: streamOf(['Call ', 'me ', 'Ishmael.']) });
+    const parts = await collect(fromAISDK(mock, { contextWindow: 4096 }).generateStream({ system: 'Be brief.', prompt: 'Who?', maxTokens: 3 }));
+    expect(parts).toEqual([
+      { type: 'text', text: 'Call ' },
+      { type: 'text', text: 'me ' },
+      { type: 'text', text: 'Ishmael.' },
+      { type: 'finish', finishReason: 'length', usage: { promptTokens: 11, completionTokens: 3 } },
+    ]);
+    expect(mock.doStreamCalls[0]!.maxOutputTokens).toBe(3);
+  });
+
+  it('turns an error in the middle of the stream into UPSTREAM with status and body', async () => {
+    const failure = new APICallError({ message: 'Overloaded', url: 'http://x/v1', requestBodyValues: {}, statusCode: 503, responseBody: 'busy', isRetryable: false });
+    const mock = new MockLanguageModelV3({ doStream: streamOf(['Call '], { type: 'error', error: failure }) });
+    const seen: GenerateStreamPart[] = [];
+    const error = await caught(
+      (async () => {
+        for await (const part of fromAISDK(mock, { contextWindow: 10 }).generateStream({ prompt: 'x' })) seen.push(part);
+      })(),
+    );
+    expect(seen).toEqual([{ type: 'text', text: 'Call ' }]);
+    expect(error.code).toBe('UPSTREAM');
+    expect(error.details).toMatchObject({ status: 503, body: 'busy' });
+  });
+
+  it('turns a fired signal into ABORTED', async () => {
+    const mock = new MockLanguageModelV3({ doStream: streamOf(['a', 'b']) });
+    const error = await caught(collect(fromAISDK(mock, { contextWindow: 10 }).generateStream({ prompt: 'x', signal: AbortSignal.abort() })));
+    expect(error.code).toBe('ABORTED');
+  });
+
+  it('holds one concurrency slot per stream and gives it back when the consumer stops early', async () => {
+    const mock = new MockLanguageModelV3({ doStream: () => Promise.resolve(streamOf(['a', 'b', 'c'])) });
+    const model = fromAISDK(mock, { contextWindow: 10, maxConcurrency: 1 });
+    for await (const part of model.generateStream({ prompt: 'x' })) {
+      expect(part).toEqual({ type: 'text', text: 'a' });
+      break;
+    }
+    expect(await collect(model.generateStream({ prompt: 'y' }))).toHaveLength(4);
+  });
+});
+
 describe('fromAISDK with @ai-sdk/openai-compatible on the loopback server', () => {
   let server: MockOpenAIServer;
   beforeAll(async () => {
@@ -117,6 +186,16 @@ describe('fromAISDK with @ai-sdk/openai-compatible on the loopback server', () =
     expect(result.text).toBe(mockCompletion(prompt).text);
     expect(result.usage).toEqual({ promptTokens: 6, completionTokens: 4 });
     expect(server.requests[0]!.body).toMatchObject({ model: 'mock-model', max_tokens: 20, messages: [{ role: 'user', content: prompt }] });
+  });
+
+  it('streams through a real AI SDK provider reading the server-sent events', async () => {
+    const prompt = 'Describe the sea in 5 words.';
+    const parts = await collect(fromAISDK(provider()('mock-model'), { contextWindow: 4096 }).generateStream({ prompt }));
+    const text = parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+    expect(text).toBe(mockCompletion(prompt).text);
+    expect(parts.filter((part) => part.type === 'text').length).toBeGreaterThan(1);
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    expect(server.requests[0]!.body).toMatchObject({ stream: true });
   });
 
   it('surfaces a 400 as UPSTREAM with the status', async () => {

@@ -1,6 +1,6 @@
-import { generateText, type LanguageModel as AISDKLanguageModel } from 'ai';
+import { generateText, streamText, type LanguageModel as AISDKLanguageModel } from 'ai';
 import { ChunkwiseError, isChunkwiseError, throwIfAborted } from '@chunkwise/core';
-import type { GenerateRequest, LanguageModel, Tokenizer } from '@chunkwise/core';
+import type { GenerateRequest, GenerateStreamPart, LanguageModel, Tokenizer } from '@chunkwise/core';
 import { excerpt } from '../http-client.js';
 import { Semaphore } from '../semaphore.js';
 
@@ -30,10 +30,15 @@ export interface AISDKGenerateResult {
  * Errors become ChunkwiseErrors: the AI SDK's API errors → UPSTREAM with status and body excerpt,
  * a fired signal → ABORTED.
  */
-export function fromAISDK(
-  model: AISDKLanguageModel,
-  options: FromAISDKOptions,
-): LanguageModel & { readonly maxConcurrency: number; generate(req: GenerateRequest): Promise<AISDKGenerateResult> } {
+/** What `fromAISDK` returns: a core `LanguageModel` that also streams. */
+export interface AISDKLanguageModelAdapter extends LanguageModel {
+  readonly maxConcurrency: number;
+  generate(req: GenerateRequest): Promise<AISDKGenerateResult>;
+  /** `streamText` from `ai`: text parts as they arrive, then one finish part. */
+  generateStream(req: GenerateRequest): AsyncGenerator<GenerateStreamPart, void, undefined>;
+}
+
+export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions): AISDKLanguageModelAdapter {
   if (model === null || model === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', 'fromAISDK needs an AI SDK language model.');
   if (!Number.isInteger(options?.contextWindow) || options.contextWindow < 1) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `contextWindow must be a positive integer (tokens), got ${String(options?.contextWindow)}.`);
@@ -65,11 +70,54 @@ export function fromAISDK(
     }, req.signal);
   }
 
+  async function* generateStream(req: GenerateRequest): AsyncGenerator<GenerateStreamPart, void, undefined> {
+    if (typeof req?.prompt !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'generate() needs a prompt string.');
+    throwIfAborted(req.signal);
+    // The slot is held for the whole stream, and given back however the consumer stops.
+    const release = await semaphore.acquire(req.signal);
+    try {
+      const result = streamText({
+        model,
+        prompt: req.prompt,
+        ...(req.system === undefined || req.system === '' ? {} : { system: req.system }),
+        ...(req.maxTokens === undefined ? {} : { maxOutputTokens: req.maxTokens }),
+        ...(req.temperature === undefined ? {} : { temperature: req.temperature }),
+        ...(req.signal === undefined ? {} : { abortSignal: req.signal }),
+        ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+        ...(options.providerOptions === undefined ? {} : { providerOptions: options.providerOptions }),
+        // Errors come back as stream parts and are rethrown below; the default handler would also log them.
+        onError: () => {},
+      });
+      let finish: GenerateStreamPart | undefined;
+      for await (const part of result.fullStream) {
+        if (part.type === 'text-delta') {
+          if (part.text !== '') yield { type: 'text', text: part.text };
+        } else if (part.type === 'error') {
+          throw toChunkwiseError(part.error, req.signal);
+        } else if (part.type === 'abort') {
+          throw new ChunkwiseError('ABORTED', 'The operation was aborted by its AbortSignal.', { cause: req.signal?.reason });
+        } else if (part.type === 'finish') {
+          finish = { type: 'finish', finishReason: part.finishReason };
+          const { inputTokens, outputTokens } = part.totalUsage;
+          if (typeof inputTokens === 'number' && typeof outputTokens === 'number') finish.usage = { promptTokens: inputTokens, completionTokens: outputTokens };
+        }
+      }
+      throwIfAborted(req.signal);
+      if (finish === undefined) throw new ChunkwiseError('UPSTREAM', 'The AI SDK stream ended without a finish part.');
+      yield finish;
+    } catch (error) {
+      throw toChunkwiseError(error, req.signal);
+    } finally {
+      release();
+    }
+  }
+
   return {
     contextWindow: options.contextWindow,
     maxConcurrency: semaphore.limit,
     ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
     generate,
+    generateStream,
   };
 }
 

@@ -3,6 +3,7 @@ export { startMockOpenAIServer } from './mock-openai-server.js';
 export type { MockOpenAIServer, MockOpenAIServerOptions, MockStep } from './mock-openai-server.js';
 export {
   createDefaultResponder,
+  mockChatStream,
   mockCompletion,
   mockEmbedding,
   mockLogprobs,

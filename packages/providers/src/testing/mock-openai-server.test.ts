@@ -49,6 +49,21 @@ describe('startMockOpenAIServer', () => {
     expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4))).toEqual(Array.from(mockEmbedding('a', 8)));
   });
 
+  it('answers stream: true with server-sent events whose deltas add up to the normal answer', async () => {
+    const res = await post('/chat/completions', { ...chat, stream: true, stream_options: { include_usage: true } });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const frames = (await res.text()).split('\n\n').filter(Boolean);
+    expect(frames.at(-1)).toBe('data: [DONE]');
+    const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame.slice('data: '.length)) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: unknown });
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Tell it in.');
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } });
+    // Without include_usage there is no usage chunk; without stream the answer is one JSON body as before.
+    const plain = (await (await post('/chat/completions', { ...chat, stream: true })).text()).split('\n\n').filter(Boolean);
+    expect(plain.some((frame) => frame.includes('usage'))).toBe(false);
+    expect(((await (await post('/chat/completions', chat)).json()) as { object: string }).object).toBe('chat.completion');
+  });
+
   it('echoes prompt logprobs on /v1/completions', async () => {
     const answer = (await (await post('/completions', { model: 'm', prompt: 'a b', echo: true, logprobs: 0, max_tokens: 1 })).json()) as {
       choices: Array<{ text: string; logprobs: { token_logprobs: Array<number | null>; text_offset: number[] } }>;

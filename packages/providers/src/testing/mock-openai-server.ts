@@ -55,7 +55,8 @@ export interface MockOpenAIServer {
 }
 
 /**
- * Starts a small OpenAI-compatible HTTP server on 127.0.0.1 for tests: `/v1/chat/completions`,
+ * Starts a small OpenAI-compatible HTTP server on 127.0.0.1 for tests: `/v1/chat/completions`
+ * (with `stream: true` it answers server-sent events, see {@link mockChatStream}),
  * `/v1/completions` (with `echo` and `logprobs`) and `/v1/embeddings`, deterministic answers,
  * scriptable failures, and a record of every request. Node only.
  */
@@ -120,6 +121,14 @@ export async function startMockOpenAIServer(options: MockOpenAIServerOptions = {
         });
       }
       if (closed) return;
+      if (answer.stream !== undefined) {
+        await sendStream(res, answer, timers);
+        // A FIN without the closing chunk: the client reads what was sent, then sees the body cut
+        // (a reset here could discard the pieces still in its receive buffer).
+        if (answer.destroy) req.socket.end();
+        else if (!res.destroyed) res.end();
+        return;
+      }
       if (answer.destroy) {
         req.socket.destroy();
         return;
@@ -191,6 +200,8 @@ async function resolveStep(step: MockStep, request: MockRequest, respond: MockRe
       return { destroy: true };
     case 'truncated': {
       const normal = await respond(request);
+      // A streamed answer is cut by dropping the connection after half of its pieces.
+      if (normal.stream !== undefined) return { ...normal, stream: normal.stream.slice(0, Math.max(1, Math.floor(normal.stream.length / 2))), destroy: true };
       const full = normal.rawBody ?? JSON.stringify(normal.body ?? {});
       return { ...normal, rawBody: full.slice(0, Math.max(1, Math.floor(full.length / 2))) };
     }
@@ -199,6 +210,35 @@ async function resolveStep(step: MockStep, request: MockRequest, respond: MockRe
       // An object step is laid over the normal answer; a given body replaces the normal one.
       return { ...normal, ...step, headers: { ...normal.headers, ...step.headers } };
     }
+  }
+}
+
+/** Writes `answer.stream` piece by piece, waiting `chunkDelayMs` between pieces, until done or the client leaves. */
+async function sendStream(res: ServerResponse, answer: MockResponse, timers: Set<ReturnType<typeof setTimeout>>): Promise<void> {
+  res.writeHead(answer.status ?? 200, { 'content-type': 'text/event-stream', ...answer.headers });
+  res.flushHeaders();
+  // One close listener for the whole stream, however many pieces wait on it.
+  let leave = (): void => {};
+  const left = new Promise<void>((resolve) => {
+    leave = resolve;
+  });
+  res.once('close', leave);
+  const delay = answer.chunkDelayMs ?? 0;
+  for (const [i, piece] of (answer.stream ?? []).entries()) {
+    if (i > 0 && delay > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        left,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, delay);
+          timers.add(timer);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timer !== undefined) timers.delete(timer);
+    }
+    if (res.destroyed) return;
+    res.write(piece);
   }
 }
 

@@ -28,8 +28,15 @@ export interface MockResponse {
   rawBody?: string;
   /** Wait this long before answering (a slow server). */
   delayMs?: number;
-  /** Drop the connection without an answer (a network error for the client). */
+  /**
+   * Drop the connection without an answer (a network error for the client). With `stream`, the
+   * pieces are sent first and the connection is then dropped: a stream broken mid-way.
+   */
   destroy?: boolean;
+  /** Sent piece by piece instead of `body`/`rawBody` (server-sent events for `stream: true`). */
+  stream?: string[];
+  /** Wait this long between two `stream` pieces. */
+  chunkDelayMs?: number;
 }
 
 export type MockResponder = (request: MockRequest) => MockResponse | Promise<MockResponse>;
@@ -107,6 +114,8 @@ interface ChatBody {
   messages?: Array<{ role?: unknown; content?: unknown }>;
   max_tokens?: unknown;
   max_completion_tokens?: unknown;
+  stream?: unknown;
+  stream_options?: { include_usage?: unknown } | null;
 }
 
 function asNumber(value: unknown): number | undefined {
@@ -145,16 +154,41 @@ function chatCompletion(body: ChatBody): MockResponse {
   const { text, truncated } = mockCompletion(prompt, asNumber(body.max_tokens) ?? asNumber(body.max_completion_tokens));
   const promptTokens = contents.reduce((sum, content) => sum + mockWords(content).length, 0);
   const completionTokens = mockWords(text).length;
+  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const model = typeof body.model === 'string' ? body.model : 'mock';
+  if (body.stream === true) {
+    return mockChatStream(text, truncated ? 'length' : 'stop', model, body.stream_options?.include_usage === true ? usage : undefined);
+  }
   return {
     body: {
       id: 'chatcmpl-mock',
       object: 'chat.completion',
       created: 0,
-      model: typeof body.model === 'string' ? body.model : 'mock',
+      model,
       choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: truncated ? 'length' : 'stop' }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage,
     },
   };
+}
+
+/**
+ * A streamed chat completion as OpenAI sends it: a role chunk, one chunk per word of `text` (their
+ * concatenation is `text`), a chunk with the finish reason, a usage chunk when asked for
+ * (`stream_options.include_usage`), then `data: [DONE]`. One SSE frame per `stream` piece.
+ */
+export function mockChatStream(text: string, finishReason: string, model = 'mock', usage?: Record<string, number>): MockResponse {
+  const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    frame({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 0, model, choices, ...extra });
+  const pieces = text === '' ? [] : text.split(/(?= )/);
+  const stream = [
+    chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
+    ...pieces.map((piece) => chunk([{ index: 0, delta: { content: piece }, finish_reason: null }])),
+    chunk([{ index: 0, delta: {}, finish_reason: finishReason }]),
+    ...(usage ? [chunk([], { usage })] : []),
+    'data: [DONE]\n\n',
+  ];
+  return { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, stream };
 }
 
 function completion(body: Record<string, unknown>): MockResponse {
