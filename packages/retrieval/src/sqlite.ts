@@ -1,2 +1,2 @@
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite-store.js';
-export type { Store, StoreRecord, StoredRecord, StoreSearchOptions, RecordMeta } from './stores/store.js';
+export type { Store, StoreRecord, StoredRecord, StoreSearchOptions, StoreRecordsOptions, SourceSyncResult, RecordMeta } from './stores/store.js';

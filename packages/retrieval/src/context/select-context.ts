@@ -3,7 +3,7 @@ import { simpleAnalyzer } from '../analyzers/simple.js';
 import { expandHits, type Unit } from './expand.js';
 import { knapsack } from './knapsack.js';
 import { mctsSelect, mctsSelectAsync, type MCTSOptions } from './mcts-search.js';
-import type { ContextHit, ContextPassage, ContextResult, ContextUtility, SelectContextAsyncOptions, SelectContextOptions } from './types.js';
+import { CONTEXT_STRATEGIES, type ContextHit, type ContextPassage, type ContextResult, type ContextUtility, type SelectContextAsyncOptions, type SelectContextOptions } from './types.js';
 
 const collator = new Intl.Collator('en', { numeric: true });
 
@@ -53,8 +53,8 @@ function prepare(hits: readonly ContextHit[], options: SelectContextOptions | Se
     throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${budgetTokens}.`);
   }
   if (!tokenizer || typeof tokenizer.count !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'selectContext needs a tokenizer with count(text).');
-  if (!STRATEGIES.includes(strategy)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown strategy ${JSON.stringify(strategy)}: use 'top-k', 'score-drop', 'knapsack' or 'search'.`);
+  if (!(CONTEXT_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown strategy ${JSON.stringify(strategy)}: use ${CONTEXT_STRATEGIES.map((name) => `'${name}'`).join(', ')}.`);
   }
   const k = options.k ?? Number.POSITIVE_INFINITY;
   if (!(k >= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be ≥ 1, got ${k}.`);
@@ -71,7 +71,6 @@ function prepare(hits: readonly ContextHit[], options: SelectContextOptions | Se
   return { passages, costs, capacity: budgetTokens + separatorTokens, budgetTokens, k };
 }
 
-const STRATEGIES: readonly string[] = ['top-k', 'score-drop', 'knapsack', 'search'];
 
 /** The synchronous strategies. */
 function choose({ passages, costs, capacity, k }: Plan, options: SelectContextOptions | SelectContextAsyncOptions): number[] {

@@ -42,11 +42,15 @@ export type ContextUtility = (passages: readonly ContextPassage[]) => number;
 /** A utility that may answer asynchronously (a reranker or LLM judge), for selectContextAsync. */
 export type AsyncContextUtility = (passages: readonly ContextPassage[]) => number | Promise<number>;
 
+/** The strategies selectContext accepts, for CLIs and UIs that offer a choice. */
+export const CONTEXT_STRATEGIES = ['top-k', 'score-drop', 'knapsack', 'search'] as const;
+export type ContextStrategy = (typeof CONTEXT_STRATEGIES)[number];
+
 export interface SelectContextOptions {
   budgetTokens: number;
   tokenizer: Tokenizer;
   /** Default 'top-k'. */
-  strategy?: 'top-k' | 'score-drop' | 'knapsack' | 'search';
+  strategy?: ContextStrategy;
   /** At most this many passages (all strategies); default no limit. */
   k?: number;
   /** Joins passages; its tokens count against the budget. Default '\n\n'. */

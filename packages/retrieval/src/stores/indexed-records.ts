@@ -8,7 +8,10 @@ import type { ScoredId } from '../bm25/top-k-heap.js';
 import { HNSWIndex } from '../vector/hnsw-index.js';
 import { prepareVector, type Metric } from '../vector/metric.js';
 import { VectorIndex } from '../vector/vector-index.js';
-import { metaFilter, type RecordMeta, type StoredRecord, type StoreRecord, type StoreSearchOptions } from './store.js';
+import { compareCodePoints } from './code-point-order.js';
+import { validateRecord } from './record-validation.js';
+import { metaFilter, validateSearchOptions } from './search-options.js';
+import type { RecordMeta, StoredRecord, StoreRecord, StoreSearchOptions } from './store.js';
 
 export interface IndexedStoreOptions {
   analyzer?: Analyzer | AnalyzerName;
@@ -39,6 +42,9 @@ export class IndexedRecords {
   private readonly bm25Options: BM25Options;
   private vectors: VectorIndex<RecordMeta> | HNSWIndex<RecordMeta> | undefined;
   private readonly fieldWeights: Record<string, number>;
+  private readonly declaredFields: ReadonlySet<string>;
+  /** Ids of the records of each `meta.source` (strings only), for replaceSource and sources(). */
+  private bySource = new Map<string, Set<string>>();
 
   /**
    * `keepRecords: false` keeps only the indexes (a store that reads records back from disk);
@@ -49,6 +55,7 @@ export class IndexedRecords {
     private readonly keepRecords = true,
   ) {
     this.fieldWeights = { text: 1, ...options.fields };
+    this.declaredFields = new Set(Object.keys(this.fieldWeights));
     const bm25Options = { fields: this.fieldWeights, ...(options.analyzer !== undefined && { analyzer: options.analyzer }), ...(options.k1 !== undefined && { k1: options.k1 }), ...(options.b !== undefined && { b: options.b }) };
     this.bm25Options = bm25Options;
     this.bm25 = new BM25Index<RecordMeta>(bm25Options);
@@ -61,32 +68,15 @@ export class IndexedRecords {
 
   /** Checks one record and returns its normalised form; throws before anything is stored. */
   validate(record: StoreRecord, dimensions: number | undefined): StoredRecord {
-    if (record === null || typeof record !== 'object') throw new ChunkwiseError('INVALID_ARGUMENT', 'A record must be an object with id and text.');
-    const { id, text, fields, meta, vector } = record;
-    if (typeof id !== 'string' || id === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'A record id must be a non-empty string.');
-    if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" needs a text string.`);
-    const doc = { ...fields, text };
-    for (const name of Object.keys(doc)) {
-      if (!(name in this.fieldWeights)) throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" has field "${name}", which the store does not declare in options.fields.`);
+    const { vector, ...valid } = validateRecord(record, this.declaredFields);
+    if (Object.values({ ...valid.fields, text: valid.text }).every((value) => this.bm25.analyzeQuery(value).length === 0)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${valid.id}" is empty: it has no terms after analysis.`, { details: { id: valid.id } });
     }
-    if (Object.values(doc).every((value) => this.bm25.analyzeQuery(value).length === 0)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" is empty: it has no terms after analysis.`, { details: { id } });
-    }
-    if (meta !== undefined) {
-      if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new ChunkwiseError('INVALID_ARGUMENT', `meta of record "${id}" must be a plain object.`);
-      for (const [key, value] of Object.entries(meta)) {
-        if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
-          throw new ChunkwiseError('INVALID_ARGUMENT', `meta.${key} of record "${id}" must be a string, number, boolean or null.`);
-        }
-      }
-    }
-    const out: StoredRecord = { id, text };
-    if (fields !== undefined) out.fields = { ...fields };
-    if (meta !== undefined) out.meta = { ...meta };
+    const out: StoredRecord = valid;
     if (vector !== undefined) {
       const dims = dimensions ?? vector.length;
       // Validate as given (cosine normalisation happens inside the index; store what the user gave).
-      prepareVector(vector, dims, this.options.metric ?? 'cosine', `Vector of record "${id}"`);
+      prepareVector(vector, dims, this.options.metric ?? 'cosine', `Vector of record "${valid.id}"`);
       out.vector = Float32Array.from(vector);
     }
     return out;
@@ -107,6 +97,8 @@ export class IndexedRecords {
   /** Applies already-validated records. */
   apply(records: readonly StoredRecord[]): void {
     for (const record of records) {
+      if (this.bm25.has(record.id)) this.untrack(record.id, this.bm25.meta(record.id));
+      this.track(record.id, record.meta);
       this.bm25.add(record.id, { ...record.fields, text: record.text }, record.meta);
       if (this.vectors?.has(record.id)) this.vectors.remove(record.id);
       if (record.vector) {
@@ -158,6 +150,8 @@ export class IndexedRecords {
     }
     this.bm25 = bm25;
     this.vectors = vectors;
+    this.bySource = new Map();
+    for (const id of bm25.ids()) this.track(id, bm25.meta(id));
   }
 
   assertAllExist(ids: readonly string[]): void {
@@ -169,6 +163,7 @@ export class IndexedRecords {
   remove(ids: readonly string[]): void {
     for (const id of ids) {
       if (!this.bm25.has(id)) continue;
+      this.untrack(id, this.bm25.meta(id));
       this.bm25.remove(id);
       if (this.vectors?.has(id)) this.vectors.remove(id);
       this.records.delete(id);
@@ -184,15 +179,52 @@ export class IndexedRecords {
     return this.bm25.size;
   }
 
-  searchText(query: string, options: StoreSearchOptions = {}): ScoredId[] {
-    const filter = metaFilter(options.filter);
-    return this.bm25.search(query, { k: options.k ?? 10, ...(filter && { filter }) });
+  has(id: string): boolean {
+    return this.bm25.has(id);
   }
 
-  searchVector(vector: ArrayLike<number>, options: StoreSearchOptions = {}): ScoredId[] {
+  /** Every id, in code point order. */
+  sortedIds(): string[] {
+    return this.bm25.ids().sort(compareCodePoints);
+  }
+
+  /** Distinct string meta.source values, in code point order. */
+  sources(): string[] {
+    return [...this.bySource.keys()].sort(compareCodePoints);
+  }
+
+  /** Ids of the records whose meta.source is `source`. */
+  idsOfSource(source: string): string[] {
+    return [...(this.bySource.get(source) ?? [])];
+  }
+
+  private track(id: string, meta: RecordMeta | undefined): void {
+    const source = meta?.source;
+    if (typeof source !== 'string') return;
+    let ids = this.bySource.get(source);
+    if (!ids) this.bySource.set(source, (ids = new Set()));
+    ids.add(id);
+  }
+
+  private untrack(id: string, meta: RecordMeta | undefined): void {
+    const source = meta?.source;
+    if (typeof source !== 'string') return;
+    const ids = this.bySource.get(source);
+    ids?.delete(id);
+    if (ids?.size === 0) this.bySource.delete(source);
+  }
+
+  searchText(query: string, options?: StoreSearchOptions): ScoredId[] {
+    const { k, filter } = validateSearchOptions(options);
+    const predicate = metaFilter(filter);
+    return this.bm25.search(query, { k, ...(predicate && { filter: predicate }) });
+  }
+
+  searchVector(vector: ArrayLike<number>, options?: StoreSearchOptions): ScoredId[] {
+    const { k, filter } = validateSearchOptions(options);
     if (!this.vectors) return [];
-    const filter = metaFilter(options.filter);
-    return this.vectors.search(vector, { k: options.k ?? 10, ...(filter && { filter }) });
+    const predicate = metaFilter(filter);
+    return this.vectors.search(vector, { k, ...(predicate && { filter: predicate }) });
   }
 
   private createVectorIndex(dimensions: number): VectorIndex<RecordMeta> | HNSWIndex<RecordMeta> {

@@ -1,9 +1,14 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import type { Analyzer, AnalyzerName } from '../analyzers/analyzer.js';
 import { BM25Index } from '../bm25/bm25-index.js';
 import { prepareVector, type Metric } from '../vector/metric.js';
-import type { RecordMeta, Store, StoredRecord, StoreRecord, StoreSearchOptions } from './store.js';
+import { compareCodePoints } from './code-point-order.js';
+import { recordsBatchSize } from './records-options.js';
+import { validateRecord } from './record-validation.js';
+import { validateSearchOptions } from './search-options.js';
+import { checkSource, planSourceSync, sourceRecords } from './source-sync-plan.js';
+import type { RecordMeta, SourceSyncResult, Store, StoredRecord, StoreRecord, StoreRecordsOptions, StoreSearchOptions } from './store.js';
 
 /**
  * Anything with `query(text, params)` resolving to `{ rows }`: a `pg.Client`, a checked-out
@@ -52,6 +57,7 @@ export class PostgresStore implements Store {
   /** Validates the BM25 options and analyzes text exactly as the in-memory index does. */
   private readonly bm25: BM25Index;
   private readonly fieldNames: string[];
+  private readonly declaredFields: ReadonlySet<string>;
   private readonly fieldWeights: number[];
   private readonly analyzerName: string;
 
@@ -71,6 +77,7 @@ export class PostgresStore implements Store {
     const fields: Record<string, number> = { text: 1, ...options.fields };
     this.bm25 = new BM25Index({ fields, ...(options.analyzer !== undefined && { analyzer: options.analyzer }), ...(options.k1 !== undefined && { k1: options.k1 }), ...(options.b !== undefined && { b: options.b }) });
     this.fieldNames = Object.keys(fields);
+    this.declaredFields = new Set(this.fieldNames);
     this.fieldWeights = this.fieldNames.map((f) => fields[f] as number);
     this.analyzerName = typeof options.analyzer === 'string' ? options.analyzer : options.analyzer === undefined ? 'simple' : 'custom';
     if (options.dimensions !== undefined && (!Number.isInteger(options.dimensions) || options.dimensions < 1 || options.dimensions > 16000)) {
@@ -102,21 +109,14 @@ export class PostgresStore implements Store {
       const previous = await this.lockLengths(unique);
       const missing = ids.find((id) => !previous.has(id));
       if (missing !== undefined) throw new ChunkwiseError('NOT_FOUND', `No record with id "${missing}" to delete; nothing was deleted.`, { details: { id: missing } });
-      await this.query(`DELETE FROM ${this.postings} WHERE id = ANY($1::text[])`, [unique]);
-      await this.query(`DELETE FROM ${this.table} WHERE id = ANY($1::text[])`, [unique]);
-      await this.updateStats(-unique.length, this.sumLengths([...previous.values()], -1));
+      await this.deleteLocked(unique, previous);
     });
   }
 
   async get(id: string): Promise<StoredRecord | undefined> {
-    const { rows } = await this.query(`SELECT id, text, fields, meta${this.options.dimensions ? ', embedding::text AS embedding' : ''} FROM ${this.table} WHERE id = $1`, [id]);
-    const row = rows[0] as { id: string; text: string; fields: Record<string, string> | null; meta: RecordMeta; embedding?: string | null } | undefined;
-    if (!row) return undefined;
-    const record: StoredRecord = { id: row.id, text: row.text };
-    if (row.fields) record.fields = row.fields;
-    if (row.meta && Object.keys(row.meta).length > 0) record.meta = row.meta;
-    if (row.embedding) record.vector = Float32Array.from(JSON.parse(row.embedding) as number[]);
-    return record;
+    const { rows } = await this.query(`SELECT ${this.columns} FROM ${this.table} WHERE id = $1`, [id]);
+    const row = rows[0] as Row | undefined;
+    return row && decodeRow(row);
   }
 
   async count(): Promise<number> {
@@ -129,8 +129,8 @@ export class PostgresStore implements Store {
    * BM25Index's hits on the same records and options. One read-only snapshot for the statistics
    * and the scoring, so a concurrent write never mixes in.
    */
-  async searchText(query: string, options: StoreSearchOptions = {}): Promise<ScoredId[]> {
-    const k = checkK(options.k);
+  async searchText(query: string, options?: StoreSearchOptions): Promise<ScoredId[]> {
+    const { k, filter } = validateSearchOptions(options);
     if (typeof query !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'The query must be a string.');
     const tokens = this.bm25.analyzeQuery(query);
     if (tokens.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', `The query ${JSON.stringify(query.slice(0, 80))} has no searchable terms after analysis.`);
@@ -157,7 +157,7 @@ export class PostgresStore implements Store {
       if (plan.length === 0) return [];
       const avg = (stats[0]?.lengths ?? []).map((total) => Number(total) / N);
       const { k1, b } = this.bm25;
-      const params = [plan.map((p) => p.term), plan.map((p) => p.weight), JSON.stringify(options.filter ?? {}), k, k1, k1 + 1, 1 - b, b, avg, this.fieldWeights];
+      const params = [plan.map((p) => p.term), plan.map((p) => p.weight), JSON.stringify(filter ?? {}), k, k1, k1 + 1, 1 - b, b, avg, this.fieldWeights];
       // $1 terms, $2 weights, $3 filter, $4 k, $5 k1, $6 k1+1, $7 1−b, $8 b, $9 avg lengths, $10 field weights.
       const scored =
         this.fieldNames.length === 1
@@ -182,8 +182,8 @@ export class PostgresStore implements Store {
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
-  async searchVector(vector: ArrayLike<number>, options: StoreSearchOptions = {}): Promise<ScoredId[]> {
-    const k = checkK(options.k);
+  async searchVector(vector: ArrayLike<number>, options?: StoreSearchOptions): Promise<ScoredId[]> {
+    const { k, filter } = validateSearchOptions(options);
     const dimensions = this.options.dimensions;
     if (dimensions === undefined) throw new ChunkwiseError('UNSUPPORTED', 'This PostgresStore was opened without `dimensions`, so it has no vector column.');
     prepareVector(vector, dimensions, this.metric, 'The query vector');
@@ -191,13 +191,44 @@ export class PostgresStore implements Store {
     const { rows } = await this.query(
       `SELECT id, (embedding ${operator} $1::vector)::float8 AS distance FROM ${this.table}
        WHERE embedding IS NOT NULL AND meta @> $2::jsonb ORDER BY embedding ${operator} $1::vector, id LIMIT $3`,
-      [vectorLiteral(vector), JSON.stringify(options.filter ?? {}), k],
+      [vectorLiteral(vector), JSON.stringify(filter ?? {}), k],
     );
     // Turn pgvector distances back into higher-is-better scores matching VectorIndex.
     return (rows as { id: string; distance: number }[]).map((r) => {
       const d = Number(r.distance);
       return { id: r.id, score: this.metric === 'cosine' ? 1 - d : -d };
     });
+  }
+
+  async *records(options?: StoreRecordsOptions): AsyncIterable<StoredRecord> {
+    const batchSize = recordsBatchSize(options);
+    // Keyset pagination in the C collation (code point order), served by the <table>_id_c index.
+    let after = '';
+    for (;;) {
+      throwIfAborted(options?.signal);
+      const { rows } = await this.query(`SELECT ${this.columns} FROM ${this.table} WHERE id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2`, [after, batchSize]);
+      for (const row of rows as Row[]) yield decodeRow(row);
+      if (rows.length < batchSize) return;
+      after = (rows.at(-1) as Row).id;
+    }
+  }
+
+  async replaceSource(source: string, records: Iterable<StoreRecord>): Promise<SourceSyncResult> {
+    checkSource(source);
+    const incoming = sourceRecords(source, records).map((record) => storedForm(this.validate(record)));
+    return this.transaction(async () => {
+      const { rows } = await this.query(`SELECT ${this.columns} FROM ${this.table} WHERE meta->>'source' = $1 AND jsonb_typeof(meta->'source') = 'string' FOR UPDATE`, [source]);
+      const before = new Map((rows as Row[]).map((row) => [row.id, decodeRow(row)]));
+      const plan = planSourceSync(source, incoming, before);
+      if (plan.remove.length > 0) await this.deleteLocked(plan.remove, await this.lockLengths(plan.remove));
+      if (plan.write.length > 0) await this.write(plan.write.map((record) => this.analyzeRecord(record)));
+      return plan.result;
+    });
+  }
+
+  async sources(): Promise<string[]> {
+    const { rows } = await this.query(`SELECT DISTINCT meta->>'source' AS source FROM ${this.table} WHERE jsonb_typeof(meta->'source') = 'string'`);
+    return (rows as { source: string }[]).map((row) => row.source).sort(compareCodePoints);
   }
 
   /** The store does not own the connection: closing it is the caller's job. */
@@ -215,6 +246,9 @@ export class PostgresStore implements Store {
     );
     await this.query(`CREATE TABLE IF NOT EXISTS ${this.postings} (term text NOT NULL, id text NOT NULL, field int2 NOT NULL, tf float8 NOT NULL, PRIMARY KEY (term, id, field))`);
     await this.query(`CREATE INDEX IF NOT EXISTS ${indexName('postings_id')} ON ${this.postings} (id)`);
+    // records() pages in code point order; replaceSource() finds a source's records.
+    await this.query(`CREATE INDEX IF NOT EXISTS ${indexName('id_c')} ON ${this.table} (id COLLATE "C")`);
+    await this.query(`CREATE INDEX IF NOT EXISTS ${indexName('source')} ON ${this.table} ((meta->>'source'))`);
     await this.query(`CREATE TABLE IF NOT EXISTS ${this.stats} (one boolean PRIMARY KEY DEFAULT true CHECK (one), documents bigint NOT NULL, lengths float8[] NOT NULL, analyzer text NOT NULL, fields text[] NOT NULL)`);
     await this.transaction(async () => {
       const { rows } = await this.query(`SELECT analyzer, fields FROM ${this.stats} FOR UPDATE`);
@@ -297,6 +331,18 @@ export class PostgresStore implements Store {
     await this.updateStats(records.length - previous.size, added.map((value, f) => value + (removed[f] as number)));
   }
 
+  /** Deletes locked records (`previous`: their field lengths) with their postings and statistics. */
+  private async deleteLocked(ids: string[], previous: Map<string, number[]>): Promise<void> {
+    await this.query(`DELETE FROM ${this.postings} WHERE id = ANY($1::text[])`, [ids]);
+    await this.query(`DELETE FROM ${this.table} WHERE id = ANY($1::text[])`, [ids]);
+    await this.updateStats(-previous.size, this.sumLengths([...previous.values()], -1));
+  }
+
+  /** The columns get() and records() read. */
+  private get columns(): string {
+    return `id, text, fields, meta${this.options.dimensions ? ', embedding::text AS embedding' : ''}`;
+  }
+
   /** Locks the given records and returns their field lengths (absent ids are not in the map). */
   private async lockLengths(ids: string[]): Promise<Map<string, number[]>> {
     const { rows } = await this.query(`SELECT id, lengths FROM ${this.table} WHERE id = ANY($1::text[]) FOR UPDATE`, [ids]);
@@ -313,21 +359,12 @@ export class PostgresStore implements Store {
   }
 
   private validate(record: StoreRecord): StoreRecord {
-    if (record === null || typeof record !== 'object' || typeof record.id !== 'string' || record.id === '') {
-      throw new ChunkwiseError('INVALID_ARGUMENT', 'A record needs a non-empty string id.');
+    const valid = validateRecord(record, this.declaredFields);
+    if (valid.vector !== undefined) {
+      if (this.options.dimensions === undefined) throw new ChunkwiseError('UNSUPPORTED', `Record "${valid.id}" has a vector, but the store was opened without \`dimensions\`.`);
+      prepareVector(valid.vector, this.options.dimensions, this.metric, `Vector of record "${valid.id}"`);
     }
-    if (typeof record.text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${record.id}" needs a text string.`);
-    for (const name of Object.keys(record.fields ?? {})) {
-      if (!this.fieldNames.includes(name)) throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${record.id}" has field "${name}", which the store does not declare in options.fields.`);
-    }
-    if (record.meta !== undefined && (record.meta === null || typeof record.meta !== 'object' || Array.isArray(record.meta))) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `meta of record "${record.id}" must be a plain object.`);
-    }
-    if (record.vector !== undefined) {
-      if (this.options.dimensions === undefined) throw new ChunkwiseError('UNSUPPORTED', `Record "${record.id}" has a vector, but the store was opened without \`dimensions\`.`);
-      prepareVector(record.vector, this.options.dimensions, this.metric, `Vector of record "${record.id}"`);
-    }
-    return record;
+    return valid;
   }
 
   private async transaction<T>(fn: () => Promise<T>, begin = 'BEGIN'): Promise<T> {
@@ -352,14 +389,30 @@ export class PostgresStore implements Store {
   }
 }
 
-function vectorLiteral(vector: ArrayLike<number>): string {
-  return `[${Array.from(vector).join(',')}]`;
+interface Row {
+  id: string;
+  text: string;
+  fields: Record<string, string> | null;
+  meta: RecordMeta | null;
+  embedding?: string | null;
 }
 
-function checkK(k: number | undefined): number {
-  const value = k ?? 10;
-  if (!Number.isInteger(value) || value < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${value}.`);
-  return value;
+function decodeRow(row: Row): StoredRecord {
+  const record: StoredRecord = { id: row.id, text: row.text };
+  if (row.fields) record.fields = row.fields;
+  if (row.meta && Object.keys(row.meta).length > 0) record.meta = row.meta;
+  if (row.embedding) record.vector = Float32Array.from(JSON.parse(row.embedding) as number[]);
+  return record;
+}
+
+/** A validated record as the store reads it back (vector as float32), to compare with stored ones. */
+function storedForm(record: StoreRecord): StoredRecord {
+  const { vector, ...rest } = record;
+  return vector === undefined ? rest : { ...rest, vector: Float32Array.from(vector) };
+}
+
+function vectorLiteral(vector: ArrayLike<number>): string {
+  return `[${Array.from(vector).join(',')}]`;
 }
 
 interface AnalyzedRecord {

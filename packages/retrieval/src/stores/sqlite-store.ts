@@ -1,8 +1,10 @@
-import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, isChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import Database from 'better-sqlite3';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import { IndexedRecords, type IndexedStoreOptions, type IndexSnapshot } from './indexed-records.js';
-import type { RecordMeta, Store, StoredRecord, StoreRecord, StoreSearchOptions } from './store.js';
+import { recordsBatchSize } from './records-options.js';
+import { checkSource, planSourceSync, sourceRecords } from './source-sync-plan.js';
+import type { RecordMeta, SourceSyncResult, Store, StoredRecord, StoreRecord, StoreRecordsOptions, StoreSearchOptions } from './store.js';
 
 export interface SqliteStoreOptions extends IndexedStoreOptions {
   /**
@@ -50,7 +52,7 @@ interface Row {
  * exactly the committed records.
  */
 export class SqliteStore implements Store {
-  private records: IndexedRecords;
+  private indexed: IndexedRecords;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
   private readonly getRow: Database.Statement;
@@ -67,7 +69,7 @@ export class SqliteStore implements Store {
     readonly path: string,
   ) {
     // Records are read back from the file (get), so memory holds only the indexes.
-    this.records = new IndexedRecords(options, false);
+    this.indexed = new IndexedRecords(options, false);
     this.upsertRow = db.prepare(
       'INSERT INTO records (id, text, fields, meta, vector) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET text = excluded.text, fields = excluded.fields, meta = excluded.meta, vector = excluded.vector',
     );
@@ -118,35 +120,29 @@ export class SqliteStore implements Store {
   upsert(records: Iterable<StoreRecord>): Promise<void> {
     return run(() => {
       const applied: StoredRecord[] = [];
-      let dimensions = this.records.dimensions;
+      let dimensions = this.indexed.dimensions;
       // Validation and writes happen inside one transaction: the first bad record rolls all back.
       this.db.transaction(() => {
         for (const record of records) {
-          const valid = this.records.validate(record, dimensions);
+          const valid = this.indexed.validate(record, dimensions);
           if (valid.vector) dimensions ??= valid.vector.length;
-          this.upsertRow.run(
-            valid.id,
-            valid.text,
-            valid.fields ? JSON.stringify(valid.fields) : null,
-            valid.meta ? JSON.stringify(valid.meta) : null,
-            valid.vector ? Buffer.from(valid.vector.buffer, valid.vector.byteOffset, valid.vector.byteLength) : null,
-          );
+          this.writeRow(valid);
           applied.push(valid);
         }
         this.generation = this.currentGeneration();
       })();
-      this.records.apply(applied);
+      this.indexed.apply(applied);
     });
   }
 
   delete(ids: readonly string[]): Promise<void> {
     return run(() => {
-      this.records.assertAllExist(ids);
+      this.indexed.assertAllExist(ids);
       this.db.transaction(() => {
         for (const id of ids) this.deleteRow.run(id);
         this.generation = this.currentGeneration();
       })();
-      this.records.remove(ids);
+      this.indexed.remove(ids);
     });
   }
 
@@ -158,15 +154,67 @@ export class SqliteStore implements Store {
   }
 
   count(): Promise<number> {
-    return Promise.resolve(this.records.size);
+    return Promise.resolve(this.indexed.size);
   }
 
   searchText(query: string, options?: StoreSearchOptions): Promise<ScoredId[]> {
-    return run(() => this.records.searchText(query, options));
+    return run(() => this.indexed.searchText(query, options));
   }
 
   searchVector(vector: ArrayLike<number>, options?: StoreSearchOptions): Promise<ScoredId[]> {
-    return run(() => this.records.searchVector(vector, options));
+    return run(() => this.indexed.searchVector(vector, options));
+  }
+
+  async *records(options?: StoreRecordsOptions): AsyncIterable<StoredRecord> {
+    const batchSize = recordsBatchSize(options);
+    // Keyset pagination on the primary key (BINARY collation: code point order).
+    const page = this.db.prepare('SELECT id, text, fields, meta, vector FROM records WHERE id > ? ORDER BY id LIMIT ?');
+    let after = '';
+    for (;;) {
+      throwIfAborted(options?.signal);
+      let rows: Row[];
+      try {
+        rows = page.all(after, batchSize) as Row[];
+      } catch (error) {
+        throw driverError(error, 'Could not read the records');
+      }
+      for (const row of rows) yield this.decodeRow(row);
+      if (rows.length < batchSize) return;
+      after = (rows.at(-1) as Row).id;
+    }
+  }
+
+  replaceSource(source: string, records: Iterable<StoreRecord>): Promise<SourceSyncResult> {
+    return run(() => {
+      checkSource(source);
+      const given = sourceRecords(source, records);
+      let plan: ReturnType<typeof planSourceSync> | undefined;
+      this.db.transaction(() => {
+        let dimensions = this.indexed.dimensions;
+        const incoming = given.map((record) => {
+          const valid = this.indexed.validate(record, dimensions);
+          if (valid.vector) dimensions ??= valid.vector.length;
+          return valid;
+        });
+        const before = new Map<string, StoredRecord>();
+        for (const id of this.indexed.idsOfSource(source)) {
+          const row = this.getRow.get(id) as Row | undefined;
+          if (row) before.set(id, this.decodeRow(row));
+        }
+        plan = planSourceSync(source, incoming, before);
+        for (const id of plan.remove) this.deleteRow.run(id);
+        for (const record of plan.write) this.writeRow(record);
+        this.generation = this.currentGeneration();
+      })();
+      const { write, remove, result } = plan as NonNullable<typeof plan>;
+      this.indexed.remove(remove);
+      this.indexed.apply(write);
+      return result;
+    });
+  }
+
+  sources(): Promise<string[]> {
+    return Promise.resolve(this.indexed.sources());
   }
 
   /**
@@ -177,7 +225,7 @@ export class SqliteStore implements Store {
   checkpoint(): Promise<void> {
     return run(() => {
       if (this.snapshotGeneration === this.generation || this.options.snapshots === false) return;
-      const snapshot = this.records.snapshot();
+      const snapshot = this.indexed.snapshot();
       if (!snapshot) return;
       const write = this.db.prepare('INSERT OR REPLACE INTO index_snapshots (name, generation, data) VALUES (?, ?, ?)');
       this.db.transaction(() => {
@@ -196,6 +244,16 @@ export class SqliteStore implements Store {
     } finally {
       this.db.close();
     }
+  }
+
+  private writeRow(record: StoredRecord): void {
+    this.upsertRow.run(
+      record.id,
+      record.text,
+      record.fields ? JSON.stringify(record.fields) : null,
+      record.meta ? JSON.stringify(record.meta) : null,
+      record.vector ? Buffer.from(record.vector.buffer, record.vector.byteOffset, record.vector.byteLength) : null,
+    );
   }
 
   private currentGeneration(): number {
@@ -217,14 +275,14 @@ export class SqliteStore implements Store {
         // records from the file. Flat vectors are copied from their rows; an HNSW graph is loaded.
         const { n, v } = this.db.prepare('SELECT count(*) AS n, count(vector) AS v FROM records').get() as { n: number; v: number };
         const vectorRows = () => (this.db.prepare("SELECT id, '' AS text, NULL AS fields, meta, vector FROM records WHERE vector IS NOT NULL").all() as Row[]).map((row) => this.decodeRow(row));
-        this.records.restore(snapshot, n, v, vectorRows);
+        this.indexed.restore(snapshot, n, v, vectorRows);
         this.indexSource = 'snapshot';
         this.snapshotGeneration = this.generation;
         return;
       } catch (error) {
         if (!isChunkwiseError(error)) throw error;
         // The snapshot cannot be used (damaged, or other index options): index the records again.
-        this.records = new IndexedRecords(options, false);
+        this.indexed = new IndexedRecords(options, false);
       }
     }
     this.rebuild(this.db.prepare('SELECT id, text, fields, meta, vector FROM records ORDER BY id').all() as Row[]);
@@ -250,12 +308,12 @@ export class SqliteStore implements Store {
     for (const row of rows) {
       const record = this.decodeRow(row);
       try {
-        records.push(this.records.validate(record, this.records.dimensions ?? record.vector?.length));
+        records.push(this.indexed.validate(record, this.indexed.dimensions ?? record.vector?.length));
       } catch (error) {
         throw new ChunkwiseError('CORRUPT_DATA', `Record "${row.id}" in ${this.path} cannot be read back: ${(error as Error).message}`, { cause: error });
       }
     }
-    this.records.apply(records);
+    this.indexed.apply(records);
   }
 }
 

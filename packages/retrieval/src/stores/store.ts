@@ -18,6 +18,26 @@ export interface StoredRecord extends Omit<StoreRecord, 'vector'> {
   vector?: Float32Array;
 }
 
+/** What `replaceSource` changed: record counts of the source before and after. */
+export interface SourceSyncResult {
+  source: string;
+  /** Records of the source that did not exist before (by id). */
+  added: number;
+  /** Records that existed with other content (text, fields, meta or vector). */
+  updated: number;
+  /** Records of the source that are gone. */
+  removed: number;
+  /** Records that existed with exactly this content: not written again. */
+  unchanged: number;
+}
+
+export interface StoreRecordsOptions {
+  /** Records read per round trip; default 500. */
+  batchSize?: number;
+  /** Stops the iteration with ABORTED between batches. */
+  signal?: AbortSignal;
+}
+
 export interface StoreSearchOptions {
   /** Default 10. */
   k?: number;
@@ -40,11 +60,19 @@ export interface Store {
   searchText(query: string, options?: StoreSearchOptions): Promise<ScoredId[]>;
   /** Nearest neighbours of a vector; scores are higher-is-better as in VectorIndex. */
   searchVector(vector: ArrayLike<number>, options?: StoreSearchOptions): Promise<ScoredId[]>;
+  /**
+   * Every stored record, ordered by id (code point order, which is SQLite's and Postgres' "C"
+   * order of UTF-8), read in batches: for export, migration and verification. A record that exists
+   * for the whole iteration is yielded exactly once; one written meanwhile may or may not be.
+   */
+  records(options?: StoreRecordsOptions): AsyncIterable<StoredRecord>;
+  /**
+   * Makes the records whose `meta.source === source` exactly `records` (each must carry that
+   * source), in ONE transaction: records of the source that are not given are deleted, unchanged
+   * ones are not written again. Re-indexing a file that shrank leaves no stale chunks.
+   */
+  replaceSource(source: string, records: Iterable<StoreRecord>): Promise<SourceSyncResult>;
+  /** Distinct string `meta.source` values present, sorted in code point order. */
+  sources(): Promise<string[]>;
   close(): Promise<void>;
-}
-
-export function metaFilter(filter: RecordMeta | undefined): ((id: string, meta: RecordMeta | undefined) => boolean) | undefined {
-  if (filter === undefined) return undefined;
-  const entries = Object.entries(filter);
-  return (_id, meta) => entries.every(([key, value]) => meta !== undefined && meta[key] === value);
 }
