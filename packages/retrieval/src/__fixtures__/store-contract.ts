@@ -97,6 +97,22 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       await store.close();
     });
 
+    it('stores and counts a record with no terms after analysis; no query matches it, get returns it', async () => {
+      const store = await open();
+      const empties = [' ... ', '🐳🐋 — !!', '', '\n\n'];
+      await store.upsert([{ id: 'whale', text: 'the white whale and the sea' }, ...empties.map((text, i) => ({ id: `empty-${i}`, text, meta: { source: 'blank.md', index: i } }))]);
+      await store.upsert([{ id: 'ship', text: 'the ship at sea' }]);
+      expect(await store.count()).toBe(2 + empties.length);
+      for (const [i, text] of empties.entries()) expect(await store.get(`empty-${i}`)).toEqual({ id: `empty-${i}`, text, meta: { source: 'blank.md', index: i } });
+      const hits = await store.searchText('white whale sea ship', { k: 10 });
+      expect(hits.map((h) => h.id).sort()).toEqual(['ship', 'whale']);
+      expect(await store.searchText('')).toEqual([]);
+      expect(await store.searchText('   ?! ')).toEqual([]);
+      expect(await store.replaceSource('blank.md', [])).toMatchObject({ removed: empties.length });
+      expect(await store.count()).toBe(2);
+      await store.close();
+    });
+
     it('updates duplicate ids instead of duplicating them', async () => {
       const store = await open();
       await store.upsert([{ id: 'a', text: 'first version about harpoons' }]);
@@ -110,12 +126,14 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     it('writes all or nothing, and reports bad input with typed errors', async () => {
       const store = await open();
       await store.upsert([{ id: 'keep', text: 'a record that stays' }]);
-      expect(await codeOf(store.upsert([{ id: 'x', text: 'fine' }, { id: 'empty', text: ' ... ' }]))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.upsert([{ id: 'x', text: 'fine' }, { id: 'bad', text: 'bad meta', meta: { nested: {} as never } }]))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.upsert([{ id: 'x', text: 'fine' }, { id: 'bad', text: null as never }]))).toBe('INVALID_ARGUMENT');
       expect(await store.count()).toBe(1);
       expect(await store.get('x')).toBeUndefined();
       expect(await codeOf(store.delete(['keep', 'missing']))).toBe('NOT_FOUND');
       expect(await store.count()).toBe(1);
-      expect(await codeOf(store.searchText('   '))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.searchText(null as never))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.searchText(42 as never))).toBe('INVALID_ARGUMENT');
       await store.delete(['keep']);
       expect(await store.count()).toBe(0);
       await store.close();

@@ -295,13 +295,61 @@ describe('BM25F fields', () => {
 describe('BM25Index bad input', () => {
   const is = (code: string) => (error: unknown) => isChunkwiseError(error) && error.code === code;
 
-  it('rejects empty queries and documents with INVALID_ARGUMENT', () => {
+  it('answers empty and stop-word-only queries with no hits; only a non-string query is an error', () => {
     const index = new BM25Index().add('a', 'call me ishmael');
-    expect(() => index.search('')).toThrow(expect.toSatisfy(is('INVALID_ARGUMENT')) as Error);
-    expect(() => index.search('  ?! ')).toThrow(/no searchable terms/);
-    expect(() => index.add('b', '...')).toThrow(/is empty/);
+    expect(index.search('')).toEqual([]);
+    expect(index.search('  ?! ')).toEqual([]);
+    expect(new BM25Index({ analyzer: 'english' }).add('a', 'the whale').search('the of and')).toEqual([]);
+    for (const bad of [null, undefined, 42, ['ishmael'], { text: 'ishmael' }]) {
+      expect(() => index.search(bad as never)).toThrow(expect.toSatisfy(is('INVALID_ARGUMENT')) as Error);
+    }
     expect(() => index.add('', 'text')).toThrow(/non-empty string/);
+    expect(() => index.add('b', null as never)).toThrow(expect.toSatisfy(is('INVALID_ARGUMENT')) as Error);
     expect(() => index.search('ishmael', { k: 0 })).toThrow(/positive integer/);
+  });
+
+  it('indexes a document with no terms after analysis: counted in N and avgdl, matched by no query', () => {
+    // Punctuation, emoji, stop words (english) and an unknown script (cjk analyzer on Thai is
+    // fine, but simple on Linear B is not) are all documents without terms for some analyzer.
+    for (const [options, empty] of [
+      [{}, ' ... '],
+      [{}, '🐳🐋 — !!'],
+      [{ analyzer: 'english' }, 'the of and it is'],
+      [{ analyzer: (t: string) => t.split(' ').filter((w) => w.startsWith('#')) }, 'no hashtags here'],
+      [{ fields: { text: 1, title: 2 } }, { text: '...', title: '?!' }],
+    ] as [BM25Options, string | Record<string, string>][]) {
+      const index = new BM25Index(options);
+      index.add('whale', 'the white whale and the sea').add('empty', empty).add('ship', 'the ship at sea');
+      expect(index.size).toBe(3);
+      expect(index.has('empty')).toBe(true);
+      expect(index.ids()).toEqual(['whale', 'empty', 'ship']);
+      expect(index.stats().documents).toBe(3);
+      const hits = index.search('white whale sea ship the of and', { k: 10 });
+      expect(hits.map((h) => h.id)).not.toContain('empty');
+      expect(index.search('white whale sea ship', { k: 10, pruning: false })).toEqual(index.search('white whale sea ship', { k: 10 }));
+      // Survives save/load and removal.
+      const restored = BM25Index.load(index.save(), options);
+      expect(restored.ids()).toEqual(index.ids());
+      expect(restored.search('white whale sea ship', { k: 10 })).toEqual(index.search('white whale sea ship', { k: 10 }));
+      index.remove('empty');
+      expect(index.size).toBe(2);
+    }
+  });
+
+  it('scores equal the reference BM25 when empty documents are in the corpus (N and avgdl count them)', () => {
+    const passages = sotuPassages().slice(100, 400);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('', '...', '— 🐳 —', '!!!'), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 299 }), (empties, q) => {
+        const docs = [...passages.map((p) => ({ id: p.id, text: p.text })), ...empties.map((text, i) => ({ id: `empty-${i}`, text }))];
+        const index = new BM25Index();
+        for (const d of docs) index.add(d.id, d.text);
+        expect(index.stats().averageLength.text).toBe(docs.reduce((sum, d) => sum + simpleAnalyzer(d.text).length, 0) / docs.length);
+        const reference = referenceBM25(docs.map((d) => ({ id: d.id, tokens: simpleAnalyzer(d.text) })));
+        const query = (passages[q] as Passage).sentences[0] as string;
+        expectSameRanking(index.search(query, { k: 20 }), reference(simpleAnalyzer(query)).slice(0, 20));
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('updates a duplicate id instead of duplicating it', () => {

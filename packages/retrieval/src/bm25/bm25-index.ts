@@ -216,9 +216,8 @@ export class BM25Index<M = unknown> {
     if (typeof query !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'The query must be a string.');
     if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${k}.`);
     const tokens = this.analyze(query);
-    if (tokens.length === 0) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `The query ${JSON.stringify(query.slice(0, 80))} has no searchable terms after analysis.`);
-    }
+    // An empty or stop-word-only query matches nothing, as in Lucene, MiniSearch and wink.
+    if (tokens.length === 0) return [];
     this.flush();
     const plan = this.plan(tokens);
     if (plan.length === 0 || this.size === 0) return [];
@@ -354,9 +353,6 @@ export class BM25Index<M = unknown> {
     } else {
       throw new ChunkwiseError('INVALID_ARGUMENT', `Document "${id}" must be a string or an object of field strings.`);
     }
-    if (fieldTokens.every((tokens) => tokens.length === 0)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Document "${id}" is empty: it has no terms after analysis.`, { details: { id } });
-    }
     return fieldTokens;
   }
 
@@ -378,9 +374,6 @@ export class BM25Index<M = unknown> {
   private addScanned(scanner: SimpleTermScanner, id: string, text: string, meta: M | undefined): void {
     const terms: number[] = [];
     const length = scanner.scan(text, this.newTermCallback, (term) => this.countTerm(terms, term, 0));
-    if (length === 0) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Document "${id}" is empty: it has no terms after analysis.`, { details: { id } });
-    }
     if (this.slotOf.has(id)) this.remove(id);
     this.commit(id, this.fieldNames.map((_, f) => (f === 0 ? length : 0)), terms, meta);
   }

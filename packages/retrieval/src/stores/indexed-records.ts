@@ -69,9 +69,6 @@ export class IndexedRecords {
   /** Checks one record and returns its normalised form; throws before anything is stored. */
   validate(record: StoreRecord, dimensions: number | undefined): StoredRecord {
     const { vector, ...valid } = validateRecord(record, this.declaredFields);
-    if (Object.values({ ...valid.fields, text: valid.text }).every((value) => this.bm25.analyzeQuery(value).length === 0)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${valid.id}" is empty: it has no terms after analysis.`, { details: { id: valid.id } });
-    }
     const out: StoredRecord = valid;
     if (vector !== undefined) {
       const dims = dimensions ?? vector.length;

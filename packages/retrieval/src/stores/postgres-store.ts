@@ -133,7 +133,7 @@ export class PostgresStore implements Store {
     const { k, filter } = validateSearchOptions(options);
     if (typeof query !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'The query must be a string.');
     const tokens = this.bm25.analyzeQuery(query);
-    if (tokens.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', `The query ${JSON.stringify(query.slice(0, 80))} has no searchable terms after analysis.`);
+    if (tokens.length === 0) return [];
     const qtf = new Map<string, number>();
     for (const token of tokens) qtf.set(token, (qtf.get(token) ?? 0) + 1);
     return this.transaction(async () => {
@@ -292,7 +292,6 @@ export class PostgresStore implements Store {
         tfs.push(tf);
       }
     });
-    if (lengths.every((n) => n === 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${record.id}" is empty: it has no terms after analysis.`, { details: { id: record.id } });
     return { record, id: record.id, lengths, terms, fields, tfs };
   }
 
