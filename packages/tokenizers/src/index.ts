@@ -7,6 +7,6 @@ export { encodingForModel } from './encoding-for-model.js';
 export { countChat } from './count-chat.js';
 export type { ChatMessage } from './count-chat.js';
 export type { StreamingDecoder } from './streaming-decoder.js';
-export { Tokenizer } from './hf/hf-tokenizer.js';
+export { HfTokenizer } from './hf/hf-tokenizer.js';
 export type { EncodedPair, HfDecodeOptions, HfEncodeOptions } from './hf/hf-tokenizer.js';
 export type { TokenizerJson } from './hf/tokenizer-json.js';

@@ -22,7 +22,7 @@ export class RankTable {
   /** `bytes.subarray(starts[r], starts[r] + lengths[r])` is the token with rank r. */
   readonly starts: Uint32Array;
   /** Token length in bytes per rank; 0 where no token has that rank. */
-  readonly lengths: Uint8Array;
+  readonly lengths: Uint8Array | Uint32Array;
   /** Number of rank slots (highest rank + 1). */
   readonly size: number;
   /** Rank of each single byte (every byte is a token in tiktoken's encodings). */
@@ -32,7 +32,7 @@ export class RankTable {
   private readonly slots: Int32Array;
   private readonly mask: number;
 
-  private constructor(bytes: Uint8Array, starts: Uint32Array, lengths: Uint8Array) {
+  private constructor(bytes: Uint8Array, starts: Uint32Array, lengths: Uint8Array | Uint32Array) {
     this.bytes = bytes;
     this.starts = starts;
     this.lengths = lengths;
@@ -77,6 +77,28 @@ export class RankTable {
     }
     if (at !== bytes.length) {
       throw new ChunkwiseError('CORRUPT_DATA', `Rank data is truncated or padded: lengths sum to ${at} bytes, found ${bytes.length}.`);
+    }
+    return new RankTable(bytes, starts, lengths);
+  }
+
+  /**
+   * A table from token bytes indexed by rank (undefined: no token has that rank). Unlike the CWR1
+   * format, a token may be longer than 255 bytes (some tokenizer.json vocabularies have such entries).
+   */
+  static fromTokens(tokens: readonly (Uint8Array | undefined)[]): RankTable {
+    const size = tokens.length;
+    const lengths = new Uint32Array(size);
+    const starts = new Uint32Array(size);
+    let total = 0;
+    for (let rank = 0; rank < size; rank++) {
+      starts[rank] = total;
+      lengths[rank] = tokens[rank]?.length ?? 0;
+      total += lengths[rank]!;
+    }
+    const bytes = new Uint8Array(total);
+    for (let rank = 0; rank < size; rank++) {
+      const token = tokens[rank];
+      if (token) bytes.set(token, starts[rank]!);
     }
     return new RankTable(bytes, starts, lengths);
   }

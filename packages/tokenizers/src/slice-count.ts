@@ -1,4 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, type SliceCounter as SliceCounterContract } from '@chunkwise/core';
 import type { PreTokenizer } from './pre-tokenizer.js';
 import { cl100kPieceEnd, o200kPieceEnd, r50kPieceEnd, ScannerPreTokenizer } from './split-scanners.js';
 import { TokenBuffer } from './token-buffer.js';
@@ -37,7 +37,7 @@ function isForwardScanner(preTokenizer: PreTokenizer): boolean {
  * from the prefix sums; the last few, whose scan could see the slice's end, are tokenized again.
  * Encodings with a pre-tokenizer not known to have that property count the slice directly.
  */
-export class SliceCounter {
+export class SliceCounter implements SliceCounterContract {
   /** Token ids of the whole text, special-token text encoded as ordinary text (as `count` does). */
   readonly ids: Uint32Array;
   /** UTF-16 span of each token, as in `Encoding.encodeWithOffsets`. */

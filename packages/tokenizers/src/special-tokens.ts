@@ -1,7 +1,7 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, type TokenOffsetsOptions } from '@chunkwise/core';
 
 /** Which special tokens `encode` may emit and which make it throw, with tiktoken's defaults. */
-export interface SpecialTokenOptions {
+export interface SpecialTokenOptions extends TokenOffsetsOptions {
   /** Special tokens recognised in the text and encoded as their id. Default: none. */
   allowedSpecial?: 'all' | Iterable<string>;
   /**

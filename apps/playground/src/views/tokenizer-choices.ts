@@ -1,5 +1,5 @@
 import type { Tokenizer } from '@chunkwise/core';
-import { Encoding, getEncoding, Tokenizer as HfTokenizer, type EncodedWithOffsets } from '@chunkwise/tokenizers';
+import { Encoding, getEncoding, HfTokenizer, type EncodedWithOffsets } from '@chunkwise/tokenizers';
 
 export interface TokenizerChoice {
   id: string;

@@ -5,15 +5,15 @@ import { Tokenizer as HfReference } from '@huggingface/tokenizers';
 import { hfModel, HF_MODELS } from '../__fixtures__/hf-reference.js';
 import { wellFormedText } from '../__fixtures__/text-arbitraries.js';
 import { errorCode } from '../__fixtures__/error-code.js';
-import { Tokenizer } from './hf-tokenizer.js';
+import { HfTokenizer } from './hf-tokenizer.js';
 
 // tokenizers.js uses JavaScript's \s (with U+FEFF, without U+0085); Hugging Face's Rust library and
 // we use Unicode White_Space. Generated text leaves those two characters out of the comparison.
 const comparable = wellFormedText.map((text) => text.replace(/[\ufeff\u0085]/g, ' '));
 
-describe.each(HF_MODELS)('Tokenizer.fromJSON(%s tokenizer.json) matches @huggingface/tokenizers', (model) => {
+describe.each(HF_MODELS)('HfTokenizer.fromJSON(%s tokenizer.json) matches @huggingface/tokenizers', (model) => {
   const { json, reference } = hfModel(model);
-  const ours = Tokenizer.fromJSON(json, { name: model });
+  const ours = HfTokenizer.fromJSON(json, { name: model });
 
   it('on Moby Dick, chapter by chapter, with and without special tokens', () => {
     // Llama 2 and Gemma 3 do not pre-tokenize: a chapter is one word, and tokenizers.js merges it slowly.
@@ -45,7 +45,7 @@ describe.each(HF_MODELS)('Tokenizer.fromJSON(%s tokenizer.json) matches @hugging
   });
 });
 
-describe('Tokenizer.fromJSON with a WordLevel tokenizer.json', () => {
+describe('HfTokenizer.fromJSON with a WordLevel tokenizer.json', () => {
   it('looks each Whitespace word up, [UNK] otherwise, as @huggingface/tokenizers does', () => {
     const words = [...new Set(mobyDickChapterTexts().slice(0, 20).join(' ').match(/\w+|[^\w\s]+/g))].slice(0, 5000);
     const json = {
@@ -56,7 +56,7 @@ describe('Tokenizer.fromJSON with a WordLevel tokenizer.json', () => {
       decoder: null,
       model: { type: 'WordLevel', unk_token: '[UNK]', vocab: Object.fromEntries(['[UNK]', ...words].map((word, id) => [word, id])) },
     };
-    const ours = Tokenizer.fromJSON(json);
+    const ours = HfTokenizer.fromJSON(json);
     const reference = new HfReference(json, { unk_token: '[UNK]' });
     // ASCII chapters: tokenizers.js's Whitespace uses JavaScript's ASCII \w, tokenizers' is Unicode.
     const paragraphs = mobyDickChapterTexts()
@@ -72,14 +72,14 @@ describe('Tokenizer.fromJSON with a WordLevel tokenizer.json', () => {
   });
 });
 
-describe('Tokenizer.fromJSON errors', () => {
+describe('HfTokenizer.fromJSON errors', () => {
   it('rejects JSON without a model and models it cannot run', () => {
-    expect(errorCode(() => Tokenizer.fromJSON('{'))).toBe('INVALID_ARGUMENT');
-    expect(errorCode(() => Tokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
-    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
-    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'Unigram', vocab: [['<unk>', 0]] } }))).toBe('UNSUPPORTED'); // no unk_id
-    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED'); // no [UNK]
-    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'CharLevel', vocab: {} } }))).toBe('UNSUPPORTED');
+    expect(errorCode(() => HfTokenizer.fromJSON('{'))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => HfTokenizer.fromJSON('{"added_tokens": []}'))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => HfTokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }))).toBe('UNSUPPORTED');
+    expect(errorCode(() => HfTokenizer.fromJSON({ model: { type: 'Unigram', vocab: [['<unk>', 0]] } }))).toBe('UNSUPPORTED'); // no unk_id
+    expect(errorCode(() => HfTokenizer.fromJSON({ model: { type: 'WordLevel', vocab: {} } }))).toBe('UNSUPPORTED'); // no [UNK]
+    expect(errorCode(() => HfTokenizer.fromJSON({ model: { type: 'CharLevel', vocab: {} } }))).toBe('UNSUPPORTED');
     // Malformed files: INVALID_ARGUMENT, never a TypeError.
     for (const model of [
       { type: 'BPE' },
@@ -92,13 +92,16 @@ describe('Tokenizer.fromJSON errors', () => {
       { type: 'Unigram', vocab: [['a']], unk_id: 0 },
       { type: 'Unigram', vocab: [['a', -1]], unk_id: 5 },
     ]) {
-      expect(errorCode(() => Tokenizer.fromJSON({ model } as never)), JSON.stringify(model)).toBe('INVALID_ARGUMENT');
+      expect(errorCode(() => HfTokenizer.fromJSON({ model } as never)), JSON.stringify(model)).toBe('INVALID_ARGUMENT');
     }
-    expect(errorCode(() => Tokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0 }, merges: [] } }))).toBe('UNSUPPORTED');
+    // A BPE without ByteLevel pre-tokenizer or byte fallback runs on characters; one it lacks, with no unknown token, is NOT_FOUND.
+    const characters = HfTokenizer.fromJSON({ model: { type: 'BPE', vocab: { '▁a': 0, b: 1 }, merges: [] } });
+    expect([...characters.encode('b')]).toEqual([1]);
+    expect(errorCode(() => characters.encode('a'))).toBe('NOT_FOUND');
   });
 
   it('throws NOT_FOUND when decoding an unknown id', () => {
-    const ours = Tokenizer.fromJSON(hfModel('qwen3').json);
+    const ours = HfTokenizer.fromJSON(hfModel('qwen3').json);
     expect(() => ours.decode([10_000_000])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });

@@ -4,7 +4,7 @@ import { hfModel } from '../__fixtures__/hf-reference.js';
 import { trickyText, wellFormedText } from '../__fixtures__/text-arbitraries.js';
 import { unigramTokenizerJson } from '../__fixtures__/unigram-tokenizer-json.js';
 import { wordPieceTokenizerJson } from '../__fixtures__/wordpiece-tokenizer-json.js';
-import { Tokenizer } from './hf-tokenizer.js';
+import { HfTokenizer } from './hf-tokenizer.js';
 
 /**
  * An independent derivation for byte-level models without a normalizer (what the playground did
@@ -55,10 +55,10 @@ function expectTiling(text: string, result: { starts: Uint32Array; ends: Uint32A
   expect(previous).toBe(text.length);
 }
 
-describe('Tokenizer.encodeWithOffsets', () => {
-  const llama3 = Tokenizer.fromJSON(hfModel('llama3').json);
-  const qwen3 = Tokenizer.fromJSON(hfModel('qwen3').json);
-  const llama2 = Tokenizer.fromJSON(hfModel('llama2').json);
+describe('HfTokenizer.encodeWithOffsets', () => {
+  const llama3 = HfTokenizer.fromJSON(hfModel('llama3').json);
+  const qwen3 = HfTokenizer.fromJSON(hfModel('qwen3').json);
+  const llama2 = HfTokenizer.fromJSON(hfModel('llama2').json);
 
   it('byte-level BPE (Llama 3): the ids of encode, spans that tile the text and match the byte-length derivation', () => {
     fc.assert(
@@ -126,7 +126,7 @@ describe('Tokenizer.encodeWithOffsets', () => {
   });
 
   it('WordPiece (BERT): spans of words and ## pieces, dropped whitespace between them', () => {
-    const bert = Tokenizer.fromJSON(wordPieceTokenizerJson() as never);
+    const bert = HfTokenizer.fromJSON(wordPieceTokenizerJson() as never);
     const text = 'Ishmael  said: CAFÉ\tnaïve';
     const result = bert.encodeWithOffsets(text);
     expectOrdered(text, result);
@@ -148,7 +148,7 @@ describe('Tokenizer.encodeWithOffsets', () => {
 
   it('Unigram with Metaspace: spans are the words the pieces came from', () => {
     const json = unigramTokenizerJson() as { model: { vocab: [string, number][] } };
-    const unigram = Tokenizer.fromJSON(json as never);
+    const unigram = HfTokenizer.fromJSON(json as never);
     const text = 'Call me Ishmael. Some years ago';
     const result = unigram.encodeWithOffsets(text);
     expectTiling(text, result);

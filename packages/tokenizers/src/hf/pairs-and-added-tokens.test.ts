@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { Tokenizer as HfReference } from '@huggingface/tokenizers';
 import { trickyText } from '../__fixtures__/text-arbitraries.js';
 import { wordPieceTokenizerJson } from '../__fixtures__/wordpiece-tokenizer-json.js';
-import { Tokenizer } from './hf-tokenizer.js';
+import { HfTokenizer } from './hf-tokenizer.js';
 import type { AddedTokenJson, TokenizerJson } from './tokenizer-json.js';
 
 const words = fc.array(fc.constantFrom('Call', 'me', 'Ishmael', '.', ' ', 'whale', 'Ahab', '!', '鯨', 'naïve', '[MASK]', '  '), { maxLength: 12 }).map((parts) => parts.join(' '));
 
-describe('Tokenizer.encodePair', () => {
+describe('HfTokenizer.encodePair', () => {
   it('BertProcessing: [CLS] a [SEP] b [SEP] with type ids 0 then 1, as @huggingface/tokenizers gives them', () => {
     const json = wordPieceTokenizerJson();
-    const ours = Tokenizer.fromJSON(json as TokenizerJson);
+    const ours = HfTokenizer.fromJSON(json as TokenizerJson);
     const reference = new HfReference(json, {});
     fc.assert(
       // tokenizers.js drops an empty second text (it tests the pair for truthiness); tokenizers does not.
@@ -28,7 +28,7 @@ describe('Tokenizer.encodePair', () => {
   });
 
   it('encodePairWithOffsets: spans in each text, sequence ids, (0, 0) for special tokens', () => {
-    const ours = Tokenizer.fromJSON(wordPieceTokenizerJson() as TokenizerJson);
+    const ours = HfTokenizer.fromJSON(wordPieceTokenizerJson() as TokenizerJson);
     fc.assert(
       fc.property(trickyText, words, (first, second) => {
         const pair = ours.encodePairWithOffsets(first, second);
@@ -60,7 +60,7 @@ describe('Tokenizer.encodePair', () => {
       special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
     };
     const json = { ...(wordPieceTokenizerJson() as TokenizerJson), post_processor: template } as TokenizerJson;
-    const ours = Tokenizer.fromJSON(json);
+    const ours = HfTokenizer.fromJSON(json);
     const reference = new HfReference(json, {});
     for (const [first, second] of [
       ['Call me Ishmael.', 'Some years ago'],
@@ -76,7 +76,7 @@ describe('Tokenizer.encodePair', () => {
 
   it('RobertaProcessing: <s> a </s></s> b </s>, every type id 0 (tokenizers’ roberta.rs)', () => {
     const json = { ...(wordPieceTokenizerJson() as TokenizerJson), post_processor: { type: 'RobertaProcessing', cls: ['[CLS]', 2], sep: ['[SEP]', 3], trim_offsets: true, add_prefix_space: false } } as TokenizerJson;
-    const ours = Tokenizer.fromJSON(json);
+    const ours = HfTokenizer.fromJSON(json);
     const plain = (text: string) => [...ours.encode(text, { addSpecialTokens: false })];
     expect([...ours.encode('Call me Ishmael.')]).toEqual([2, ...plain('Call me Ishmael.'), 3]);
     const pair = ours.encodePair('Call me', 'Ishmael');
@@ -103,7 +103,7 @@ describe('added tokens', () => {
       { content: '<right>', rstrip: true },
       { content: 'Moby-Dick!', normalized: true },
     ]);
-    const ours = Tokenizer.fromJSON(json);
+    const ours = HfTokenizer.fromJSON(json);
     const reference = new HfReference(json, {});
     for (const text of ['the   <left>  whale', 'a <right>   b', '<left><right> MOBY-DICK! moby-dick!x', 'x<left>', '<right>']) {
       expect([...ours.encode(text)], text).toEqual(reference.encode(text).ids);
@@ -120,8 +120,8 @@ describe('added tokens', () => {
   it('single_word tokens only match with no word character beside them (Unicode \\w, as Rust)', () => {
     const json = withAdded([{ content: 'zq', single_word: true }]);
     const id = json.added_tokens!.at(-1)!.id;
-    const ours = Tokenizer.fromJSON(json);
-    const without = Tokenizer.fromJSON(wordPieceTokenizerJson() as TokenizerJson);
+    const ours = HfTokenizer.fromJSON(json);
+    const without = HfTokenizer.fromJSON(wordPieceTokenizerJson() as TokenizerJson);
     expect([...ours.encode('zq whale', { addSpecialTokens: false })][0]).toBe(id);
     expect([...ours.encode('a,zq.', { addSpecialTokens: false })]).toContain(id);
     for (const text of ['xzq', 'zqx', 'ézq', 'zq1', '_zq']) {

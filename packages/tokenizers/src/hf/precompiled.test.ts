@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { alignedText } from './aligned-text.js';
 import { errorCode } from '../__fixtures__/error-code.js';
-import { Tokenizer } from './hf-tokenizer.js';
+import { HfTokenizer } from './hf-tokenizer.js';
 import { PrecompiledCharsmap } from './precompiled.js';
 import type { TokenizerJson } from './tokenizer-json.js';
 
@@ -38,9 +38,9 @@ function sentencePieceNormalize(charsmap: PrecompiledCharsmap, text: string): st
   return out;
 }
 
-describe.each(MODELS)('Tokenizer.fromJSON with the Precompiled normalizer (%s)', (name) => {
+describe.each(MODELS)('HfTokenizer.fromJSON with the Precompiled normalizer (%s)', (name) => {
   const json = fixture(name);
-  const ours = Tokenizer.fromJSON(json, { name });
+  const ours = HfTokenizer.fromJSON(json, { name });
   const charsmap = new PrecompiledCharsmap(charsmapOf(json));
 
   it('gives spm_encode’s ids wherever SentencePiece and tokenizers normalize alike', () => {

@@ -4,11 +4,11 @@ import { Tokenizer as HfReference } from '@huggingface/tokenizers';
 import { mobyDickChapterTexts } from '../__fixtures__/corpora.js';
 import { wellFormedText } from '../__fixtures__/text-arbitraries.js';
 import { unigramTokenizerJson } from '../__fixtures__/unigram-tokenizer-json.js';
-import { Tokenizer } from './hf-tokenizer.js';
+import { HfTokenizer } from './hf-tokenizer.js';
 
-describe('Tokenizer.fromJSON with a Unigram tokenizer.json matches @huggingface/tokenizers', () => {
+describe('HfTokenizer.fromJSON with a Unigram tokenizer.json matches @huggingface/tokenizers', () => {
   const json = unigramTokenizerJson();
-  const ours = Tokenizer.fromJSON(JSON.stringify(json), { name: 'unigram-test' });
+  const ours = HfTokenizer.fromJSON(JSON.stringify(json), { name: 'unigram-test' });
   const reference = new HfReference(json, {});
 
   it('on Moby Dick paragraphs', () => {

@@ -4,11 +4,11 @@ import { Tokenizer as HfReference } from '@huggingface/tokenizers';
 import { mobyDickChapterTexts } from '../__fixtures__/corpora.js';
 import { trickyText } from '../__fixtures__/text-arbitraries.js';
 import { wordPieceTokenizerJson } from '../__fixtures__/wordpiece-tokenizer-json.js';
-import { Tokenizer } from './hf-tokenizer.js';
+import { HfTokenizer } from './hf-tokenizer.js';
 
-describe('Tokenizer.fromJSON with a WordPiece (BERT-style) tokenizer.json matches @huggingface/tokenizers', () => {
+describe('HfTokenizer.fromJSON with a WordPiece (BERT-style) tokenizer.json matches @huggingface/tokenizers', () => {
   const json = wordPieceTokenizerJson();
-  const ours = Tokenizer.fromJSON(JSON.stringify(json), { name: 'wordpiece-test' });
+  const ours = HfTokenizer.fromJSON(JSON.stringify(json), { name: 'wordpiece-test' });
   const reference = new HfReference(json, {});
 
   it('on Moby Dick chapters, with [CLS] … [SEP]', () => {
