@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { findVerbatim } from './find-verbatim.js';
 import { overlaps, unionSpans } from './span-set.js';
 
 export interface SectionCoverage {
@@ -39,11 +40,8 @@ export function equalSections(length: number, parts: number): Span[] {
 export function locateSentences(sentences: readonly string[], source: string): { spans: Span[]; located: number } {
   const spans: Span[] = [];
   for (const sentence of sentences) {
-    const words = sentence.trim().split(/\s+/).filter(Boolean);
-    if (words.length === 0) continue;
-    const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'), 'u');
-    const match = pattern.exec(source);
-    if (match) spans.push({ start: match.index, end: match.index + match[0].length });
+    const span = findVerbatim(source, sentence);
+    if (span) spans.push(span);
   }
   return { spans, located: spans.length };
 }

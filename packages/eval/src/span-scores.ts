@@ -1,5 +1,5 @@
 import type { Span } from '@chunkwise/core';
-import { intersectionSize, overlaps, setSize, unionSpans } from './span-set.js';
+import { assertSpan, intersectionSize, overlaps, setSize, unionSpans } from './span-set.js';
 
 /** How well retrieved ranges cover the reference (gold) ranges, counted in characters. */
 export interface SpanScores {
@@ -31,11 +31,20 @@ export function spanScores(retrieved: readonly Span[], references: readonly Span
   return scoresFromSizes(intersectionSize(r, g), setSize(r), setSize(g));
 }
 
+/** Positions in `chunks` of the chunks that share a character with a reference. */
+export function touchingIndices(chunks: readonly Span[], references: readonly Span[]): number[] {
+  const g = unionSpans(references, 'A reference span');
+  for (const chunk of chunks) assertSpan(chunk, 'A chunk span');
+  const out: number[] = [];
+  chunks.forEach((chunk, i) => {
+    if (g.some((ref) => overlaps(chunk, ref))) out.push(i);
+  });
+  return out;
+}
+
 /** The chunks a reference touches: what the best retrieval a chunking allows would return. */
 export function chunksTouching<S extends Span>(chunks: readonly S[], references: readonly Span[]): S[] {
-  const g = unionSpans(references, 'A reference span');
-  unionSpans(chunks, 'A chunk span');
-  return chunks.filter((chunk) => g.some((ref) => overlaps(chunk, ref)));
+  return touchingIndices(chunks, references).map((i) => chunks[i] as S);
 }
 
 /**

@@ -1,0 +1,189 @@
+import { resolveTokenizer, type Chunker } from '@chunkwise/chunking';
+import { ChunkwiseError, createProgress, throwIfAborted, type Embedder, type ProgressCallback, type Span, type Tokenizer } from '@chunkwise/core';
+import { reciprocalRankFusion, selectContext, simpleAnalyzer, type ContextHit, type ScoredId } from '@chunkwise/retrieval';
+import { buildChunkIndex, isZero, type ChunkIndex, type IndexedCorpus } from './chunk-index.js';
+import { corpusText, validateDataset, type Corpora, type EvalQuestion } from './dataset.js';
+import { reciprocalRankAtK } from './ranking-metrics.js';
+import { precisionOmega, spanScores, touchingIndices, type SpanScores } from './span-scores.js';
+import { mean, standardDeviation } from './stats.js';
+
+export type RetrieverName = 'bm25' | 'dense' | 'hybrid';
+export const RETRIEVERS: readonly RetrieverName[] = ['bm25', 'dense', 'hybrid'];
+
+/** `selectContext`'s strategies: how retrieved chunks are packed into the token budget. */
+export type ContextStrategy = 'top-k' | 'score-drop' | 'knapsack' | 'search';
+export const CONTEXT_STRATEGIES: readonly ContextStrategy[] = ['top-k', 'score-drop', 'knapsack', 'search'];
+
+export interface EvaluateRetrievalOptions {
+  dataset: readonly EvalQuestion[];
+  /** The corpora the questions point into (not needed with `index`). */
+  corpora?: Corpora;
+  /** How the corpora are chunked (not needed with `index`). */
+  chunker?: Chunker;
+  /** Corpora already chunked and indexed by `buildChunkIndex`, to compare retrievers on the same chunks. */
+  index?: ChunkIndex;
+  /** Default 'bm25'; 'dense' and 'hybrid' (RRF of both, k = 60) need an embedder. */
+  retriever?: RetrieverName;
+  embedder?: Embedder;
+  /** Top-k chunks (default 5 without a budget); with `budgetTokens`, at most this many passages. */
+  k?: number;
+  /** Fill a context of at most this many tokens with `selectContext` instead of taking the top k. */
+  budgetTokens?: number;
+  /** How the budget is filled; default 'top-k'. */
+  contextStrategy?: ContextStrategy;
+  /** Ranked chunks offered to `selectContext`; default 50. */
+  candidates?: number;
+  /** Counts the context against the budget; default o200k_base. */
+  tokenizer?: Tokenizer;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+/** One question's outcome: the spans retrieved and their scores against the gold references. */
+export interface QuestionResult extends SpanScores {
+  question: string;
+  corpusId: string;
+  /** The retrieved chunks' spans, best first (top-k) or in document order (budget). */
+  retrieved: Span[];
+  /** The best precision these chunks allow for this question (`precisionOmega`). */
+  precisionOmega: number;
+  /** Tokens of the context: the chunks' token counts (top-k) or `selectContext`'s count (budget). */
+  tokens: number;
+  /** 1 / rank of the first chunk touching a reference within the retriever's first 10, else 0. */
+  reciprocalRank: number;
+}
+
+export interface MetricSummary {
+  recall: number;
+  precision: number;
+  iou: number;
+  precisionOmega: number;
+  tokens: number;
+  /** Mean reciprocal rank at 10. */
+  reciprocalRank: number;
+}
+
+export interface RetrievalEvaluation {
+  questions: QuestionResult[];
+  mean: MetricSummary;
+  /** Sample standard deviations over questions. */
+  std: MetricSummary;
+  /** Chunks over the corpora the dataset uses. */
+  chunks: number;
+  /** Time to chunk, to build BM25, to embed and index vectors, and to answer all questions (ms). */
+  timings: { chunkMs: number; bm25Ms: number; embedMs: number; searchMs: number };
+}
+
+const RANK_DEPTH = 10;
+
+/**
+ * Runs a retrieval pipeline over a labeled dataset and scores every question: chunk the corpora
+ * (or take a prepared `index`), retrieve with BM25, dense or hybrid search inside the question's
+ * corpus, keep the top k or fill a token budget with `selectContext`, then compare the retrieved
+ * spans with the gold references (`spanScores`, Precision-Ω, reciprocal rank). Means and sample
+ * standard deviations over questions.
+ */
+export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Promise<RetrievalEvaluation> {
+  const { dataset, retriever = 'bm25', budgetTokens, contextStrategy = 'top-k', candidates = 50, signal, onProgress } = options;
+  if (!Array.isArray(dataset)) throw new ChunkwiseError('INVALID_ARGUMENT', 'evaluateRetrieval needs a dataset: an array of { question, corpusId, references }.');
+  if (!RETRIEVERS.includes(retriever)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown retriever ${JSON.stringify(retriever)}; use one of ${RETRIEVERS.join(', ')}.`);
+  if (!CONTEXT_STRATEGIES.includes(contextStrategy)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown context strategy ${JSON.stringify(contextStrategy)}; use one of ${CONTEXT_STRATEGIES.join(', ')}.`);
+  const k = options.k ?? (budgetTokens === undefined ? 5 : undefined);
+  if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${String(k)}.`);
+  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${String(budgetTokens)}.`);
+  if (!Number.isInteger(candidates) || candidates < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `candidates must be a positive integer, got ${String(candidates)}.`);
+  if (budgetTokens === undefined && options.contextStrategy !== undefined && contextStrategy !== 'top-k') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `The ${contextStrategy} context strategy fills a token budget: give budgetTokens too.`);
+  }
+  const embedder = options.embedder ?? options.index?.embedder;
+  if (retriever !== 'bm25' && !embedder) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an embedder (any Embedder, e.g. the GloVe embedder of @chunkwise/providers).`);
+
+  const index = options.index ?? (await indexFor(options, embedder, retriever));
+  validateDataset(dataset, mapOfIndex(index));
+  if (retriever !== 'bm25') {
+    for (const [id, corpus] of index.corpora) {
+      if (!corpus.vectors && dataset.some((q) => q.corpusId === id)) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an index built with an embedder; corpus ${JSON.stringify(id)} has none.`);
+    }
+  }
+  const tokenizer = budgetTokens === undefined ? undefined : (options.tokenizer ?? (await resolveTokenizer('o200k_base')));
+  const depth = Math.max(k ?? 0, budgetTokens === undefined ? 0 : candidates, RANK_DEPTH);
+
+  const searchStart = performance.now();
+  const queryVectors = retriever === 'bm25' ? [] : await (embedder as Embedder).embed(dataset.map((q) => q.question), signal ? { signal } : {});
+  const progress = createProgress(onProgress, 'evaluate', { total: dataset.length, unit: 'questions', throttleMs: 100 });
+  const questions: QuestionResult[] = dataset.map((q, i) => {
+    throwIfAborted(signal);
+    const corpus = index.corpora.get(q.corpusId) as IndexedCorpus;
+    const ranked = rank(corpus, q.question, queryVectors[i], retriever, depth);
+    const relevantIds = touchingIndices(corpus.chunks, q.references).map(String);
+    let retrieved: Span[];
+    let tokens: number;
+    if (budgetTokens === undefined) {
+      const top = ranked.slice(0, k).map((h) => corpus.chunks[Number(h.id)]!);
+      retrieved = top.map(({ start, end }) => ({ start, end }));
+      tokens = top.reduce((sum, c) => sum + c.tokenCount, 0);
+    } else {
+      const hits: ContextHit[] = ranked.slice(0, candidates).map((h) => {
+        const chunk = corpus.chunks[Number(h.id)]!;
+        return { id: h.id, score: h.score, text: chunk.text, docId: q.corpusId, start: chunk.start, end: chunk.end, chunkIndex: Number(h.id) };
+      });
+      const context = selectContext(hits, { budgetTokens, tokenizer: tokenizer as Tokenizer, strategy: contextStrategy, ...(k !== undefined ? { k } : {}) });
+      retrieved = context.passages.map((p) => ({ start: p.start as number, end: p.end as number }));
+      tokens = context.tokens;
+    }
+    progress.advance();
+    return {
+      question: q.question,
+      corpusId: q.corpusId,
+      retrieved,
+      ...spanScores(retrieved, q.references),
+      precisionOmega: precisionOmega(corpus.chunks, q.references),
+      tokens,
+      reciprocalRank: reciprocalRankAtK(ranked.map((h) => h.id), relevantIds, RANK_DEPTH),
+    };
+  });
+  progress.finish();
+  const searchMs = performance.now() - searchStart;
+  const used = new Set(dataset.map((q) => q.corpusId));
+  let chunks = 0;
+  for (const [id, corpus] of index.corpora) if (used.has(id)) chunks += corpus.chunks.length;
+  return {
+    questions,
+    mean: summarize(questions, mean),
+    std: summarize(questions, standardDeviation),
+    chunks,
+    timings: { chunkMs: index.chunkMs, bm25Ms: index.bm25Ms, embedMs: index.embedMs, searchMs },
+  };
+}
+
+async function indexFor(options: EvaluateRetrievalOptions, embedder: Embedder | undefined, retriever: RetrieverName): Promise<ChunkIndex> {
+  const { corpora, chunker, dataset, signal, onProgress } = options;
+  if (!corpora || !chunker) throw new ChunkwiseError('INVALID_ARGUMENT', 'evaluateRetrieval needs corpora and a chunker, or an index from buildChunkIndex.');
+  const ids = [...new Set(dataset.map((q) => q.corpusId))];
+  for (const id of ids) {
+    if (corpusText(corpora, id) === undefined) {
+      const row = dataset.findIndex((q) => q.corpusId === id) + 1;
+      throw new ChunkwiseError('INVALID_ARGUMENT', `question ${row}: no corpus named ${JSON.stringify(id)}.`, { details: { corpusId: id } });
+    }
+  }
+  return buildChunkIndex({ corpora, chunker, corpusIds: ids, ...(retriever !== 'bm25' && embedder ? { embedder } : {}), ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+}
+
+function mapOfIndex(index: ChunkIndex): Map<string, string> {
+  return new Map([...index.corpora].map(([id, corpus]) => [id, corpus.text]));
+}
+
+/** The retriever's ranking of a corpus' chunks for one question, best first. */
+function rank(corpus: IndexedCorpus, question: string, vector: Float32Array | undefined, retriever: RetrieverName, depth: number): ScoredId[] {
+  // A question with no searchable term finds nothing lexically (BM25 refuses an empty query).
+  const lexical = () => (simpleAnalyzer(question).length === 0 ? [] : corpus.bm25.search(question, { k: depth }));
+  const dense = () => (vector === undefined || isZero(vector) || !corpus.vectors || corpus.vectors.size === 0 ? [] : corpus.vectors.search(vector, { k: depth }));
+  if (retriever === 'bm25') return lexical();
+  if (retriever === 'dense') return dense();
+  return reciprocalRankFusion([lexical(), dense()], { limit: depth });
+}
+
+function summarize(questions: readonly QuestionResult[], reduce: (values: number[]) => number): MetricSummary {
+  const of = (key: keyof MetricSummary) => reduce(questions.map((q) => q[key]));
+  return { recall: of('recall'), precision: of('precision'), iou: of('iou'), precisionOmega: of('precisionOmega'), tokens: of('tokens'), reciprocalRank: of('reciprocalRank') };
+}
