@@ -1,7 +1,7 @@
 import { ChunkwiseError, throwIfAborted, type Chunk, type Tokenizer } from '@chunkwise/core';
 import { ChunkPlanner } from './chunk-planner.js';
 import { chunkStream } from './chunk-stream.js';
-import { characterTokenizer } from './character-tokenizer.js';
+import { resolveTokenizer } from '@chunkwise/tokenizers';
 import { validateLimits, validateText, type BaseChunkerOptions } from './chunk-options.js';
 import { attachSituatedContext } from './situated-context.js';
 
@@ -26,33 +26,12 @@ export interface Chunker {
   chunkStream(source: AsyncIterable<string> | Iterable<string>, options?: ChunkStreamOptions): AsyncIterable<Chunk>;
 }
 
-const loaded = new Map<string, Promise<Tokenizer>>();
-
 /**
  * A tokenizer object as is; `'characters'` for a character limit; any other string is an encoding
- * of `@chunkwise/tokenizers`, imported on first use so `import { RecursiveChunker }` costs no ranks.
+ * of `@chunkwise/tokenizers` (one resolver for every package, loaded on first use, so
+ * `import { RecursiveChunker }` costs no ranks). Unknown names are `INVALID_ARGUMENT`.
  */
-export function resolveTokenizer(tokenizer: Tokenizer | string | undefined): Promise<Tokenizer> {
-  if (tokenizer !== undefined && typeof tokenizer !== 'string') return Promise.resolve(tokenizer);
-  const name = tokenizer ?? 'o200k_base';
-  if (name === 'characters') return Promise.resolve(characterTokenizer);
-  let pending = loaded.get(name);
-  if (!pending) {
-    pending = import('@chunkwise/tokenizers').then(({ getEncoding, isEncodingName, ENCODING_NAMES }) => {
-      if (!isEncodingName(name)) {
-        throw new ChunkwiseError(
-          'INVALID_ARGUMENT',
-          `Unknown tokenizer ${JSON.stringify(name)}; pass a Tokenizer object, 'characters', or one of ${ENCODING_NAMES.join(', ')}.`,
-          { details: { tokenizer: name } },
-        );
-      }
-      return getEncoding(name);
-    });
-    pending.catch(() => loaded.delete(name));
-    loaded.set(name, pending);
-  }
-  return pending;
-}
+export { resolveTokenizer };
 
 /**
  * Shared plumbing: validation at the edge, lazy tokenizer, empty input, situated context and

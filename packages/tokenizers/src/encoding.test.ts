@@ -126,7 +126,7 @@ describe('getEncoding', () => {
     expect(await getEncoding('o200k_base')).toBe(o200k_base);
   });
 
-  it('rejects unknown names with NOT_FOUND', async () => {
-    await expect(getEncoding('o300k' as 'o200k_base')).rejects.toSatisfy((error) => isChunkwiseError(error, 'NOT_FOUND'));
+  it('rejects unknown names with INVALID_ARGUMENT, as resolveTokenizer does', async () => {
+    await expect(getEncoding('o300k' as 'o200k_base')).rejects.toSatisfy((error) => isChunkwiseError(error, 'INVALID_ARGUMENT'));
   });
 });

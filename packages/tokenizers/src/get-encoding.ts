@@ -6,8 +6,8 @@ export const ENCODING_NAMES = ['r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_ba
 
 export type EncodingName = (typeof ENCODING_NAMES)[number];
 
-export function isEncodingName(name: string): name is EncodingName {
-  return (ENCODING_NAMES as readonly string[]).includes(name);
+export function isEncodingName(name: unknown): name is EncodingName {
+  return typeof name === 'string' && (ENCODING_NAMES as readonly string[]).includes(name);
 }
 
 /**
@@ -30,8 +30,9 @@ export async function getEncoding(name: EncodingName): Promise<Encoding> {
     case 'o200k_harmony':
       return (await import('./o200k_harmony.js')).o200k_harmony;
     default:
-      throw new ChunkwiseError('NOT_FOUND', `Unknown encoding ${JSON.stringify(name)}; expected one of ${ENCODING_NAMES.join(', ')}.`, {
-        details: { name },
+      // The same code as resolveTokenizer's for an unknown name: the caller passed a wrong argument.
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown encoding ${typeof name === 'string' ? JSON.stringify(name) : String(name)}; expected one of ${ENCODING_NAMES.join(', ')}.`, {
+        details: { name: String(name), known: [...ENCODING_NAMES] },
       });
   }
 }
