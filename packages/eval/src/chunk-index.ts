@@ -10,12 +10,19 @@ export interface IndexedCorpus {
   bm25: BM25Index;
   /** Present when the index was built with an embedder. */
   vectors?: VectorIndex;
+  /** The embedder that made `vectors`; questions about this corpus are embedded with it. */
+  embedder?: Embedder;
 }
+
+/**
+ * An embedder, or a function that makes one for a corpus from its chunk texts: a SIF embedder
+ * fitted on what is indexed (word frequencies, principal component) is fitted per corpus this way.
+ */
+export type EmbedderSource = Embedder | ((chunkTexts: readonly string[], corpusId: string) => Embedder | Promise<Embedder>);
 
 /** Corpora chunked once and indexed, to evaluate several retrievers and strategies on the same chunks. */
 export interface ChunkIndex {
   chunker: Chunker;
-  embedder?: Embedder;
   corpora: Map<string, IndexedCorpus>;
   /** Chunks over all corpora. */
   chunks: number;
@@ -31,7 +38,7 @@ export interface BuildChunkIndexOptions {
   corpora: Corpora;
   chunker: Chunker;
   /** Adds a dense (cosine) index of the chunks for the `dense` and `hybrid` retrievers. */
-  embedder?: Embedder;
+  embedder?: EmbedderSource;
   /** Only these corpora (default: all). */
   corpusIds?: Iterable<string>;
   /** Texts per `embed` call; default 64. */
@@ -47,7 +54,6 @@ export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<
   if (!Number.isInteger(embedBatch) || embedBatch < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `embedBatch must be a positive integer, got ${String(embedBatch)}.`);
   const ids = [...(options.corpusIds ?? (corpora instanceof Map ? (corpora as ReadonlyMap<string, string>).keys() : Object.keys(corpora)))];
   const index: ChunkIndex = { chunker, corpora: new Map(), chunks: 0, chunkMs: 0, bm25Ms: 0, embedMs: 0, zeroVectors: 0 };
-  if (embedder) index.embedder = embedder;
   const progress = createProgress(onProgress, 'index', { total: ids.length, unit: 'corpora' });
   for (const id of ids) {
     throwIfAborted(signal);
@@ -63,11 +69,12 @@ export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<
     const corpus: IndexedCorpus = { text, chunks, bm25 };
     if (embedder) {
       t = performance.now();
-      const vectors = new VectorIndex({ dimensions: embedder.dimensions });
+      const made = typeof embedder === 'function' ? await embedder(chunks.map((c) => c.text), id) : embedder;
+      const vectors = new VectorIndex({ dimensions: made.dimensions });
       for (let from = 0; from < chunks.length; from += embedBatch) {
         throwIfAborted(signal);
         const batch = chunks.slice(from, from + embedBatch);
-        const embedded = await embedder.embed(batch.map((c) => c.text), signal ? { signal } : {});
+        const embedded = await made.embed(batch.map((c) => c.text), signal ? { signal } : {});
         embedded.forEach((vector, i) => {
           // A zero vector (a chunk with no word the embedder knows) has no cosine: dense search skips it.
           if (isZero(vector)) index.zeroVectors++;
@@ -75,6 +82,7 @@ export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<
         });
       }
       corpus.vectors = vectors;
+      corpus.embedder = made;
       index.embedMs += performance.now() - t;
     }
     index.corpora.set(id, corpus);

@@ -63,6 +63,11 @@ describe('evaluateRetrieval', () => {
     expect(dense.mean.recall).toBeGreaterThan(0);
     expect(hybrid.mean.recall).toBeGreaterThan(0);
     expect(hybrid.timings.embedMs).toBe(index.embedMs);
+    // An embedder made per corpus from its chunks (how a SIF embedder is fitted on what is indexed).
+    const seen: string[] = [];
+    const perCorpus = await evaluateRetrieval({ dataset: ruler.questions, corpora: ruler.corpora, chunker, retriever: "dense", k: 3, embedder: (texts, id) => (seen.push(`${id}:${texts.length}`), hashingEmbedder()) });
+    expect(seen).toEqual([`ruler-single:${index.chunks}`]);
+    expect(perCorpus.mean.recall).toBe(dense.mean.recall);
   });
 
   it('scores held-out sentences against the context they were cut from', async () => {

@@ -1,7 +1,7 @@
 import { resolveTokenizer, type Chunker } from '@chunkwise/chunking';
 import { ChunkwiseError, createProgress, throwIfAborted, type Embedder, type ProgressCallback, type Span, type Tokenizer } from '@chunkwise/core';
-import { reciprocalRankFusion, selectContext, simpleAnalyzer, type ContextHit, type ScoredId } from '@chunkwise/retrieval';
-import { buildChunkIndex, isZero, type ChunkIndex, type IndexedCorpus } from './chunk-index.js';
+import { CONTEXT_STRATEGIES, reciprocalRankFusion, selectContext, type ContextHit, type ContextStrategy, type ScoredId } from '@chunkwise/retrieval';
+import { buildChunkIndex, isZero, type ChunkIndex, type EmbedderSource, type IndexedCorpus } from './chunk-index.js';
 import { corpusText, validateDataset, type Corpora, type EvalQuestion } from './dataset.js';
 import { reciprocalRankAtK } from './ranking-metrics.js';
 import { precisionOmega, spanScores, touchingIndices, type SpanScores } from './span-scores.js';
@@ -10,9 +10,6 @@ import { mean, standardDeviation } from './stats.js';
 export type RetrieverName = 'bm25' | 'dense' | 'hybrid';
 export const RETRIEVERS: readonly RetrieverName[] = ['bm25', 'dense', 'hybrid'];
 
-/** `selectContext`'s strategies: how retrieved chunks are packed into the token budget. */
-export type ContextStrategy = 'top-k' | 'score-drop' | 'knapsack' | 'search';
-export const CONTEXT_STRATEGIES: readonly ContextStrategy[] = ['top-k', 'score-drop', 'knapsack', 'search'];
 
 export interface EvaluateRetrievalOptions {
   dataset: readonly EvalQuestion[];
@@ -24,12 +21,13 @@ export interface EvaluateRetrievalOptions {
   index?: ChunkIndex;
   /** Default 'bm25'; 'dense' and 'hybrid' (RRF of both, k = 60) need an embedder. */
   retriever?: RetrieverName;
-  embedder?: Embedder;
+  /** For dense and hybrid without an `index`: an Embedder, or a function making one per corpus from its chunks. */
+  embedder?: EmbedderSource;
   /** Top-k chunks (default 5 without a budget); with `budgetTokens`, at most this many passages. */
   k?: number;
   /** Fill a context of at most this many tokens with `selectContext` instead of taking the top k. */
   budgetTokens?: number;
-  /** How the budget is filled; default 'top-k'. */
+  /** How the budget is filled (`selectContext`'s strategies); default 'top-k'. */
   contextStrategy?: ContextStrategy;
   /** Ranked chunks offered to `selectContext`; default 50. */
   candidates?: number;
@@ -87,7 +85,7 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
   const { dataset, retriever = 'bm25', budgetTokens, contextStrategy = 'top-k', candidates = 50, signal, onProgress } = options;
   if (!Array.isArray(dataset)) throw new ChunkwiseError('INVALID_ARGUMENT', 'evaluateRetrieval needs a dataset: an array of { question, corpusId, references }.');
   if (!RETRIEVERS.includes(retriever)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown retriever ${JSON.stringify(retriever)}; use one of ${RETRIEVERS.join(', ')}.`);
-  if (!CONTEXT_STRATEGIES.includes(contextStrategy)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown context strategy ${JSON.stringify(contextStrategy)}; use one of ${CONTEXT_STRATEGIES.join(', ')}.`);
+  if (!(CONTEXT_STRATEGIES as readonly string[]).includes(contextStrategy)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown context strategy ${JSON.stringify(contextStrategy)}; use one of ${CONTEXT_STRATEGIES.join(', ')}.`);
   const k = options.k ?? (budgetTokens === undefined ? 5 : undefined);
   if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${String(k)}.`);
   if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${String(budgetTokens)}.`);
@@ -95,21 +93,21 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
   if (budgetTokens === undefined && options.contextStrategy !== undefined && contextStrategy !== 'top-k') {
     throw new ChunkwiseError('INVALID_ARGUMENT', `The ${contextStrategy} context strategy fills a token budget: give budgetTokens too.`);
   }
-  const embedder = options.embedder ?? options.index?.embedder;
-  if (retriever !== 'bm25' && !embedder) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an embedder (any Embedder, e.g. the GloVe embedder of @chunkwise/providers).`);
+  const { embedder } = options;
+  if (retriever !== 'bm25' && !embedder && !options.index) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an embedder (any Embedder, e.g. the GloVe embedder of @chunkwise/providers).`);
 
   const index = options.index ?? (await indexFor(options, embedder, retriever));
   validateDataset(dataset, mapOfIndex(index));
   if (retriever !== 'bm25') {
     for (const [id, corpus] of index.corpora) {
-      if (!corpus.vectors && dataset.some((q) => q.corpusId === id)) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an index built with an embedder; corpus ${JSON.stringify(id)} has none.`);
+      if (!corpus.embedder && dataset.some((q) => q.corpusId === id)) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an index built with an embedder; corpus ${JSON.stringify(id)} has none.`);
     }
   }
   const tokenizer = budgetTokens === undefined ? undefined : (options.tokenizer ?? (await resolveTokenizer('o200k_base')));
   const depth = Math.max(k ?? 0, budgetTokens === undefined ? 0 : candidates, RANK_DEPTH);
 
   const searchStart = performance.now();
-  const queryVectors = retriever === 'bm25' ? [] : await (embedder as Embedder).embed(dataset.map((q) => q.question), signal ? { signal } : {});
+  const queryVectors = retriever === 'bm25' ? [] : await embedQuestions(dataset, index, signal);
   const progress = createProgress(onProgress, 'evaluate', { total: dataset.length, unit: 'questions', throttleMs: 100 });
   const questions: QuestionResult[] = dataset.map((q, i) => {
     throwIfAborted(signal);
@@ -156,7 +154,19 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
   };
 }
 
-async function indexFor(options: EvaluateRetrievalOptions, embedder: Embedder | undefined, retriever: RetrieverName): Promise<ChunkIndex> {
+/** Each question embedded by its corpus' embedder, one call per corpus. */
+async function embedQuestions(dataset: readonly EvalQuestion[], index: ChunkIndex, signal: AbortSignal | undefined): Promise<Float32Array[]> {
+  const vectors: Float32Array[] = new Array(dataset.length);
+  for (const [id, corpus] of index.corpora) {
+    const positions = dataset.flatMap((q, i) => (q.corpusId === id ? [i] : []));
+    if (positions.length === 0) continue;
+    const embedded = await (corpus.embedder as Embedder).embed(positions.map((i) => (dataset[i] as EvalQuestion).question), signal ? { signal } : {});
+    positions.forEach((position, j) => (vectors[position] = embedded[j] as Float32Array));
+  }
+  return vectors;
+}
+
+async function indexFor(options: EvaluateRetrievalOptions, embedder: EmbedderSource | undefined, retriever: RetrieverName): Promise<ChunkIndex> {
   const { corpora, chunker, dataset, signal, onProgress } = options;
   if (!corpora || !chunker) throw new ChunkwiseError('INVALID_ARGUMENT', 'evaluateRetrieval needs corpora and a chunker, or an index from buildChunkIndex.');
   const ids = [...new Set(dataset.map((q) => q.corpusId))];
@@ -175,8 +185,7 @@ function mapOfIndex(index: ChunkIndex): Map<string, string> {
 
 /** The retriever's ranking of a corpus' chunks for one question, best first. */
 function rank(corpus: IndexedCorpus, question: string, vector: Float32Array | undefined, retriever: RetrieverName, depth: number): ScoredId[] {
-  // A question with no searchable term finds nothing lexically (BM25 refuses an empty query).
-  const lexical = () => (simpleAnalyzer(question).length === 0 ? [] : corpus.bm25.search(question, { k: depth }));
+  const lexical = () => corpus.bm25.search(question, { k: depth });
   const dense = () => (vector === undefined || isZero(vector) || !corpus.vectors || corpus.vectors.size === 0 ? [] : corpus.vectors.search(vector, { k: depth }));
   if (retriever === 'bm25') return lexical();
   if (retriever === 'dense') return dense();
