@@ -11,6 +11,10 @@
 // S and P are key-major per group of four rows, so the softmax works on all four rows at once.
 
 const NOT_CAUSAL: i32 = i32.MIN_VALUE;
+// Per-tile state of the values' finiteness (see flashTileGuarded), kept by the JS engine.
+const GUARD_UNKNOWN: u8 = 0;
+const GUARD_FINITE: u8 = 1;
+const GUARD_NON_FINITE: u8 = 2;
 // Round-to-nearest by the 1.5·2²³ trick: adding it leaves round(x) in the low mantissa bits.
 const ROUND_MAGIC: f32 = 12582912.0;
 const MAGIC_BITS: i32 = 0x4b400000;
@@ -165,6 +169,31 @@ function accumulate(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart
   }
 }
 
+// `accumulate` for tiles whose values hold a NaN or ±Inf. A hidden key has probability exactly 0
+// in its row's lane, but 0 × NaN and 0 × Inf are NaN, so the fast loop would carry a key the mask
+// hides (or a padded key) into the output. Here every (row, key) pair with p = 0 is skipped, as
+// the float64 reference skips zero weights. Used only for such tiles, so its speed does not matter.
+function accumulateGuarded(sPtr: usize, sStride: i32, rowsPad: i32, vPtr: usize, kStart: i32, kCount: i32, dp: i32, accPtr: usize, causalLast: i32): void {
+  const vRow = <usize>dp << 2;
+  for (let r = 0; r < rowsPad; r += 4) {
+    const p0 = sPtr + (<usize>r * <usize>sStride << 2);
+    const keys = groupKeys(kCount, causalLast, r);
+    for (let j = 0; j < keys; j++) {
+      const vp = vPtr + <usize>(kStart + j) * vRow;
+      for (let i = 0; i < 4; i++) {
+        const p = load<f32>(p0 + (<usize>j << 4) + (<usize>i << 2));
+        if (p == 0) continue;
+        const weight = f32x4.splat(p);
+        const acc = accPtr + <usize>(r + i) * vRow;
+        for (let c = 0; c < dp; c += 4) {
+          const off = <usize>c << 2;
+          v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(weight, v128.load(vp + off))));
+        }
+      }
+    }
+  }
+}
+
 // Multiplies acc row `row` (dp floats) by `factor`.
 // @ts-ignore: decorator
 @inline
@@ -188,6 +217,35 @@ export function flashTile(
   sPtr: usize, sStride: i32, mPtr: usize, lPtr: usize, accPtr: usize,
   mode: i32, maskPtr: usize, qPos0: i32, kPos0: i32,
 ): void {
+  const causalLast = softmaxStep(qPtr, rows, rowsPad, ktPtr, ktStride, kStart, kCount, dp, sPtr, sStride, mPtr, lPtr, accPtr, mode, maskPtr, qPos0, kPos0);
+  accumulate(sPtr, sStride, rowsPad, vPtr, kStart, kCount, dp, accPtr, causalLast);
+}
+
+/**
+ * `flashTile` for a tile whose values hold a NaN or ±Inf: a key hidden from a row has probability
+ * 0 there, and 0 × NaN or 0 × Inf is NaN, so it accumulates through `accumulateGuarded`. A separate
+ * entry point (the softmax step inlined into both) leaves `flashTile`'s code as it was.
+ */
+export function flashTileGuarded(
+  qPtr: usize, rows: i32, rowsPad: i32,
+  ktPtr: usize, ktStride: i32, vPtr: usize, kStart: i32, kCount: i32, dp: i32,
+  sPtr: usize, sStride: i32, mPtr: usize, lPtr: usize, accPtr: usize,
+  mode: i32, maskPtr: usize, qPos0: i32, kPos0: i32,
+): void {
+  const causalLast = softmaxStep(qPtr, rows, rowsPad, ktPtr, ktStride, kStart, kCount, dp, sPtr, sStride, mPtr, lPtr, accPtr, mode, maskPtr, qPos0, kPos0);
+  accumulateGuarded(sPtr, sStride, rowsPad, vPtr, kStart, kCount, dp, accPtr, causalLast);
+}
+
+// Scores, mask and online-softmax update of (m, l, acc scaling) for one tile; leaves P in the
+// score buffer and returns the tile's causal offset for the accumulation.
+// @ts-ignore: decorator
+@inline
+function softmaxStep(
+  qPtr: usize, rows: i32, rowsPad: i32,
+  ktPtr: usize, ktStride: i32, kStart: i32, kCount: i32, dp: i32,
+  sPtr: usize, sStride: i32, mPtr: usize, lPtr: usize, accPtr: usize,
+  mode: i32, maskPtr: usize, qPos0: i32, kPos0: i32,
+): i32 {
   // Mode 1 tiles sit on the causal diagonal: row r's last visible key is qPos0 + r − kPos0.
   const causalLast = mode == 1 ? qPos0 - kPos0 : NOT_CAUSAL;
   scores(qPtr, rowsPad, ktPtr, ktStride, kStart, kCount, dp, sPtr, sStride, causalLast);
@@ -254,7 +312,7 @@ export function flashTile(
     }
     v128.store(lAt, f32x4.add(f32x4.mul(v128.load(lAt), correction), f32x4.add(vsum, vsum2)));
   }
-  accumulate(sPtr, sStride, rowsPad, vPtr, kStart, kCount, dp, accPtr, causalLast);
+  return causalLast;
 }
 
 /**
@@ -262,21 +320,51 @@ export function flashTile(
  * ktBase + t·tileBytes. Without `causal` every tile is visible (mode 0); with it a tile whose last
  * key is at or before the first query's position is visible and the rest compare on the diagonal
  * (mode 1). One call per query tile instead of one per key tile: a JS→wasm call with this many
- * arguments costs about as much as a small tile.
+ * arguments costs about as much as a small tile. `guardPtr` holds one byte per loaded key tile:
+ * whether its values are known finite (GUARD_*), filled in here on first use; tiles that are not
+ * run through `flashTileGuarded`.
  */
 export function flashTiles(
   qPtr: usize, rows: i32, rowsPad: i32,
   ktBase: usize, tileBytes: i32, ktStride: i32, vPtr: usize, start: i32, end: i32, blockK: i32, dp: i32,
   sPtr: usize, sStride: i32, mPtr: usize, lPtr: usize, accPtr: usize,
-  causal: i32, qPos0: i32, kPosBase: i32,
+  causal: i32, qPos0: i32, kPosBase: i32, guardPtr: usize,
 ): void {
   for (let kStart = start; kStart < end; kStart += blockK) {
     const kCount = min(blockK, end - kStart);
     const kPos0 = kPosBase + kStart;
     const mode = causal != 0 && kPos0 + kCount - 1 > qPos0 ? 1 : 0;
-    const ktTile = ktBase + <usize>(kStart / blockK) * <usize>tileBytes - (<usize>kStart << 2);
-    flashTile(qPtr, rows, rowsPad, ktTile, ktStride, vPtr, kStart, kCount, dp, sPtr, sStride, mPtr, lPtr, accPtr, mode, 0, qPos0, kPos0);
+    const tile = <usize>(kStart / blockK);
+    const ktTile = ktBase + tile * <usize>tileBytes - (<usize>kStart << 2);
+    // Only diagonal tiles hide keys from some rows, so only their values need checking. A run may
+    // end inside a tile; the answer for part of a tile is not the tile's, so only whole tiles
+    // remember it.
+    let guard = false;
+    if (mode == 1) {
+      let known = load<u8>(guardPtr + tile);
+      if (known == GUARD_UNKNOWN) {
+        known = allFinite(vPtr + (<usize>kStart * <usize>dp << 2), kCount * dp) ? GUARD_FINITE : GUARD_NON_FINITE;
+        if (kCount == blockK) store<u8>(guardPtr + tile, known);
+      }
+      guard = known == GUARD_NON_FINITE;
+    }
+    if (guard) flashTileGuarded(qPtr, rows, rowsPad, ktTile, ktStride, vPtr, kStart, kCount, dp, sPtr, sStride, mPtr, lPtr, accPtr, mode, 0, qPos0, kPos0);
+    else flashTile(qPtr, rows, rowsPad, ktTile, ktStride, vPtr, kStart, kCount, dp, sPtr, sStride, mPtr, lPtr, accPtr, mode, 0, qPos0, kPos0);
   }
+}
+
+/**
+ * 1 when `count` floats at `ptr` (a multiple of four) are all finite, else 0. x − x is 0 for a
+ * finite x and NaN for NaN and ±Inf, so one SIMD sum of differences answers for the whole run.
+ */
+export function allFinite(ptr: usize, count: i32): i32 {
+  let sum = f32x4.splat(0);
+  const end = ptr + (<usize>count << 2);
+  for (let at = ptr; at < end; at += 16) {
+    const x = v128.load(at);
+    sum = f32x4.add(sum, f32x4.sub(x, x));
+  }
+  return i32x4.all_true(f32x4.eq(sum, sum)) ? 1 : 0;
 }
 
 /**

@@ -3,6 +3,8 @@ import { bundleForBrowser, chromiumSkipReason, launchChromium, servePage } from 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserCheck } from './__fixtures__/browser-checks.js';
+import { expectClean } from './__fixtures__/expect-clean.js';
+import type { PoisonCheck } from './__fixtures__/poisoned-inputs.js';
 
 // The default entry, bundled for browsers the way an app's bundler would, run in headless
 // Chromium against the float64 reference computed in the same page.
@@ -12,6 +14,7 @@ if (skip) console.warn(`skipping the Chromium tests: ${skip}`);
 type Checks = {
   cpu(): Promise<{ wasm: boolean; checks: BrowserCheck[] }>;
   webgpu(): Promise<{ adapter: string | null; checks: BrowserCheck[]; auto: string }>;
+  poisoned(): Promise<{ adapter: string | null; checks: PoisonCheck[] }>;
 };
 
 function expectAccurate(checks: BrowserCheck[]): void {
@@ -57,5 +60,12 @@ describe.skipIf(skip !== undefined)('in headless Chromium', () => {
     console.info(`WebGPU adapter: ${result.adapter}; ${result.checks.length} checks`);
     expectAccurate(result.checks);
     expect(result.auto, "backend 'auto' picks WebGPU when an adapter exists").toBe('webgpu');
+  }, 300_000);
+
+  it('NaN or ±Inf in a masked key never reaches an output (WebAssembly, and WGSL where an adapter exists)', async () => {
+    const result = await page.evaluate(() => (globalThis as unknown as { chunkwiseChecks: Checks }).chunkwiseChecks.poisoned());
+    expectClean(result.checks);
+    if (result.adapter === null) console.warn('no WebGPU adapter: poisoning checked on WebAssembly only');
+    else expect(result.checks.some((check) => check.name.includes('/webgpu'))).toBe(true);
   }, 300_000);
 });

@@ -22,6 +22,7 @@ import {
 import { resolveOptions } from '../attention-options.js';
 import { referenceAttention64 } from '../reference-attention.js';
 import { maxRelativeError, randomInputs } from './attention-inputs.js';
+import { checkPoisonCase, poisonCases, type PoisonCheck } from './poisoned-inputs.js';
 
 export interface BrowserCheck {
   name: string;
@@ -160,4 +161,32 @@ async function webgpu(): Promise<{ adapter: string | null; checks: BrowserCheck[
   return { adapter: [vendor, architecture, description].filter(Boolean).join(' / '), checks, auto: auto.backend };
 }
 
-(globalThis as Record<string, unknown>).chunkwiseChecks = { cpu, webgpu };
+/**
+ * NaN and ±Inf in keys a mask hides, through every kernel the page can run: the rows they are
+ * hidden from must equal the clean reference. WebGPU joins where the page has an adapter.
+ */
+async function poisoned(): Promise<{ adapter: string | null; checks: PoisonCheck[] }> {
+  await initWasm();
+  const checks: PoisonCheck[] = [];
+  let runner: WebGpuAttention | undefined;
+  try {
+    runner = await WebGpuAttention.create();
+  } catch {
+    runner = undefined;
+  }
+  for (const testCase of poisonCases()) {
+    for (const kernel of ['flash', 'decode'] as const) {
+      const cpuRun: Run = (q, k, v, shape, options) => Promise.resolve(attention(q, k, v, shape, { ...options, backend: 'wasm', kernel, splitK: 37 }));
+      checks.push(...(await checkPoisonCase(testCase, cpuRun, `${kernel}/wasm`)));
+      if (!runner) continue;
+      const gpu = runner;
+      const gpuRun: Run = (q, k, v, shape, options) => gpu.attention(q, k, v, shape, { ...options, kernel, splitK: 64 });
+      checks.push(...(await checkPoisonCase(testCase, gpuRun, `${kernel}/webgpu`)));
+    }
+  }
+  const adapter = runner ? [runner.adapter.vendor, runner.adapter.description].filter(Boolean).join(' / ') : null;
+  runner?.destroy();
+  return { adapter, checks };
+}
+
+(globalThis as Record<string, unknown>).chunkwiseChecks = { cpu, webgpu, poisoned };

@@ -10,6 +10,8 @@ import { slidingWindowMask } from '../masks/sliding-window.js';
 import { referenceAttention64 } from '../reference-attention.js';
 import { dhsaSelect } from '../selectors/dhsa.js';
 import { maxRelativeError, randomInputs } from '../__fixtures__/attention-inputs.js';
+import { expectClean } from '../__fixtures__/expect-clean.js';
+import { checkPoisonCase, poisonCases } from '../__fixtures__/poisoned-inputs.js';
 import { AttentionPool } from './attention-pool.js';
 import { ATTENTION_WORKER_SOURCE } from './generated/attention-worker-source.js';
 
@@ -64,6 +66,18 @@ describe('AttentionPool', () => {
       const expected = referenceAttention64(q, k, v, shape, resolveOptions(shape, { causal: true, mask }));
       const { output } = await pool.attention(q, k, v, shape, { causal: true, mask });
       expect(maxRelativeError(output, expected.output), mask.description).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('keeps a NaN or ±Inf in a masked key out of every row it is hidden from (prefill and split-K decode)', async () => {
+    // The hand-written mask has no spec and cannot cross to a worker.
+    const cases = poisonCases().filter((testCase) => testCase.options.mask?.spec !== undefined || testCase.options.mask === undefined);
+    for (const testCase of cases) {
+      for (const kernel of ['flash', 'decode'] as const) {
+        const run = (q: Float32Array, k: Float32Array, v: Float32Array, shape: typeof testCase.shape, options: typeof testCase.options) =>
+          pool.attention(q, k, v, shape, { ...options, kernel, backend: 'wasm', splitK: 64 });
+        expectClean(await checkPoisonCase(testCase, run, `pool ${kernel}`));
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import type { AttentionShape } from '../attention-shape.js';
 import { KeySelection } from '../masks/key-selection.js';
+import { finiteRows, sortByScoreDescending } from './finite-rows.js';
 import { assertInteger, resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
 
 export interface DhsaOptions extends SelectorOptions {
@@ -34,8 +35,9 @@ export function dhsaSelect(q: Float32Array, k: Float32Array, shape: AttentionSha
   const localTokens = options.localTokens ?? 64;
   assertInteger(localTokens, 'localTokens', 0);
 
-  const keyMean = headAverage(k, kvHeads, seqK, d);
-  const queryMean = headAverage(q, heads, seqQ, d);
+  // A NaN or ±Inf row counts as zeros (finite-rows.ts): it must not poison its chunk's score.
+  const keyMean = headAverage(finiteRows(k, d), kvHeads, seqK, d);
+  const queryMean = headAverage(finiteRows(q, d), heads, seqQ, d);
   const boundaries = options.boundaries ?? keyBoundaries(keyMean, seqK, d, options.maxChunks ?? Math.max(1, Math.floor(seqK / 32)), options.minChunk ?? 8);
   validateBoundaries(boundaries, seqK);
   const chunks = boundaries.length - 1;
@@ -70,7 +72,7 @@ export function dhsaSelect(q: Float32Array, k: Float32Array, shape: AttentionSha
       order[c] = c;
     }
     // Upsampled token scores are constant inside a chunk, so top-k tokens = best chunks first.
-    order.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+    sortByScoreDescending(order, scores);
     for (const c of order) {
       if (budget <= 0) break;
       const from = boundaries[c] as number;
@@ -120,6 +122,7 @@ function pooledNorm(x: Float32Array, d: number, boundaries: Int32Array): Float64
 export function keyBoundaries(keys: Float32Array, seqK: number, d: number, maxChunks: number, minChunk: number): Int32Array {
   assertInteger(maxChunks, 'maxChunks', 1);
   assertInteger(minChunk, 'minChunk', 1);
+  keys = finiteRows(keys, d);
   const window = 4;
   const change = new Float64Array(seqK);
   const left = new Float64Array(d);
@@ -139,7 +142,8 @@ export function keyBoundaries(keys: Float32Array, seqK: number, d: number, maxCh
     }
     change[t] = nl === 0 || nr === 0 ? 0 : 1 - dot / Math.sqrt(nl * nr);
   }
-  const candidates = Array.from({ length: Math.max(0, seqK - 1) }, (_, i) => i + 1).sort((a, b) => (change[b] as number) - (change[a] as number));
+  const candidates = Array.from({ length: Math.max(0, seqK - 1) }, (_, i) => i + 1);
+  sortByScoreDescending(candidates, change);
   const taken: number[] = [];
   const blocked = new Uint8Array(seqK + 1);
   for (const t of candidates) {

@@ -1,4 +1,5 @@
 import { ChunkwiseError, seededRandom } from '@chunkwise/core';
+import { finiteRows } from './finite-rows.js';
 
 export interface KMeansResult {
   /** `[clusters][dim]` */
@@ -28,7 +29,14 @@ export function kMeans(
     throw new ChunkwiseError('INVALID_ARGUMENT', `clusters must be an integer ≥ 1, got ${String(clusters)}.`);
   }
   const k = Math.min(clusters, Math.max(1, n));
-  const row = (i: number) => offset + (indices ? (indices[i] as number) : i) * dim;
+  let row = (i: number) => offset + (indices ? (indices[i] as number) : i) * dim;
+  if (!rowsFinite(points, n, dim, row)) {
+    // A NaN or ±Inf point would make every distance to its centroid NaN; cluster it as zeros.
+    const copy = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) copy.set(points.subarray(row(i), row(i) + dim), i * dim);
+    points = finiteRows(copy, dim);
+    row = (i: number) => i * dim;
+  }
   const centroids = new Float32Array(k * dim);
   const labels = new Int32Array(n);
   const sizes = new Int32Array(k);
@@ -105,4 +113,15 @@ export function kMeans(
     }
   }
   return { centroids, labels, sizes, clusters: k };
+}
+
+function rowsFinite(points: Float32Array, n: number, dim: number, row: (i: number) => number): boolean {
+  for (let i = 0; i < n; i++) {
+    const from = row(i);
+    for (let c = 0; c < dim; c++) {
+      const value = points[from + c] as number;
+      if (value - value !== 0) return false;
+    }
+  }
+  return true;
 }

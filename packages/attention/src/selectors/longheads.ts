@@ -1,5 +1,6 @@
 import type { AttentionShape } from '../attention-shape.js';
 import { KeySelection } from '../masks/key-selection.js';
+import { finiteRows, sortByScoreDescending } from './finite-rows.js';
 import { assertInteger, resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
 
 export interface LongHeadsOptions extends SelectorOptions {
@@ -19,9 +20,12 @@ export interface LongHeadsOptions extends SelectorOptions {
  * query·chunk-key; the first chunk and the two most recent chunks are always kept, the rest of the
  * budget goes to the top-scoring chunks.
  */
-export function longHeadsSelect(q: Float32Array, k: Float32Array, shape: AttentionShape, options: LongHeadsOptions = {}): KeySelection {
-  const selector = resolveSelector(q, k, shape, options);
+export function longHeadsSelect(query: Float32Array, key: Float32Array, shape: AttentionShape, options: LongHeadsOptions = {}): KeySelection {
+  const selector = resolveSelector(query, key, shape, options);
   const { heads, kvHeads, seqQ, seqK, headDim: d } = shape;
+  // A NaN or ±Inf row counts as zeros (finite-rows.ts): it must not poison its chunk's key.
+  const q = finiteRows(query, d);
+  const k = finiteRows(key, d);
   const chunkSize = options.chunkSize ?? 256;
   const maxChunks = options.maxChunks ?? 16;
   assertInteger(chunkSize, 'chunkSize', 1);
@@ -67,7 +71,7 @@ export function longHeadsSelect(q: Float32Array, k: Float32Array, shape: Attenti
         scores[c] = best;
         candidates.push(c);
       }
-      candidates.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+      sortByScoreDescending(candidates, scores);
       for (const c of candidates) {
         if (chosen.size >= maxChunks) break;
         chosen.add(c);

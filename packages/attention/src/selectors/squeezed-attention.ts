@@ -2,6 +2,7 @@ import { ChunkwiseError } from '@chunkwise/core';
 import type { AttentionShape } from '../attention-shape.js';
 import { KeySelection } from '../masks/key-selection.js';
 import { kMeans } from './kmeans.js';
+import { finiteRows, sortByScoreDescending } from './finite-rows.js';
 import { assertInteger, resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
 
 export interface KeyClusterOptions {
@@ -37,11 +38,13 @@ export interface KeyClusters {
  * §3.1: done once, offline, for a context reused across queries). With `coarse`, it builds the
  * hierarchical variant (§3.3): coarse centroids first, then fine centroids inside each coarse one.
  */
-export function buildKeyClusters(k: Float32Array, shape: Pick<AttentionShape, 'kvHeads' | 'seqK' | 'headDim'>, options: KeyClusterOptions = {}): KeyClusters {
+export function buildKeyClusters(keys: Float32Array, shape: Pick<AttentionShape, 'kvHeads' | 'seqK' | 'headDim'>, options: KeyClusterOptions = {}): KeyClusters {
   const { kvHeads, seqK, headDim: d } = shape;
-  if (k.length !== kvHeads * seqK * d) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `k has ${k.length} elements; kvHeads × seqK × headDim = ${kvHeads * seqK * d}.`);
+  if (keys.length !== kvHeads * seqK * d) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `k has ${keys.length} elements; kvHeads × seqK × headDim = ${kvHeads * seqK * d}.`);
   }
+  // A NaN or ±Inf key clusters as a zero vector (finite-rows.ts) instead of poisoning a centroid.
+  const k = finiteRows(keys, d);
   const fixedContext = options.fixedContext ?? seqK;
   assertInteger(fixedContext, 'fixedContext', 0);
   if (fixedContext > seqK) throw new ChunkwiseError('INVALID_ARGUMENT', `fixedContext (${fixedContext}) exceeds seqK (${seqK}).`);
@@ -110,14 +113,15 @@ export interface SqueezedAttentionOptions extends SelectorOptions {
  * only look at fine centroids inside the coarse clusters that survive.
  */
 export function squeezedAttentionSelect(
-  q: Float32Array,
+  query: Float32Array,
   k: Float32Array,
   shape: AttentionShape,
   clusters: KeyClusters,
   options: SqueezedAttentionOptions = {},
 ): KeySelection {
-  const selector = resolveSelector(q, k, shape, options);
+  const selector = resolveSelector(query, k, shape, options);
   const { heads, kvHeads, seqQ, seqK, headDim: d } = shape;
+  const q = finiteRows(query, d);
   if (clusters.kvHeads !== kvHeads || clusters.headDim !== d || clusters.fixedContext > seqK) {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'These key clusters were built for a different shape.');
   }
@@ -213,7 +217,9 @@ function pickClusters(
   }
   const budget = Math.ceil(fraction * total);
   let covered = 0;
-  for (const j of [...list].sort((a, b) => (scores[b] as number) - (scores[a] as number))) {
+  const order = [...list];
+  sortByScoreDescending(order, scores);
+  for (const j of order) {
     if (covered >= budget) break;
     if ((sizes[j] as number) === 0) continue;
     kept.add(j);

@@ -9,12 +9,15 @@ export interface WasmKernelExports {
     sPtr: number, sStride: number, mPtr: number, lPtr: number, accPtr: number,
     mode: number, maskPtr: number, qPos0: number, kPos0: number,
   ): void;
+  /** `flashTile` for key tiles whose values hold a NaN or ±Inf (hidden keys add exactly nothing). */
+  flashTileGuarded: WasmKernelExports['flashTile'];
   flashTiles(
     qPtr: number, rows: number, rowsPad: number,
     ktBase: number, tileBytes: number, ktStride: number, vPtr: number, start: number, end: number, blockK: number, dp: number,
     sPtr: number, sStride: number, mPtr: number, lPtr: number, accPtr: number,
-    causal: number, qPos0: number, kPosBase: number,
+    causal: number, qPos0: number, kPosBase: number, guardPtr: number,
   ): void;
+  allFinite(ptr: number, count: number): number;
   packQueries(src: number, rows: number, rowsPad: number, d: number, dp: number, scale: number, dst: number): void;
   packKeyTile(src: number, count: number, d: number, dp: number, stride: number, dst: number): void;
   normalizeRows(accPtr: number, lPtr: number, rows: number, dp: number): void;

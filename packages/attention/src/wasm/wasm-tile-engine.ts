@@ -35,6 +35,11 @@ export class WasmTileEngine implements TileEngine {
   private readonly keysPtr: number;
   private ktPtr = 0;
   private vPtr = 0;
+  /**
+   * One byte per loaded key tile: 0 not yet checked, 1 its values are finite, 2 they hold a NaN
+   * or ±Inf (then masked tiles accumulate through the kernel's guarded path).
+   */
+  private guardPtr = 0;
   private rows = 0;
   private source: { k: Float32Array; v: Float32Array; base: number; count: number; index: Int32Array | undefined } = {
     k: new Float32Array(0),
@@ -90,7 +95,9 @@ export class WasmTileEngine implements TileEngine {
     const tiles = Math.ceil(count / blockK);
     this.ktPtr = this.keysPtr;
     this.vPtr = roundUp(this.ktPtr + tiles * dp * tileStride * 4, 16);
-    this.ensure(this.vPtr + count * dp * 4);
+    this.guardPtr = this.vPtr + count * dp * 4;
+    this.ensure(this.guardPtr + tiles);
+    this.u8.fill(0, this.guardPtr, this.guardPtr + tiles);
     // Tiles are copied in on first use (`tile`), so a sparse mask pays only for the keys it touches.
     this.source = { k, v, base, count, index };
     if (this.tileLoaded.length < tiles) this.tileLoaded = new Uint8Array(tiles);
@@ -155,12 +162,29 @@ export class WasmTileEngine implements TileEngine {
     // The kernel reads Kᵀ at ktPtr + 4·(start + j) and V at row start + j; shifting the Kᵀ base
     // back by `start` lands it on this tile's own transposed block.
     const ktTile = this.ktPtr + tile * this.dp * this.tileStride * 4 - start * 4;
-    this.kernels.flashTile(
+    // Tiles that hide keys from some rows take the guarded kernel when their values are not all
+    // finite; tiles that hide nothing never need it.
+    const kernel = mode !== 0 && this.holdsNonFinite(tile) ? this.kernels.flashTileGuarded : this.kernels.flashTile;
+    kernel(
       this.qPtr, this.rows, roundUp(this.rows, 4),
       ktTile, this.tileStride, this.vPtr, start, count, this.dp,
       this.sPtr, this.sStride, this.mPtr, this.lPtr, this.accPtr,
       mode, this.maskPtr, qPos0, kPos0,
     );
+  }
+
+  /**
+   * Whether loaded key tile `tile` holds a NaN or ±Inf value, checked once per load: a scan of
+   * blockK·d values against the blockQ·blockK·d multiply-adds of each tile step that uses it.
+   */
+  private holdsNonFinite(tile: number): boolean {
+    const at = this.guardPtr + tile;
+    if (this.u8[at] === 0) {
+      const first = tile * this.blockK;
+      const count = Math.min(this.blockK, this.source.count - first);
+      this.u8[at] = this.kernels.allFinite(this.vPtr + first * this.dp * 4, count * this.dp) === 1 ? 1 : 2;
+    }
+    return this.u8[at] === 2;
   }
 
   tileRun(start: number, count: number, causal: boolean, qPos0: number, kPos0: number): void {
@@ -172,7 +196,7 @@ export class WasmTileEngine implements TileEngine {
       this.qPtr, this.rows, roundUp(this.rows, 4),
       this.ktPtr, this.dp * this.tileStride * 4, this.tileStride, this.vPtr, start, end, this.blockK, this.dp,
       this.sPtr, this.sStride, this.mPtr, this.lPtr, this.accPtr,
-      causal ? 1 : 0, qPos0, kPos0,
+      causal ? 1 : 0, qPos0, kPos0, this.guardPtr,
     );
   }
 
