@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { LanguageModel } from '@chunkwise/core';
 import { openAICompatible } from '@chunkwise/providers';
 import { UsageError } from './errors.js';
+import { parseInteger } from './flags.js';
 
 /** Context window assumed when neither `--context-window` nor CHUNKWISE_LLM_CONTEXT_WINDOW is given. */
 export const DEFAULT_CONTEXT_WINDOW = 8192;
@@ -43,13 +44,7 @@ export function languageModelFromOptions(
   if (model === undefined) {
     throw new UsageError(`an LLM at ${baseURL} needs a model name: pass --model <name> or set CHUNKWISE_LLM_MODEL.`);
   }
-  let contextWindow = DEFAULT_CONTEXT_WINDOW;
-  if (windowText !== undefined) {
-    contextWindow = Number(windowText);
-    if (!/^\d+$/.test(windowText.trim()) || !Number.isSafeInteger(contextWindow) || contextWindow < 1) {
-      throw new UsageError(`--context-window must be a positive whole number of tokens, got ${JSON.stringify(windowText)}.`);
-    }
-  }
+  const contextWindow = windowText === undefined ? DEFAULT_CONTEXT_WINDOW : parseInteger(windowText, flags.contextWindow === undefined ? 'CHUNKWISE_LLM_CONTEXT_WINDOW' : '--context-window', { min: 1 });
   const apiKey = nonEmpty(env.CHUNKWISE_LLM_API_KEY);
   try {
     return openAICompatible({

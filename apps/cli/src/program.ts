@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { isChunkwiseError } from '@chunkwise/core';
 import pkg from '../package.json' with { type: 'json' };
 import { COMMANDS } from './commands/index.js';
+import { interruptExitCode } from './interrupt.js';
+import { printNote } from './output.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, describeError } from './errors.js';
 
 export function createProgram(): Command {
@@ -16,7 +19,7 @@ export function createProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns its exit code: 0 ok, 1 runtime error, 2 usage error. */
+/** Runs the CLI and returns its exit code: 0 ok, 1 runtime error, 2 usage error, 128 + n after signal n (130: Ctrl-C). */
 export async function run(argv: string[]): Promise<number> {
   const program = createProgram();
   try {
@@ -30,11 +33,16 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT_USAGE; // commander has already printed the message
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`chunkwise: ${error.message}\n(run chunkwise --help for usage)\n`);
+      printNote(`chunkwise: ${error.message}\n(run chunkwise --help for usage)\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`chunkwise: error ${describeError(error)}\n`);
-    if (process.env.CHUNKWISE_DEBUG && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+    const interrupted = interruptExitCode();
+    if (interrupted !== undefined && isChunkwiseError(error, 'ABORTED')) {
+      printNote('chunkwise: interrupted; everything written so far is committed.\n');
+      return interrupted;
+    }
+    printNote(`chunkwise: error ${describeError(error)}\n`);
+    if (process.env.CHUNKWISE_DEBUG && error instanceof Error && error.stack) printNote(error.stack + '\n');
     return EXIT_RUNTIME;
   }
 }

@@ -1,5 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { ProgressEvent } from '@chunkwise/core';
+import { printNote } from './output.js';
+import { neutraliseControls } from './terminal-text.js';
 
 /**
  * Progress on stderr: a bar per stage when stderr is a terminal, one line per finished stage
@@ -48,11 +50,11 @@ export class ProgressUI {
     if (this.quiet) return;
     if (this.multibar) {
       const bar = this.bars.get(stage);
-      if (bar) bar.update(bar.getTotal(), { stage: stage.padEnd(8), unit: `${summary} (${formatMs(ms)})` });
-      else this.multibar.log(`${stage}: ${summary} (${formatMs(ms)})\n`);
+      if (bar) bar.update(bar.getTotal(), { stage: stage.padEnd(8), unit: neutraliseControls(`${summary} (${formatMs(ms)})`, false) });
+      else this.multibar.log(neutraliseControls(`${stage}: ${summary} (${formatMs(ms)})`, false) + '\n');
       return;
     }
-    process.stderr.write(`✔ ${stage}: ${summary} (${formatMs(ms)})\n`);
+    printNote(`✔ ${stage}: ${summary} (${formatMs(ms)})\n`);
   }
 
   stop(): void {

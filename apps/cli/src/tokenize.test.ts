@@ -42,7 +42,7 @@ describe('chunkwise count and tokenize', () => {
   it('rejects an unknown encoding with exit 2', async () => {
     const result = await chunkwise(['count', '-', '--encoding', 'o300k'], TEXT);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--encoding must be one of');
+    expect(result.stderr).toContain('unknown tokenizer "o300k"; --tokenizer takes one of');
   });
 
   it('digest reports tokens per chapter for o200k_base and cl100k_base', async () => {

@@ -1,17 +1,18 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runAttentionBenchmark, type AttentionBenchmarkReport, type AttentionBenchmarkRow } from '@chunkwise/attention';
 import { UsageError } from '../errors.js';
-import { writeJson, type GlobalOptions } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
+import { integerOption, parseIntegerList } from '../flags.js';
+import { print, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
 
 interface BenchOptions {
   lengths: string;
-  heads: string;
-  headDim: string;
-  sparseKeys: string;
-  sparseQueries: string;
-  repeats: string;
+  heads: number;
+  headDim: number;
+  sparseKeys: number;
+  sparseQueries: number;
+  repeats: number;
   backends: string;
   svg: string;
   clock: string;
@@ -25,11 +26,11 @@ export function registerBench(program: Command): void {
     .description('measure a package on this machine: `bench attention` times our attention kernels (GFLOP/s, sparse speed-ups) and writes an SVG chart')
     .argument('<suite>', SUITES.join(', '))
     .option('--lengths <list>', 'dense causal sequence lengths, comma-separated', '512,1024,2048')
-    .option('--heads <n>', 'attention heads', '8')
-    .option('--head-dim <n>', 'dimensions per head', '64')
-    .option('--sparse-keys <n>', 'keys for the sparse-mask comparison (0 skips it)', '32768')
-    .option('--sparse-queries <n>', 'query rows at the end of the sparse sequence', '1024')
-    .option('--repeats <n>', 'timed runs per row (median reported)', '3')
+    .addOption(integerOption('--heads <n>', 'attention heads', { min: 1, default: 8 }))
+    .addOption(integerOption('--head-dim <n>', 'dimensions per head', { min: 1, default: 64 }))
+    .addOption(integerOption('--sparse-keys <n>', 'keys for the sparse-mask comparison (0 skips it)', { min: 0, default: 32768 }))
+    .addOption(integerOption('--sparse-queries <n>', 'query rows at the end of the sparse sequence', { min: 1, default: 1024 }))
+    .addOption(integerOption('--repeats <n>', 'timed runs per row (median reported)', { min: 1, default: 3 }))
     .option('--backends <list>', 'wasm, js or both', 'wasm,js')
     .option('--svg <file>', 'where to write the chart', 'attention-bench.svg')
     .option('--clock <kind>', 'wall, or cpu (process CPU time: steadier on a shared machine)', 'wall')
@@ -42,16 +43,17 @@ export function registerBench(program: Command): void {
       }
       if (options.clock !== 'wall' && options.clock !== 'cpu') throw new UsageError(`--clock takes wall or cpu, got ${JSON.stringify(options.clock)}.`);
       const clock = options.clock === 'cpu' ? cpuMilliseconds : () => performance.now();
+      const lengths = parseIntegerList(options.lengths, '--lengths', { min: 1 });
       const ui = new ProgressUI({ quiet: globals.quiet === true });
       let report: AttentionBenchmarkReport;
       try {
         report = runAttentionBenchmark({
-          lengths: options.lengths.split(',').map((n) => count(n, '--lengths', 1)),
-          heads: count(options.heads, '--heads', 1),
-          headDim: count(options.headDim, '--head-dim', 1),
-          sparseKeys: count(options.sparseKeys, '--sparse-keys', 0),
-          sparseQueries: count(options.sparseQueries, '--sparse-queries', 1),
-          repeats: count(options.repeats, '--repeats', 1),
+          lengths,
+          heads: options.heads,
+          headDim: options.headDim,
+          sparseKeys: options.sparseKeys,
+          sparseQueries: options.sparseQueries,
+          repeats: options.repeats,
           backends: backends as ('wasm' | 'js')[],
           onProgress: ui.onProgress,
           clock,
@@ -59,24 +61,18 @@ export function registerBench(program: Command): void {
       } finally {
         ui.stop();
       }
-      await writeFile(options.svg, renderChart(report, options.clock));
+      await writeOutputFile(options.svg, renderChart(report, options.clock));
       if (globals.json) {
         writeJson({ ...report, clock: options.clock, svg: options.svg });
         return;
       }
-      process.stdout.write(renderTable(report) + `\ntimes on the ${options.clock === 'cpu' ? 'process CPU-time' : 'wall'} clock; chart written to ${options.svg}\n`);
+      print(renderTable(report) + `\ntimes on the ${options.clock === 'cpu' ? 'process CPU-time' : 'wall'} clock; chart written to ${options.svg}\n`);
     });
 }
 
 function cpuMilliseconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
-}
-
-function count(value: string, flag: string, min: number): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`${flag} needs integers ≥ ${min}, got ${JSON.stringify(value)}.`);
-  return parsed;
 }
 
 function label(row: AttentionBenchmarkRow): string {

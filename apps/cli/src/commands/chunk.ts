@@ -11,16 +11,18 @@ import {
 } from '@chunkwise/chunking';
 import type { Chunk } from '@chunkwise/core';
 import { UsageError } from '../errors.js';
+import { integerOption } from '../flags.js';
+import { addTokenizerOption } from '../tokenizer-option.js';
 import { readInput } from '../input.js';
-import { writeJson, type GlobalOptions } from '../output.js';
+import { jsonLine, print, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
 
 interface ChunkOptions {
   strategy: string;
-  maxTokens: string;
-  overlap: string;
+  maxTokens: number;
+  overlap: number;
   tokenizer: string;
-  context: string;
+  context: number;
   language?: string;
   embeddingModel?: string;
   jsonl?: boolean;
@@ -35,60 +37,52 @@ const LATE_UNAVAILABLE =
 const SEMANTIC_NEEDS_MODEL =
   'the semantic strategy needs an embedding model, and Chunkwise ships none (nothing is ever downloaded): pass --embedding-model <dir>, a local transformers.js model folder (config.json, tokenizer.json, onnx/model.onnx).';
 
-function parseCount(value: string, flag: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}.`);
-  return Number(value);
-}
-
 export function registerChunk(program: Command): void {
-  program
+  const command = program
     .command('chunk')
     .description('split a text into chunks with exact offsets and a hard token limit')
     .argument('<file>', 'UTF-8 text or Markdown file, or - for stdin')
     .option('-s, --strategy <name>', `one of ${CLI_STRATEGIES.join(', ')}`, 'recursive')
-    .option('-m, --max-tokens <n>', 'hard limit per chunk, overlap included', '512')
-    .option('--overlap <n>', 'tokens repeated from the previous chunk', '0')
-    .option('-t, --tokenizer <name>', "encoding (o200k_base, cl100k_base, …) or 'characters'", 'o200k_base')
-    .option('--context <n>', 'attach meta.context: a window of about n tokens on each side', '0')
+    .addOption(integerOption('-m, --max-tokens <n>', 'hard limit per chunk, overlap included', { min: 1, default: 512 }))
+    .addOption(integerOption('--overlap <n>', 'tokens repeated from the previous chunk (below --max-tokens)', { min: 0, default: 0 }))
+    .addOption(integerOption('--context <n>', 'attach meta.context: a window of about n tokens on each side', { min: 0, default: 0 }))
     .option('--language <name>', 'code: grammar name or extension (typescript, py, …); default from the file name')
     .option('--embedding-model <dir>', 'semantic: local transformers.js model folder')
-    .option('--jsonl', 'one JSON chunk per line on stdout')
-    .action(async (file: string, options: ChunkOptions, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const { strategy } = options;
-      if (!CLI_STRATEGIES.includes(strategy)) {
-        throw new UsageError(`--strategy must be one of ${CLI_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}.`);
-      }
-      if (strategy === 'late') throw new UsageError(LATE_UNAVAILABLE);
-      if (strategy === 'semantic' && options.embeddingModel === undefined) throw new UsageError(SEMANTIC_NEEDS_MODEL);
-      if (options.language !== undefined && strategy !== 'code') throw new UsageError('--language applies to --strategy code only.');
-      if (options.embeddingModel !== undefined && strategy !== 'semantic') throw new UsageError('--embedding-model applies to --strategy semantic only.');
-      const maxTokens = parseCount(options.maxTokens, '--max-tokens');
-      const overlap = parseCount(options.overlap, '--overlap');
-      const contextTokens = parseCount(options.context, '--context');
-      const base: BaseChunkerOptions = { tokenizer: options.tokenizer, maxTokens, overlap, contextTokens };
-      const chunker = await chunkerFor(strategy, base, file, options);
-      const input = await readInput(file);
-      const ui = new ProgressUI({ quiet: globals.quiet === true || options.jsonl === true });
-      let chunks: Chunk[];
-      try {
-        ui.onProgress({ stage: 'chunk', done: 0, total: input.text.length, unit: 'chars' });
-        chunks = await chunker.chunk(input.text);
-        ui.onProgress({ stage: 'chunk', done: input.text.length, total: input.text.length, unit: 'chars' });
-      } finally {
-        ui.stop();
-      }
-      const summary = summarizeChunks(chunks, maxTokens);
-      if (options.jsonl) {
-        for (const chunk of chunks) process.stdout.write(JSON.stringify(chunk) + '\n');
-        return;
-      }
-      if (globals.json) {
-        writeJson({ source: input.name, strategy: options.strategy, tokenizer: options.tokenizer, maxTokens, overlap, summary, chunks });
-        return;
-      }
-      process.stdout.write(renderSummary(input.name, options.strategy, maxTokens, summary));
-    });
+    .option('--jsonl', 'one JSON chunk per line on stdout');
+  addTokenizerOption(command, { description: 'tokenizer that counts --max-tokens' }).action(async (file: string, options: ChunkOptions, cmd: Command) => {
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    const { strategy } = options;
+    if (!CLI_STRATEGIES.includes(strategy)) {
+      throw new UsageError(`--strategy must be one of ${CLI_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}.`);
+    }
+    if (strategy === 'late') throw new UsageError(LATE_UNAVAILABLE);
+    if (strategy === 'semantic' && options.embeddingModel === undefined) throw new UsageError(SEMANTIC_NEEDS_MODEL);
+    if (options.language !== undefined && strategy !== 'code') throw new UsageError('--language applies to --strategy code only.');
+    if (options.embeddingModel !== undefined && strategy !== 'semantic') throw new UsageError('--embedding-model applies to --strategy semantic only.');
+    const { maxTokens, overlap, context: contextTokens } = options;
+    const base: BaseChunkerOptions = { tokenizer: options.tokenizer, maxTokens, overlap, contextTokens };
+    const chunker = await chunkerFor(strategy, base, file, options);
+    const input = await readInput(file);
+    const ui = new ProgressUI({ quiet: globals.quiet === true || options.jsonl === true });
+    let chunks: Chunk[];
+    try {
+      ui.onProgress({ stage: 'chunk', done: 0, total: input.text.length, unit: 'chars' });
+      chunks = await chunker.chunk(input.text);
+      ui.onProgress({ stage: 'chunk', done: input.text.length, total: input.text.length, unit: 'chars' });
+    } finally {
+      ui.stop();
+    }
+    const summary = summarizeChunks(chunks, maxTokens);
+    if (options.jsonl) {
+      print(chunks.map((chunk) => jsonLine(chunk) + '\n').join(''));
+      return;
+    }
+    if (globals.json) {
+      writeJson({ source: input.name, strategy: options.strategy, tokenizer: options.tokenizer, maxTokens, overlap, summary, chunks });
+      return;
+    }
+    print(renderSummary(input.name, options.strategy, maxTokens, summary));
+  });
 }
 
 async function chunkerFor(strategy: string, base: BaseChunkerOptions, file: string, options: ChunkOptions): Promise<Chunker> {

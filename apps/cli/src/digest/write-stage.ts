@@ -1,8 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENGLISH_STOPWORDS } from '@chunkwise/retrieval';
+import { escapeJsonControls } from '../terminal-text.js';
+import { jsonLine } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
 import { renderReportHtml, type ReportAnswer, type ReportInput } from './report-html.js';
-import type { DigestContext, DigestStage } from './stages.js';
+import type { DigestContext, DigestStage } from './types.js';
 
 interface TokensFacts {
   encodings: string[];
@@ -72,7 +75,11 @@ export function reportInput({ document, report, chunks }: DigestContext): Report
   return input;
 }
 
-/** Writes report.html, summary.md, chunks.jsonl and report.json into the output folder. */
+/**
+ * Writes report.html, summary.md, chunks.jsonl and report.json into the output folder, each
+ * through a temporary file and a rename: a kill half-way leaves the previous complete file, and an
+ * output name that is a symlink is replaced, never followed.
+ */
 export const writeStage: DigestStage = {
   name: 'report',
   async run(context) {
@@ -80,13 +87,13 @@ export const writeStage: DigestStage = {
     await mkdir(options.outDir, { recursive: true });
     const written: string[] = [];
     const write = async (file: string, text: string) => {
-      await writeFile(join(options.outDir, file), text);
+      await writeOutputFile(join(options.outDir, file), text);
       written.push(file);
     };
     if (chunks) {
       await write(
         DIGEST_FILES.chunks,
-        chunks.map((chunk) => JSON.stringify({ index: chunk.index, start: chunk.start, end: chunk.end, tokenCount: chunk.tokenCount, text: chunk.text })).join('\n') + '\n',
+        chunks.map((chunk) => jsonLine({ index: chunk.index, start: chunk.start, end: chunk.end, tokenCount: chunk.tokenCount, text: chunk.text }) + '\n').join(''),
       );
     }
     const summary = report.summary as SummaryFacts | undefined;
@@ -94,7 +101,7 @@ export const writeStage: DigestStage = {
     await write(DIGEST_FILES.html, renderReportHtml(reportInput(context)));
     report.files = { folder: options.outDir, written: [...written, DIGEST_FILES.json] };
     // report.json last, so it lists every file (its own stage timing is added after this stage).
-    await write(DIGEST_FILES.json, JSON.stringify(report, null, 2) + '\n');
+    await write(DIGEST_FILES.json, escapeJsonControls(JSON.stringify(report, null, 2)) + '\n');
     return `wrote ${written.join(', ')} to ${options.outDir}/`;
   },
 };

@@ -1,0 +1,49 @@
+import type { Cache, CacheValue } from '@chunkwise/cache';
+import type { Chunk, ProgressCallback } from '@chunkwise/core';
+import type { SourceDocument } from './document.js';
+
+/** The digest's settings; every one a stage depends on is part of that stage's cache key. */
+export interface DigestOptions {
+  /** Folder the digest writes its files to. */
+  outDir: string;
+  /** false: no content cache (cache.db); every stage and every LLM call recomputes. */
+  cache?: boolean;
+  /** Largest chunk, in tokens of `tokenizer` (default 512). */
+  maxTokens?: number;
+  /** Tokenizer of the chunks and the answer budget (default o200k_base). */
+  tokenizer?: string;
+  /** Stops the run between stages and inside the stages that take long. */
+  signal?: AbortSignal;
+}
+
+/** Everything a stage may read, and the report it adds its facts to. */
+export interface DigestContext {
+  document: SourceDocument;
+  options: DigestOptions;
+  report: DigestReport;
+  onProgress: ProgressCallback;
+  /** Set by the chunks stage: the document's chunks, for the index and summary stages to reuse. */
+  chunks?: Chunk[];
+  /** The content cache in the output folder (`cache.db`), when the run has one. */
+  cache?: Cache<CacheValue>;
+  /** hashKey of the document's name and text: the cache key of everything derived from it. */
+  documentKey?: string;
+  /** Stages whose results came from the cache or an existing index instead of being recomputed. */
+  reused: string[];
+}
+
+export interface DigestReport {
+  document: { name: string; title: string; sections: number; characters: number; words: number };
+  stages: { name: string; ms: number; summary: string }[];
+  totalMs: number;
+  [stage: string]: unknown;
+}
+
+/** One step of the digest pipeline; returns the one-line summary shown next to its progress bar. */
+export interface DigestStage {
+  name: string;
+  run(context: DigestContext): Promise<string> | string;
+}
+
+/** Defaults of the settings in {@link DigestOptions}. */
+export const DIGEST_DEFAULTS = { maxTokens: 512, tokenizer: 'o200k_base' } as const;
