@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Tokenizer } from '@chunkwise/core';
+import { describeValue } from './describe-value.js';
 
 /**
  * Counts UTF-16 code units, so `maxTokens` becomes a character limit (what `String.length` says).
@@ -18,16 +19,16 @@ export class CharacterTokenizer implements Tokenizer {
   /** The code units back as a string; an id that is not a code unit (0 to 0xFFFF) is `NOT_FOUND`. */
   decode(ids: ArrayLike<number>): string {
     if (typeof ids !== 'object' || ids === null || !Number.isSafeInteger(ids.length) || ids.length < 0) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Expected ids as an array or typed array of integers, got ${ids === null ? 'null' : typeof ids}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Expected ids as an array or typed array of integers, got ${describeValue(ids)}.`);
     }
-    const units = new Uint16Array(ids.length);
+    // Checked before allocating, so a bogus `length` fails on its first missing element.
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (!Number.isInteger(id) || id! < 0 || id! > 0xffff) {
-        throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not a UTF-16 code unit (0 to 65535).`, { details: { id } });
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffff) {
+        throw new ChunkwiseError('NOT_FOUND', `Token id ${describeValue(id)} is not a UTF-16 code unit (0 to 65535).`, { details: { id: describeValue(id) } });
       }
-      units[i] = id!;
     }
+    const units = Uint16Array.from(ids);
     let out = '';
     // Chunks keep the argument list of String.fromCharCode under engines' limits.
     for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.subarray(i, i + 8192));
@@ -42,7 +43,7 @@ export class CharacterTokenizer implements Tokenizer {
 
 function checkText(text: unknown): asserts text is string {
   if (typeof text !== 'string') {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${text === null ? 'null' : typeof text}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${describeValue(text)}.`);
   }
 }
 

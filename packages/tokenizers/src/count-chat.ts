@@ -1,3 +1,5 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from './describe-value.js';
 import { encodingForModel } from './encoding-for-model.js';
 import { getEncoding } from './get-encoding.js';
 
@@ -19,6 +21,7 @@ export interface ChatMessage {
  * Message text is counted as ordinary text, as the API does.
  */
 export async function countChat(messages: readonly ChatMessage[], model: string): Promise<number> {
+  checkMessages(messages);
   const name = encodingForModel(model);
   const encoding = await getEncoding(name);
   if (name === 'o200k_harmony') {
@@ -38,4 +41,16 @@ export async function countChat(messages: readonly ChatMessage[], model: string)
     if (message.name !== undefined) total += perName + encoding.count(message.name);
   }
   return total;
+}
+
+function checkMessages(messages: unknown): asserts messages is readonly ChatMessage[] {
+  if (!Array.isArray(messages)) throw new ChunkwiseError('INVALID_ARGUMENT', `Expected messages as an array, got ${describeValue(messages)}.`);
+  messages.forEach((message: unknown, index) => {
+    const { role, content, name } = (typeof message === 'object' && message !== null ? message : {}) as Record<string, unknown>;
+    if (typeof role !== 'string' || typeof content !== 'string' || (name !== undefined && typeof name !== 'string')) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `messages[${index}] must be { role: string, content: string, name?: string }, got ${describeValue(message)}.`, {
+        details: { index },
+      });
+    }
+  });
 }

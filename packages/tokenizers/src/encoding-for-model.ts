@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from './describe-value.js';
 import type { EncodingName } from './get-encoding.js';
 
 // tiktoken/model.py (tiktoken 0.12): exact names first, then prefixes for dated snapshots and
@@ -79,6 +80,7 @@ const MODEL_PREFIX_TO_ENCODING: [string, EncodingName][] = [
  * than guessing, since a wrong encoding silently gives wrong counts.
  */
 export function encodingForModel(model: string): EncodingName {
+  if (typeof model !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Expected a model name as a string, got ${describeValue(model)}.`);
   const exact = Object.hasOwn(MODEL_TO_ENCODING, model) ? MODEL_TO_ENCODING[model] : undefined;
   if (exact) return exact;
   for (const [prefix, encoding] of MODEL_PREFIX_TO_ENCODING) {

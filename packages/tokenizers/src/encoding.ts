@@ -6,6 +6,7 @@ import { FNV_OFFSET, FNV_PRIME, type RankTable } from './rank-table.js';
 import { SliceCounter } from './slice-count.js';
 import { SpecialTokens, type SpecialTokenOptions } from './special-tokens.js';
 import { createStreamingDecoder, type StreamingDecoder } from './streaming-decoder.js';
+import { describeValue } from './describe-value.js';
 import { TokenBuffer } from './token-buffer.js';
 
 export type { SpecialTokenOptions } from './special-tokens.js';
@@ -41,6 +42,7 @@ export class Encoding implements Tokenizer {
   private readonly textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   constructor(definition: EncodingDefinition) {
+    checkDefinition(definition);
     this.name = definition.name;
     this.definition = definition;
     this.special = new SpecialTokens(definition.specialTokens);
@@ -127,7 +129,7 @@ export class Encoding implements Tokenizer {
   isWithinLimit(text: string, limit: number): number | false {
     checkText(text);
     if (!Number.isInteger(limit) || limit < 0) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `limit must be a non-negative integer, got ${String(limit)}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `limit must be a non-negative integer, got ${describeValue(limit)}.`);
     }
     const count = this.encodeSegment(text, 0, text.length, null, limit);
     return count <= limit ? count : false;
@@ -135,19 +137,21 @@ export class Encoding implements Tokenizer {
 
   /** UTF-8 bytes of the tokens. Throws `NOT_FOUND` for an id that is not in the vocabulary. */
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
+    checkIds(ids);
     const table = this.table;
     const { bytes, starts, lengths, size } = table;
     let total = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (id >= 0 && id < size && lengths[id] !== 0) total += lengths[id]!;
+      // typeof first: comparing an array or object would run its toString.
+      if (typeof id === 'number' && id === (id | 0) && id >= 0 && id < size && lengths[id] !== 0) total += lengths[id]!;
       else total += this.specialBytes(id).length;
     }
     const out = new Uint8Array(total);
     let at = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (id >= 0 && id < size && lengths[id] !== 0) {
+      if (typeof id === 'number' && id === (id | 0) && id >= 0 && id < size && lengths[id] !== 0) {
         const start = starts[id]!;
         const end = start + lengths[id]!;
         for (let j = start; j < end; j++) out[at++] = bytes[j]!;
@@ -180,8 +184,8 @@ export class Encoding implements Tokenizer {
     if (bytes) return bytes;
     const text = this.special.texts.get(id);
     if (text === undefined) {
-      throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not in ${this.name} (ids are 0 to ${this.vocabSize - 1}).`, {
-        details: { id, encoding: this.name },
+      throw new ChunkwiseError('NOT_FOUND', `Token id ${describeValue(id)} is not in ${this.name} (ids are integers from 0 to ${this.vocabSize - 1}).`, {
+        details: { id: describeValue(id), encoding: this.name },
       });
     }
     bytes = new TextEncoder().encode(text);
@@ -346,6 +350,32 @@ export class Encoding implements Tokenizer {
 
 function checkText(text: unknown): asserts text is string {
   if (typeof text !== 'string') {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${text === null ? 'null' : typeof text}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${describeValue(text)}.`);
   }
+}
+
+/** Ids must be an array-like (array, typed array) whose length is a safe integer; elements are checked as they are read. */
+export function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
+  if (typeof ids !== 'object' || ids === null || !Number.isSafeInteger((ids as { length?: unknown }).length) || (ids as { length: number }).length < 0) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Expected token ids as an array or typed array of integers, got ${describeValue(ids)}.`);
+  }
+}
+
+function checkDefinition(definition: unknown): asserts definition is EncodingDefinition {
+  const candidate = (typeof definition === 'object' && definition !== null ? definition : {}) as Partial<Record<keyof EncodingDefinition, unknown>>;
+  const problem =
+    typeof definition !== 'object' || definition === null
+      ? `got ${describeValue(definition)}`
+      : typeof candidate.name !== 'string'
+        ? 'its name must be a string'
+        : typeof candidate.loadRanks !== 'function'
+          ? 'loadRanks must be a function returning a RankTable'
+          : typeof candidate.preTokenizer !== 'object' || candidate.preTokenizer === null || typeof (candidate.preTokenizer as { pieceEnd?: unknown }).pieceEnd !== 'function'
+            ? 'preTokenizer must have a pieceEnd(text, start) method'
+            : typeof candidate.specialTokens !== 'object' ||
+                candidate.specialTokens === null ||
+                !Object.values(candidate.specialTokens).every((id) => Number.isInteger(id) && (id as number) >= 0)
+              ? 'specialTokens must map token texts to non-negative integer ids'
+              : undefined;
+  if (problem !== undefined) throw new ChunkwiseError('INVALID_ARGUMENT', `An encoding definition needs name, loadRanks, preTokenizer and specialTokens: ${problem}.`);
 }

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from './describe-value.js';
 import type { Encoding } from './encoding.js';
 
 /** The encodings this package ships. */
@@ -31,8 +32,8 @@ export async function getEncoding(name: EncodingName): Promise<Encoding> {
       return (await import('./o200k_harmony.js')).o200k_harmony;
     default:
       // The same code as resolveTokenizer's for an unknown name: the caller passed a wrong argument.
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown encoding ${typeof name === 'string' ? JSON.stringify(name) : String(name)}; expected one of ${ENCODING_NAMES.join(', ')}.`, {
-        details: { name: String(name), known: [...ENCODING_NAMES] },
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown encoding ${describeValue(name)}; expected one of ${ENCODING_NAMES.join(', ')}.`, {
+        details: { name: describeValue(name), known: [...ENCODING_NAMES] },
       });
   }
 }

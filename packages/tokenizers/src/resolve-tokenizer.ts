@@ -1,5 +1,6 @@
 import { ChunkwiseError, type Tokenizer } from '@chunkwise/core';
 import { characterTokenizer } from './character-tokenizer.js';
+import { describeValue } from './describe-value.js';
 import { ENCODING_NAMES, getEncoding, isEncodingName } from './get-encoding.js';
 
 /** Every name `resolveTokenizer` accepts: `'characters'` (a character limit) and each encoding. */
@@ -36,8 +37,8 @@ export function resolveTokenizer(tokenizer: Tokenizer | string | undefined): Pro
     if (typeof tokenizer === 'string' && isEncodingName(tokenizer)) return getEncoding(tokenizer);
     throw new ChunkwiseError(
       'INVALID_ARGUMENT',
-      `Unknown tokenizer ${typeof tokenizer === 'string' ? JSON.stringify(tokenizer) : String(tokenizer)}; pass a Tokenizer object or one of ${TOKENIZER_NAMES.join(', ')}.`,
-      { details: { tokenizer: typeof tokenizer === 'string' ? tokenizer : String(tokenizer), known: [...TOKENIZER_NAMES] } },
+      `Unknown tokenizer ${describeValue(tokenizer)}; pass a Tokenizer object or one of ${TOKENIZER_NAMES.join(', ')}.`,
+      { details: { tokenizer: describeValue(tokenizer), known: [...TOKENIZER_NAMES] } },
     );
   } catch (error) {
     return Promise.reject(error as Error);

@@ -1,4 +1,5 @@
 import { ChunkwiseError, type SliceCounter as SliceCounterContract } from '@chunkwise/core';
+import { describeValue } from './describe-value.js';
 import type { PreTokenizer } from './pre-tokenizer.js';
 import { cl100kPieceEnd, o200kPieceEnd, r50kPieceEnd, ScannerPreTokenizer } from './split-scanners.js';
 import { TokenBuffer } from './token-buffer.js';
@@ -104,8 +105,8 @@ export class SliceCounter implements SliceCounterContract {
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > length) {
       throw new ChunkwiseError(
         'INVALID_ARGUMENT',
-        `A slice needs integers 0 <= start <= end <= ${String(length)}, got [${String(start)}, ${String(end)}).`,
-        { details: { start, end, length } },
+        `A slice needs integers 0 <= start <= end <= ${String(length)}, got [${describeValue(start)}, ${describeValue(end)}).`,
+        { details: { start: describeValue(start), end: describeValue(end), length } },
       );
     }
     if (start === end) return 0;
@@ -139,7 +140,7 @@ export class SliceCounter implements SliceCounterContract {
    */
   pieceStartAtMost(position: number): number {
     if (!Number.isInteger(position) || position < 0 || position > this.text.length) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `position must be an integer in [0, ${String(this.text.length)}], got ${String(position)}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `position must be an integer in [0, ${String(this.text.length)}], got ${describeValue(position)}.`);
     }
     return this.exact ? this.boundaries[this.boundaryAtMost(position)]! : position;
   }

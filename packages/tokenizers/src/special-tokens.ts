@@ -1,4 +1,5 @@
 import { ChunkwiseError, type TokenOffsetsOptions } from '@chunkwise/core';
+import { describeValue } from './describe-value.js';
 
 /** Which special tokens `encode` may emit and which make it throw, with tiktoken's defaults. */
 export interface SpecialTokenOptions extends TokenOffsetsOptions {
@@ -45,11 +46,14 @@ export class SpecialTokens {
     if (typeof value === 'string') {
       throw new ChunkwiseError('INVALID_ARGUMENT', `${option} must be 'all' or an iterable of special tokens, not the string ${JSON.stringify(value)}; wrap it in an array.`);
     }
+    if (typeof value !== 'object' || value === null || typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `${option} must be 'all' or an iterable of special tokens, got ${describeValue(value)}.`);
+    }
     const set = new Set<string>();
-    for (const token of value) {
-      if (!this.ids.has(token)) {
-        throw new ChunkwiseError('INVALID_ARGUMENT', `${option} names ${JSON.stringify(token)}, which is not a special token of this encoding.`, {
-          details: { token, known: [...this.ids.keys()].slice(0, 20) },
+    for (const token of value as Iterable<unknown>) {
+      if (typeof token !== 'string' || !this.ids.has(token)) {
+        throw new ChunkwiseError('INVALID_ARGUMENT', `${option} names ${describeValue(token)}, which is not a special token of this encoding.`, {
+          details: { token: describeValue(token), known: [...this.ids.keys()].slice(0, 20) },
         });
       }
       set.add(token);
@@ -58,8 +62,11 @@ export class SpecialTokens {
   }
 
   /** Resolves options to the allowed set, throwing `DISALLOWED_SPECIAL` when the text contains a disallowed token. */
-  resolve(text: string, options: SpecialTokenOptions): ReadonlySet<string> {
-    const { allowedSpecial = [], disallowedSpecial = 'all' } = options;
+  resolve(text: string, options: SpecialTokenOptions | undefined): ReadonlySet<string> {
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Expected options as an object, got ${describeValue(options)}.`);
+    }
+    const { allowedSpecial = [], disallowedSpecial = 'all' } = options ?? {};
     const allowed = allowedSpecial === 'all' ? new Set(this.ids.keys()) : this.toSet(allowedSpecial, 'allowedSpecial');
     let disallowed: Set<string>;
     if (disallowedSpecial === 'all') {

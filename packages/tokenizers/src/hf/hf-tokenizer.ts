@@ -1,7 +1,9 @@
 import { ChunkwiseError, type TokenOffsets, type TokenOffsetsOptions, type Tokenizer } from '@chunkwise/core';
+import { describeValue } from '../describe-value.js';
 import { AddedTokenMatcher } from './added-tokens.js';
 import { alignedText, originalSpan, sliceAligned } from './aligned-text.js';
 import { preTokenizeSteps, type PreTokenizeStep } from './hf-pre-tokenizer.js';
+import { checkIds } from '../encoding.js';
 import { createModel } from './models/create-model.js';
 import type { TokenizerModel, TokenSink } from './models/model.js';
 import { createNormalizer, type Normalize } from './normalizer.js';
@@ -26,14 +28,14 @@ export interface EncodedPair {
 }
 
 function checkText(text: unknown, what = 'text'): asserts text is string {
-  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Expected ${what} as a string, got ${text === null ? 'null' : typeof text}.`);
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Expected ${what} as a string, got ${describeValue(text)}.`);
 }
 
-/** Ids must be an array-like (array, typed array); each element is checked where it is looked up. */
-export function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
-  if (typeof ids !== 'object' || ids === null || !Number.isSafeInteger((ids as { length?: unknown }).length) || (ids as { length: number }).length < 0) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Expected token ids as an array or typed array of integers, got ${ids === null ? 'null' : typeof ids}.`);
-  }
+/** Options objects may be left out, never null or another type (`{}` is the default). */
+function optionsOf<T extends object>(options: T | undefined): T | Record<string, never> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', `Expected options as an object, got ${describeValue(options)}.`);
+  return options;
 }
 
 
@@ -82,7 +84,9 @@ export class HfTokenizer implements Tokenizer {
   }
 
   /** Builds a tokenizer from the text or parsed object of a tokenizer.json. */
-  static fromJSON(json: string | TokenizerJson, options: { name?: string } = {}): HfTokenizer {
+  static fromJSON(json: string | TokenizerJson, options?: { name?: string }): HfTokenizer {
+    const { name = 'tokenizer.json' } = optionsOf(options);
+    if (typeof name !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `options.name must be a string, got ${describeValue(name)}.`);
     let parsed: TokenizerJson;
     try {
       parsed = typeof json === 'string' ? (JSON.parse(json) as TokenizerJson) : json;
@@ -92,15 +96,16 @@ export class HfTokenizer implements Tokenizer {
     if (typeof parsed !== 'object' || parsed === null || typeof parsed.model !== 'object' || parsed.model === null) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'tokenizer.json has no "model" object; pass the whole file, not tokenizer_config.json.');
     }
-    return new HfTokenizer(parsed, options.name ?? 'tokenizer.json');
+    return new HfTokenizer(parsed, name);
   }
 
   /** Token ids, with added tokens matched anywhere in the text and the post-processor's special tokens. */
-  encode(text: string, options: HfEncodeOptions = {}): Uint32Array {
+  encode(text: string, options?: HfEncodeOptions): Uint32Array {
+    const opts = optionsOf(options);
     checkText(text);
     const sink: TokenSink = { ids: [], starts: null, ends: null };
     this.encodeSequence(text, sink);
-    return this.assemble([sink], options.addSpecialTokens !== false).ids;
+    return this.assemble([sink], opts.addSpecialTokens !== false).ids;
   }
 
   /**
@@ -114,11 +119,12 @@ export class HfTokenizer implements Tokenizer {
    * have empty spans where they stand. Core's `allowedSpecial`/`disallowedSpecial` are accepted for
    * the `Tokenizer` contract and have no effect: added tokens are always matched, as in tokenizers.
    */
-  encodeWithOffsets(text: string, options: HfEncodeOptions & TokenOffsetsOptions = {}): TokenOffsets {
+  encodeWithOffsets(text: string, options?: HfEncodeOptions & TokenOffsetsOptions): TokenOffsets {
+    const opts = optionsOf(options);
     checkText(text);
     const sink: TokenSink = { ids: [], starts: [], ends: [] };
     this.encodeSequence(text, sink);
-    const { ids, sequenceIds, spans } = this.assemble([sink], options.addSpecialTokens !== false, text.length);
+    const { ids, sequenceIds, spans } = this.assemble([sink], opts.addSpecialTokens !== false, text.length);
     return { ids, ...HfTokenizer.orderSpans(spans!, sequenceIds) };
   }
 
@@ -128,14 +134,15 @@ export class HfTokenizer implements Tokenizer {
    * tokenizers), with `encodeWithOffsets`' rules within each text. For question answering, the
    * tokens with sequence id 1 map an answer back into the context.
    */
-  encodePairWithOffsets(first: string, second: string, options: HfEncodeOptions = {}): EncodedPair & TokenOffsets & { sequenceIds: Int8Array } {
+  encodePairWithOffsets(first: string, second: string, options?: HfEncodeOptions): EncodedPair & TokenOffsets & { sequenceIds: Int8Array } {
+    const opts = optionsOf(options);
     checkText(first, 'the first text');
     checkText(second, 'the second text');
     const a: TokenSink = { ids: [], starts: [], ends: [] };
     const b: TokenSink = { ids: [], starts: [], ends: [] };
     this.encodeSequence(first, a);
     this.encodeSequence(second, b);
-    const { ids, typeIds, sequenceIds, spans } = this.assemble([a, b], options.addSpecialTokens !== false);
+    const { ids, typeIds, sequenceIds, spans } = this.assemble([a, b], opts.addSpecialTokens !== false);
     return { ids, typeIds, sequenceIds, ...HfTokenizer.orderSpans(spans!, sequenceIds) };
   }
 
@@ -144,14 +151,15 @@ export class HfTokenizer implements Tokenizer {
    * joins them, e.g. `[CLS] a [SEP] b [SEP]` for BERT, with each token's type id (0 for the first
    * sequence's part, 1 for the second's where the model uses them).
    */
-  encodePair(first: string, second: string, options: HfEncodeOptions = {}): EncodedPair {
+  encodePair(first: string, second: string, options?: HfEncodeOptions): EncodedPair {
+    const opts = optionsOf(options);
     checkText(first, 'the first text');
     checkText(second, 'the second text');
     const a: TokenSink = { ids: [], starts: null, ends: null };
     const b: TokenSink = { ids: [], starts: null, ends: null };
     this.encodeSequence(first, a);
     this.encodeSequence(second, b);
-    const { ids, typeIds } = this.assemble([a, b], options.addSpecialTokens !== false);
+    const { ids, typeIds } = this.assemble([a, b], opts.addSpecialTokens !== false);
     return { ids, typeIds };
   }
 
@@ -160,7 +168,8 @@ export class HfTokenizer implements Tokenizer {
   }
 
   /** UTF-8 of `decode(ids)` for models whose tokens are strings; the exact token bytes for byte-level ones. */
-  decodeBytes(ids: ArrayLike<number>, options: HfDecodeOptions = {}): Uint8Array {
+  decodeBytes(ids: ArrayLike<number>, options?: HfDecodeOptions): Uint8Array {
+    const opts = optionsOf(options);
     checkIds(ids);
     const model = this.model;
     if (!model.tokenBytes) return this.encoder.encode(this.decode(ids, options));
@@ -168,10 +177,11 @@ export class HfTokenizer implements Tokenizer {
     let total = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) this.unknownToken(id);
       const added = this.addedTexts.get(id);
       let part: Uint8Array;
       if (added) {
-        if (added.special && options.skipSpecialTokens) continue;
+        if (added.special && opts.skipSpecialTokens) continue;
         part = added.bytes;
       } else {
         part = model.tokenBytes(id) ?? this.unknownToken(id);
@@ -189,15 +199,17 @@ export class HfTokenizer implements Tokenizer {
   }
 
   /** Text of the ids: ByteLevel decoding, or the file's decoder chain for models whose tokens are strings. */
-  decode(ids: ArrayLike<number>, options: HfDecodeOptions = {}): string {
+  decode(ids: ArrayLike<number>, options?: HfDecodeOptions): string {
+    const opts = optionsOf(options);
     checkIds(ids);
     if (this.model.tokenBytes) return new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.decodeBytes(ids, options));
     let tokens: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) this.unknownToken(id);
       const added = this.addedTexts.get(id);
       if (added) {
-        if (!(added.special && options.skipSpecialTokens)) tokens.push(added.text);
+        if (!(added.special && opts.skipSpecialTokens)) tokens.push(added.text);
         continue;
       }
       tokens.push(this.model.tokenText(id) ?? this.unknownToken(id));
@@ -209,7 +221,7 @@ export class HfTokenizer implements Tokenizer {
   }
 
   private unknownToken(id: number): never {
-    throw new ChunkwiseError('NOT_FOUND', `Token id ${String(id)} is not in ${this.name}.`, { details: { id } });
+    throw new ChunkwiseError('NOT_FOUND', `Token id ${describeValue(id)} is not in ${this.name}.`, { details: { id: describeValue(id) } });
   }
 
   /**
