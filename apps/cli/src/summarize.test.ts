@@ -11,9 +11,10 @@ let dir: string;
 let address: string;
 let server: MockOpenAIServer;
 
-// The LLM variables are cleared unless a test sets them, so the machine's own settings never leak in.
+// The LLM variables are cleared unless a test sets them, so the machine's own settings never leak in;
+// finished LLM calls are cached in the test's folder, not the user's ~/.cache.
 const chunkwise = (args: string[], env: Record<string, string> = {}, input?: string) =>
-  runChunkwise(args, { cwd: dir, env: { CHUNKWISE_LLM_URL: '', CHUNKWISE_LLM_MODEL: '', ...env }, ...(input === undefined ? {} : { input }) });
+  runChunkwise(args, { cwd: dir, env: { CHUNKWISE_LLM_URL: '', CHUNKWISE_LLM_MODEL: '', CHUNKWISE_CACHE_DIR: join(dir, 'cache'), ...env }, ...(input === undefined ? {} : { input }) });
 
 /** The loopback stand-in for an LLM: answers each prompt with the number of words it asks for. */
 function answer(request: MockRequest) {

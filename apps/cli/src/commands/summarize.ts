@@ -3,6 +3,8 @@ import { SUMMARIZATION_METHODS, summarize, type SummarizationMethod, type Summar
 import { UsageError } from '../errors.js';
 import { integerOption } from '../flags.js';
 import { readInput } from '../input.js';
+import { withInterrupts } from '../interrupt.js';
+import { defaultLlmCachePath, openLlmCache } from '../llm-cache.js';
 import { addLlmOptions, languageModelFromOptions, type LlmFlags } from '../llm-options.js';
 import { print, printNote, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
@@ -12,6 +14,8 @@ interface SummarizeFlags extends LlmFlags {
   words: number;
   tolerance: string;
   chunkTokens?: number;
+  /** A file, false for --no-cache, undefined for the default place. */
+  cache?: string | false;
 }
 
 export function registerSummarize(program: Command): void {
@@ -22,7 +26,9 @@ export function registerSummarize(program: Command): void {
     .option('-m, --method <name>', `one of ${SUMMARIZATION_METHODS.join(', ')} (default: extractive, or hierarchical when an LLM is configured)`)
     .addOption(integerOption('-w, --words <n>', 'target length in words', { min: 1, default: 250 }))
     .option('--tolerance <fraction>', 'allowed length deviation before a retry, e.g. 0.1 for ±10%', '0.1')
-    .addOption(integerOption('--chunk-tokens <n>', 'largest chunk sent to the LLM, in tokens (default 2048, capped by the window)', { min: 1 }));
+    .addOption(integerOption('--chunk-tokens <n>', 'largest chunk sent to the LLM, in tokens (default 2048, capped by the window)', { min: 1 }))
+    .option('--cache <file>', 'SQLite file of finished LLM calls, reused by a rerun (default $CHUNKWISE_CACHE_DIR, $XDG_CACHE_HOME/chunkwise or ~/.cache/chunkwise, file llm-calls.db)')
+    .option('--no-cache', 'make every LLM call; keep and reuse none');
   addLlmOptions(command).action(async (file: string, flags: SummarizeFlags, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const targetWords = flags.words;
@@ -38,18 +44,26 @@ export function registerSummarize(program: Command): void {
     }
     const input = await readInput(file);
     const ui = new ProgressUI({ quiet: globals.quiet === true });
+    // Only LLM calls are worth keeping: an extractive summary makes none.
+    const cache = model && flags.cache !== false ? openLlmCache(flags.cache ?? defaultLlmCachePath()) : undefined;
     let result: SummarizeResult;
     try {
-      result = await summarize(input.text, {
-        method,
-        targetWords,
-        tolerance,
-        ...(model ? { model } : {}),
-        ...(flags.chunkTokens === undefined ? {} : { chunkTokens: flags.chunkTokens }),
-        onProgress: ui.onProgress,
-      });
+      const run = (signal?: AbortSignal) =>
+        summarize(input.text, {
+          method,
+          targetWords,
+          tolerance,
+          ...(model ? { model } : {}),
+          ...(cache ? { cache: cache.cache } : {}),
+          ...(signal ? { signal } : {}),
+          ...(flags.chunkTokens === undefined ? {} : { chunkTokens: flags.chunkTokens }),
+          onProgress: ui.onProgress,
+        });
+      // With a model, Ctrl-C aborts the calls in flight and keeps the finished ones for a rerun.
+      result = model ? await withInterrupts(run) : await run();
     } finally {
       ui.stop();
+      cache?.close();
     }
     if (globals.json) {
       writeJson({ source: input.name, ...result });
