@@ -61,12 +61,12 @@ export class ChunkPlanner {
    * are merged greedily left to right, so a chunk only ends inside a coarse unit when that unit
    * cannot fit on its own.
    */
-  plan(start: number, end: number, levels: readonly Level[], budget: number, exact = false): Span[] {
+  plan(start: number, end: number, levels: readonly Level[], budget: number, exact = false, limit = budget): Span[] {
     if (start >= end) return [];
     const measure = exact ? (a: number, b: number) => this.count(a, b) : (a: number, b: number) => this.estimate(a, b);
     const spans: Span[] = [];
     let from = start;
-    for (const cut of this.split(start, end, levels, 0, budget, measure, exact)) {
+    for (const cut of this.split(start, end, levels, 0, { budget, limit, measure, exact })) {
       spans.push({ start: from, end: cut });
       from = cut;
     }
@@ -74,15 +74,8 @@ export class ChunkPlanner {
   }
 
   /** Ends of merged units tiling `[start, end)`. */
-  private split(
-    start: number,
-    end: number,
-    levels: readonly Level[],
-    depth: number,
-    budget: number,
-    measure: (a: number, b: number) => number,
-    exact: boolean,
-  ): number[] {
+  private split(start: number, end: number, levels: readonly Level[], depth: number, sizing: Sizing): number[] {
+    const { budget, measure, exact } = sizing;
     if (measure(start, end) <= budget) return [end];
     for (let level = depth; level < levels.length; level++) {
       const splits = levels[level]?.splits(this.text, start, end) ?? [];
@@ -92,29 +85,24 @@ export class ChunkPlanner {
       splits.push(end);
       for (const cut of splits) {
         if (measure(from, cut) <= budget) units.push(cut);
-        else for (const unit of this.split(from, cut, levels, level + 1, budget, measure, exact)) units.push(unit);
+        else for (const unit of this.split(from, cut, levels, level + 1, sizing)) units.push(unit);
         from = cut;
       }
       return exact ? this.mergeExact(start, units, budget, measure) : this.merge(start, units, budget, measure);
     }
     const units: number[] = [];
-    this.fill(start, end, budget, measure, exact, units);
+    this.fill(start, end, sizing, units);
     return units;
   }
 
   /**
    * Last resort for a piece no level can split: cut it into runs of at most `budget` tokens at
-   * positions that are both token stops and grapheme boundaries. A grapheme bigger than the budget
-   * is cut between code points (and only there), as the contract allows.
+   * positions that are both token stops and grapheme boundaries. A grapheme over the budget but
+   * within `limit` (the chunk's hard limit: overlap gives way for it) stays whole; only a grapheme
+   * bigger than the limit itself is cut, between code points, as the contract allows.
    */
-  private fill(
-    start: number,
-    end: number,
-    budget: number,
-    measure: (a: number, b: number) => number,
-    exact: boolean,
-    out: number[],
-  ): void {
+  private fill(start: number, end: number, sizing: Sizing, out: number[]): void {
+    const { budget, limit, measure, exact } = sizing;
     let from = start;
     while (from < end) {
       if (measure(from, end) <= budget) {
@@ -128,7 +116,7 @@ export class ChunkPlanner {
         // No whole grapheme fits by the estimate: take the next grapheme whole if it really fits,
         // otherwise cut it between code points (allowed: one grapheme over the limit).
         const whole = graphemeCeil(this.graphemes, this.text, from + 1);
-        if (whole <= end && this.count(from, whole) <= budget) cut = whole;
+        if (whole <= end && this.count(from, whole) <= limit) cut = whole;
         else if (exact) {
           cut = isCodePointBoundary(this.text, cut) ? cut : cut - 1;
           if (cut <= from) cut = from + (isCodePointBoundary(this.text, from + 1) ? 1 : 2);
@@ -220,63 +208,144 @@ export class ChunkPlanner {
   }
 
   /**
-   * Turns planned spans into chunks: prepends up to `overlap` tokens of the preceding text (counted
-   * inside `maxTokens`), counts each chunk once, and re-plans exactly any span that is over.
-   * Spans planned elsewhere (sentence groups, semantic groups) may be oversize; they are split here.
-   * `previousStart` is where the chunk before the first span started, when there is one (a stream
-   * resuming after chunks it already emitted): the first span then takes its overlap as usual.
+   * Plans `[from, end)` with `levels` and turns the spans into chunks. With overlap, the first chunk
+   * (one with no chunk before it) repeats nothing, so it is planned with the whole of `maxTokens`;
+   * every later span gets `maxTokens − overlap` and is preceded by up to `overlap` tokens of the
+   * text before it. For `TokenChunker` that gives the classic windows `[k·stride, k·stride + maxTokens)`.
    */
-  toChunks(spans: readonly Span[], levels: readonly Level[], maxTokens: number, overlap: number, previousStart?: number): Chunk[] {
+  chunk(from: number, end: number, levels: readonly Level[], maxTokens: number, overlap: number, previous?: Span): Chunk[] {
+    const budget = maxTokens - overlap;
+    if (overlap === 0 || previous !== undefined || from >= end) {
+      return this.toChunks(this.plan(from, end, levels, budget, false, maxTokens), levels, maxTokens, overlap, previous);
+    }
+    // Plan the first span on a range just past maxTokens, so its end is a real cut of the levels.
+    const probe = Math.min(end, this.boundaries.firstStopWithTokens(this.boundaries.prefix(from) + maxTokens + 1));
+    const first = this.plan(from, probe, levels, maxTokens)[0] ?? { start: from, end: probe };
+    const rest = this.plan(first.end, end, levels, budget, false, maxTokens);
+    return this.toChunks([first, ...rest], levels, maxTokens, overlap);
+  }
+
+  /**
+   * Turns planned spans into chunks: joins whitespace-only spans to a neighbour (or leaves them out
+   * when neither has room), prepends up to `overlap` tokens of the preceding text (counted inside
+   * `maxTokens`), counts each chunk once, and re-plans exactly any span that is over. Spans planned
+   * elsewhere (sentence groups, semantic groups) may be oversize; they are split here.
+   * `previous` is the chunk before the first span, when there is one (a stream resuming after chunks
+   * it already emitted): the first span then takes its overlap as usual.
+   */
+  toChunks(spans: readonly Span[], levels: readonly Level[], maxTokens: number, overlap: number, previous?: Span): Chunk[] {
     const chunks: Chunk[] = [];
     const budget = maxTokens - overlap;
-    const previous = (): number => chunks[chunks.length - 1]?.start ?? previousStart ?? 0;
-    const emit = (span: Span, previousStart: number): void => {
-      const hasPrevious = chunks.length > 0 || previousStart >= 0;
-      let start = overlap > 0 && hasPrevious ? this.overlapStart(span.start, overlap, previousStart) : span.start;
+    const pieces: Span[] = [];
+    for (const span of spans) {
+      if (this.estimate(span.start, span.end) > (pieces.length === 0 && previous === undefined ? maxTokens : budget)) {
+        for (const piece of this.plan(span.start, span.end, levels, budget, false, maxTokens)) pieces.push(piece);
+      } else pieces.push(span);
+    }
+    const settled = this.joinBlanks(pieces, budget, previous === undefined ? maxTokens : budget);
+    // Planning resumes from the end of a given span, but not where whitespace after it was pulled in.
+    const givenEnds = new Set(spans.map((span) => span.end));
+    for (const piece of settled) if (!piece.tookTrailingBlank && givenEnds.has(piece.end)) this.spanEnds.add(piece.end);
+
+    const emit = (span: Span): void => {
+      const last = chunks[chunks.length - 1];
+      // -1: no chunk before this one.
+      const before = last?.start ?? previous?.start ?? -1;
+      const previousEnd = last?.end ?? previous?.end ?? span.start;
+      let start = overlap > 0 && before >= 0 ? this.overlapStart(span.start, overlap, before, previousEnd) : span.start;
       let tokenCount = this.count(start, span.end);
       while (tokenCount > maxTokens && start < span.start) {
         // Overlap is the first thing to give way: step it forward a stop at a time.
-        start = graphemeCeil(this.graphemes, this.text, this.boundaries.nextStop(start));
-        tokenCount = this.count(Math.min(start, span.start), span.end);
-        start = Math.min(start, span.start);
+        start = Math.min(span.start, graphemeCeil(this.graphemes, this.text, this.boundaries.nextStop(start)));
+        tokenCount = this.count(start, span.end);
       }
       if (tokenCount > maxTokens) {
-        const pieces = this.plan(span.start, span.end, levels, budget, true);
-        if (pieces.length === 1 && pieces[0]?.start === span.start && pieces[0].end === span.end) {
+        // A chunk with nothing before it has no overlap to make room for.
+        const room = before < 0 ? maxTokens : budget;
+        const replanned = this.plan(span.start, span.end, levels, room, true, maxTokens);
+        if (replanned.length === 1 && replanned[0]?.start === span.start && replanned[0].end === span.end) {
           throw new ChunkwiseError(
             'LIMIT_EXCEEDED',
             `A single character needs ${String(tokenCount)} tokens, more than maxTokens (${String(maxTokens)}); raise maxTokens.`,
             { details: { maxTokens, tokenCount, start: span.start } },
           );
         }
-        let last = previousStart;
-        for (const piece of pieces) {
-          emit(piece, last);
-          last = chunks[chunks.length - 1]?.start ?? last;
-        }
+        for (const piece of this.joinBlanks(replanned, budget, room)) emit(piece);
         return;
       }
       chunks.push({ text: this.text.slice(start, span.end), start, end: span.end, index: chunks.length, tokenCount });
     };
-    // -1: no chunk before this one.
-    const before = (): number => (chunks.length > 0 || previousStart !== undefined ? previous() : -1);
-    for (const span of spans) {
-      this.spanEnds.add(span.end);
-      if (this.estimate(span.start, span.end) > budget) {
-        for (const piece of this.plan(span.start, span.end, levels, budget)) emit(piece, before());
-      } else {
-        emit(span, before());
-      }
-    }
+    for (const piece of settled) emit(piece);
     return chunks;
   }
 
-  /** The earliest grapheme-aligned stop after `previousStart` with at most `overlap` tokens before `start`. */
-  private overlapStart(start: number, overlap: number, previousStart: number): number {
-    const target = this.boundaries.prefix(start) - overlap;
-    let position = this.boundaries.firstStopWithTokens(Math.max(0, target));
-    position = graphemeCeil(this.graphemes, this.text, position);
-    if (position <= previousStart || position > start) return start;
-    return position;
+  /**
+   * Whitespace-only spans carry nothing to search or embed: each joins the span before it when the
+   * two fit `budget` together, else the span after it (`firstBudget` for the very first span),
+   * else it is left out — no chunk is ever only whitespace, and every other character stays covered.
+   * Joins are measured with real counts (blank spans are rare), so a join never forces a re-plan.
+   */
+  private joinBlanks(spans: readonly Span[], budget: number, firstBudget: number): (Span & { tookTrailingBlank?: true })[] {
+    const measure = (a: number, b: number): number => this.count(a, b);
+    const out: (Span & { tookTrailingBlank?: true })[] = [];
+    let blankStart = -1;
+    for (const span of spans) {
+      if (!this.hasContent(span.start, span.end)) {
+        const last = out[out.length - 1];
+        if (blankStart < 0 && last && last.end === span.start && measure(last.start, span.end) <= (out.length === 1 ? firstBudget : budget)) {
+          last.end = span.end;
+          last.tookTrailingBlank = true;
+        } else if (blankStart < 0) blankStart = span.start;
+        continue;
+      }
+      let start = span.start;
+      if (blankStart >= 0 && measure(blankStart, span.end) <= (out.length === 0 ? firstBudget : budget)) start = blankStart;
+      blankStart = -1;
+      out.push({ start, end: span.end });
+    }
+    return out;
+  }
+
+  /** True when `[start, end)` holds a character that is not whitespace. */
+  private hasContent(start: number, end: number): boolean {
+    CONTENT.lastIndex = start;
+    const found = CONTENT.exec(this.text);
+    return found !== null && found.index < end;
+  }
+
+  /**
+   * Where a chunk whose new text starts at `start` begins: the earliest grapheme-aligned stop with at
+   * most `overlap` tokens before `start` (and at most `overlap` real tokens shared with the previous
+   * chunk, which ends at `previousEnd`), but after `previousStart`, so chunks always advance. When
+   * `overlap` reaches past the previous chunk's start, the overlap is all of that chunk but its first stop.
+   */
+  private overlapStart(start: number, overlap: number, previousStart: number, previousEnd: number): number {
+    const earliest = graphemeCeil(this.graphemes, this.text, this.boundaries.nextStop(previousStart));
+    let position = graphemeCeil(this.graphemes, this.text, this.boundaries.firstStopWithTokens(Math.max(0, this.boundaries.prefix(start) - overlap)));
+    if (position < earliest) position = earliest;
+    // Estimates and real counts differ at BPE edges (a slice can merge what the whole-text pass
+    // split): settle on real counts, forward while the shared text is over, back while more fits.
+    const shared = Math.min(start, previousEnd);
+    while (position < shared && this.count(position, shared) > overlap) {
+      position = graphemeCeil(this.graphemes, this.text, this.boundaries.nextStop(position));
+    }
+    for (let step = 0, candidate = position; step < 4; step++) {
+      candidate = this.boundaries.floorStop(candidate - 1);
+      if (candidate < earliest) break;
+      if (!this.graphemes.isBoundary(candidate)) continue;
+      if (this.count(candidate, shared) > overlap) break;
+      position = candidate;
+    }
+    return position >= start ? start : position;
   }
 }
+
+/** Sizes for one planning pass: `budget` per span, `limit` per grapheme, measured by estimate or exactly. */
+interface Sizing {
+  budget: number;
+  limit: number;
+  measure: (a: number, b: number) => number;
+  exact: boolean;
+}
+
+const CONTENT = /\S/gu;

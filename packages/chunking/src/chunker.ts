@@ -1,4 +1,4 @@
-import { ChunkwiseError, throwIfAborted, type Chunk, type Tokenizer } from '@chunkwise/core';
+import { ChunkwiseError, throwIfAborted, type Chunk, type Span, type Tokenizer } from '@chunkwise/core';
 import { ChunkPlanner } from './chunk-planner.js';
 import { chunkStream } from './chunk-stream.js';
 import { resolveTokenizer } from '@chunkwise/tokenizers';
@@ -102,6 +102,11 @@ export abstract class BaseChunker implements Chunker {
   }
 
   protected abstract chunkText(planner: ChunkPlanner, options: ChunkCallOptions): Chunk[] | Promise<Chunk[]>;
+}
+
+/** The chunk a resumed window follows: it started at `previousStart` and ended at `from`. */
+export function previousChunk(from: number, previousStart: number | undefined): Span | undefined {
+  return previousStart === undefined ? undefined : { start: previousStart, end: from };
 }
 
 /** What `BaseChunker.chunkWindow` returns. */

@@ -91,8 +91,7 @@ export class CodeChunker extends BaseChunker {
     const tree = parser?.parse(text) ?? null;
     try {
       const levels: Level[] = tree ? [...Array.from({ length: SYNTAX_DEPTH }, () => syntaxLevel(tree.rootNode)), lineLevel, wordLevel] : [paragraphLevel, lineLevel, wordLevel];
-      const spans = planner.plan(0, text.length, levels, this.maxTokens - this.overlap);
-      return planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+      return planner.chunk(0, text.length, levels, this.maxTokens, this.overlap);
     } finally {
       tree?.delete?.();
     }

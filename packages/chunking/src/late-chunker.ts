@@ -52,7 +52,7 @@ export class LateChunker extends BaseChunker {
     if (this.boundaries) chunks = await this.boundaries.chunk(text, options);
     else {
       const levels = plainRecipe.levels(text);
-      chunks = planner.toChunks(planner.plan(0, text.length, levels, this.maxTokens - this.overlap), levels, this.maxTokens, this.overlap);
+      chunks = planner.chunk(0, text.length, levels, this.maxTokens, this.overlap);
     }
     const tokens = await this.tokenVectors(text, options);
     for (const chunk of chunks) chunk.meta = { ...chunk.meta, embedding: pool(tokens, chunk) };

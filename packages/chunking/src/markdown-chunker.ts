@@ -13,8 +13,7 @@ export class MarkdownChunker extends BaseChunker {
   protected chunkText(planner: ChunkPlanner): Chunk[] {
     const { text } = planner;
     const levels = markdownLevels(text);
-    const spans = planner.plan(0, text.length, levels, this.maxTokens - this.overlap);
-    const chunks = planner.toChunks(spans, levels, this.maxTokens, this.overlap);
+    const chunks = planner.chunk(0, text.length, levels, this.maxTokens, this.overlap);
     const headings = scanMarkdownBlocks(text).filter((block) => block.kind === 'heading');
     const path: string[] = [];
     let next = 0;

@@ -64,7 +64,7 @@ export class OptimalChunker extends BaseChunker {
     const units: Span[] = [];
     for (const sentence of sentenceSpans(text)) {
       if (planner.estimate(sentence.start, sentence.end) <= budget) units.push(sentence);
-      else units.push(...planner.plan(sentence.start, sentence.end, [wordLevel], budget));
+      else units.push(...planner.plan(sentence.start, sentence.end, [wordLevel], budget, false, this.maxTokens));
     }
     const n = units.length;
     const unitTexts = units.map((unit) => text.slice(unit.start, unit.end));

@@ -2,7 +2,7 @@ import type { Chunk } from '@chunkwise/core';
 import { lineLevel, paragraphLevel, punctuationSentenceLevel, wordLevel, type Level } from './boundaries/levels.js';
 import { markdownLevels } from './boundaries/markdown-blocks.js';
 import type { ChunkPlanner } from './chunk-planner.js';
-import { BaseChunker } from './chunker.js';
+import { BaseChunker, previousChunk } from './chunker.js';
 import type { BaseChunkerOptions } from './chunk-options.js';
 
 /** A named hierarchy of levels, coarse to fine; graphemes are always the implicit last level. */
@@ -53,7 +53,6 @@ export class RecursiveChunker extends BaseChunker {
 
   protected override chunkFrom(planner: ChunkPlanner, from: number, previousStart: number | undefined): Chunk[] {
     const levels = this.recipe.levels(planner.text);
-    const spans = planner.plan(from, planner.text.length, levels, this.maxTokens - this.overlap);
-    return planner.toChunks(spans, levels, this.maxTokens, this.overlap, previousStart);
+    return planner.chunk(from, planner.text.length, levels, this.maxTokens, this.overlap, previousChunk(from, previousStart));
   }
 }

@@ -48,7 +48,7 @@ export class SemanticChunker extends BaseChunker {
     const levels = [sentenceLevel, wordLevel];
     const budget = this.maxTokens - this.overlap;
     const sentences = sentenceSpans(text);
-    if (sentences.length < 3) return planner.toChunks(planner.plan(0, text.length, levels, budget), levels, this.maxTokens, this.overlap);
+    if (sentences.length < 3) return planner.chunk(0, text.length, levels, this.maxTokens, this.overlap);
 
     const half = Math.floor(this.windowSize / 2);
     const windows = sentences.map((_, i) => {

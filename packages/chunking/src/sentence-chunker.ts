@@ -1,7 +1,7 @@
 import type { Chunk } from '@chunkwise/core';
 import { sentenceLevel, wordLevel } from './boundaries/levels.js';
 import type { ChunkPlanner } from './chunk-planner.js';
-import { BaseChunker } from './chunker.js';
+import { BaseChunker, previousChunk } from './chunker.js';
 
 /**
  * Packs whole sentences (UAX #29 with abbreviation and initial repair) up to the limit. A sentence
@@ -18,7 +18,6 @@ export class SentenceChunker extends BaseChunker {
 
   protected override chunkFrom(planner: ChunkPlanner, from: number, previousStart: number | undefined): Chunk[] {
     const levels = [sentenceLevel, wordLevel];
-    const spans = planner.plan(from, planner.text.length, levels, this.maxTokens - this.overlap);
-    return planner.toChunks(spans, levels, this.maxTokens, this.overlap, previousStart);
+    return planner.chunk(from, planner.text.length, levels, this.maxTokens, this.overlap, previousChunk(from, previousStart));
   }
 }

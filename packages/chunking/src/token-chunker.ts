@@ -1,6 +1,6 @@
 import type { Chunk } from '@chunkwise/core';
 import type { ChunkPlanner } from './chunk-planner.js';
-import { BaseChunker } from './chunker.js';
+import { BaseChunker, previousChunk } from './chunker.js';
 import type { BaseChunkerOptions } from './chunk-options.js';
 
 export type TokenChunkerOptions = BaseChunkerOptions;
@@ -20,7 +20,6 @@ export class TokenChunker extends BaseChunker {
   }
 
   protected override chunkFrom(planner: ChunkPlanner, from: number, previousStart: number | undefined): Chunk[] {
-    const spans = planner.plan(from, planner.text.length, [], this.maxTokens - this.overlap);
-    return planner.toChunks(spans, [], this.maxTokens, this.overlap, previousStart);
+    return planner.chunk(from, planner.text.length, [], this.maxTokens, this.overlap, previousChunk(from, previousStart));
   }
 }
