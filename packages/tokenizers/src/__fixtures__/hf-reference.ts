@@ -5,7 +5,7 @@ import { Tokenizer as HfReference } from '@huggingface/tokenizers';
 
 const require = createRequire(import.meta.url);
 
-export const HF_MODELS = ['llama3', 'qwen3', 'llama2', 'gemma3'] as const;
+export const HF_MODELS = ['llama3', 'qwen3', 'llama2', 'gemma3', 'deepseek_v3'] as const;
 export type HfModel = (typeof HF_MODELS)[number];
 
 interface Entry {
