@@ -2,13 +2,14 @@ import { attention, defaultBackend } from './attention.js';
 import { prepareAttentionCall, type AttentionOptions, type AttentionResult } from './attention-options.js';
 import type { AttentionShape } from './attention-shape.js';
 import { navigatorGpu, WebGpuAttention } from './webgpu/webgpu-attention.js';
+import type { WebGpuEntry } from './webgpu/webgpu-types.js';
 
 export interface AsyncAttentionOptions extends AttentionOptions {
   /**
    * The WebGPU entry point (default `navigator.gpu`), or a ready `WebGpuAttention`. Used by
    * `backend: 'webgpu'`, and by `'auto'` when it yields an adapter.
    */
-  gpu?: GPU | WebGpuAttention;
+  gpu?: WebGpuEntry | WebGpuAttention;
 }
 
 export interface AsyncAttentionResult extends AttentionResult {
@@ -16,7 +17,7 @@ export interface AsyncAttentionResult extends AttentionResult {
   backend: 'webgpu' | 'wasm' | 'js';
 }
 
-const devices = new WeakMap<GPU, Promise<WebGpuAttention | undefined>>();
+const devices = new WeakMap<WebGpuEntry, Promise<WebGpuAttention | undefined>>();
 
 /**
  * `attention()` with the WebGPU backend available. `backend: 'webgpu'` runs the WGSL kernel and
@@ -46,11 +47,11 @@ export async function attentionAsync(
 }
 
 /** Whether `attentionAsync(..., { backend: 'auto' })` would run on a GPU here. */
-export async function webgpuAvailable(gpu?: GPU): Promise<boolean> {
+export async function webgpuAvailable(gpu?: WebGpuEntry): Promise<boolean> {
   return (await webGpuFor(gpu, false)) !== undefined;
 }
 
-async function webGpuFor(gpu: GPU | WebGpuAttention | undefined, required: boolean): Promise<WebGpuAttention | undefined> {
+async function webGpuFor(gpu: WebGpuEntry | WebGpuAttention | undefined, required: boolean): Promise<WebGpuAttention | undefined> {
   if (gpu instanceof WebGpuAttention) return gpu;
   const entry = gpu ?? navigatorGpu();
   if (!entry) return required ? WebGpuAttention.create({}) : undefined;

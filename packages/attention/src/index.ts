@@ -3,6 +3,7 @@ export { attentionAsync, webgpuAvailable } from './attention-async.js';
 export type { AsyncAttentionOptions, AsyncAttentionResult } from './attention-async.js';
 export { WebGpuAttention } from './webgpu/webgpu-attention.js';
 export type { WebGpuAdapterSummary, WebGpuAttentionOptions } from './webgpu/webgpu-attention.js';
+export type { WebGpuAdapterLike, WebGpuDeviceLike, WebGpuEntry, WebGpuPowerPreference } from './webgpu/webgpu-types.js';
 export type { AttentionBackend, AttentionKernel, AttentionOptions, AttentionResult } from './attention-options.js';
 export { validateAttentionInputs } from './attention-shape.js';
 export type { AttentionShape } from './attention-shape.js';

@@ -4,6 +4,7 @@ import type { AttentionShape } from '../attention-shape.js';
 import { mergeAttentionStates } from '../merge-attention-states.js';
 import { flashShaderSource, gpuBlockK, GPU_BLOCK_Q, GPU_MAX_HEAD_DIM, GPU_NO_SCORE } from './flash-shader.js';
 import { buildTileSchedule } from './tile-schedule.js';
+import type { WebGpuDeviceLike, WebGpuEntry, WebGpuPowerPreference } from './webgpu-types.js';
 
 /** The GPU's description, as its adapter reports it. */
 export interface WebGpuAdapterSummary {
@@ -14,10 +15,10 @@ export interface WebGpuAdapterSummary {
 
 export interface WebGpuAttentionOptions {
   /** The WebGPU entry point; default `navigator.gpu`. In Node, pass one (the `webgpu` package's `create()`). */
-  gpu?: GPU;
-  /** Use this device instead of requesting one. */
-  device?: GPUDevice;
-  powerPreference?: GPUPowerPreference;
+  gpu?: WebGpuEntry;
+  /** Use this `GPUDevice` instead of requesting one. */
+  device?: WebGpuDeviceLike;
+  powerPreference?: WebGpuPowerPreference;
 }
 
 // WebGPU's flag values (GPUBufferUsage, GPUMapMode), spelled out because Node bindings such as the
@@ -30,7 +31,7 @@ const MIN_WORKGROUPS = 64;
 const MAX_WORKGROUPS_PER_DIMENSION = 65535;
 
 /** `navigator.gpu` where the platform has one. */
-export function navigatorGpu(): GPU | undefined {
+export function navigatorGpu(): WebGpuEntry | undefined {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   return nav?.gpu ?? undefined;
 }
@@ -43,20 +44,27 @@ export function navigatorGpu(): GPU | undefined {
  */
 export class WebGpuAttention {
   readonly adapter: WebGpuAdapterSummary;
+  /** The `GPUDevice` the kernels run on. */
+  readonly device: WebGpuDeviceLike;
+  // The same device under WebGPU's own types; the public field is structural so the published
+  // declarations need no WebGPU lib (webgpu-types.ts).
+  private readonly gpuDevice: GPUDevice;
   private readonly pipelines = new Map<number, GPUComputePipeline>();
 
   private constructor(
-    readonly device: GPUDevice,
+    device: WebGpuDeviceLike,
     adapter: WebGpuAdapterSummary,
     private readonly ownsDevice: boolean,
   ) {
+    this.device = device;
+    this.gpuDevice = device as unknown as GPUDevice;
     this.adapter = adapter;
   }
 
   /** Requests an adapter and device; throws `UNSUPPORTED` when the platform has no WebGPU adapter. */
   static async create(options: WebGpuAttentionOptions = {}): Promise<WebGpuAttention> {
     if (options.device) return new WebGpuAttention(options.device, { vendor: '', architecture: '', description: 'provided device' }, false);
-    const gpu = options.gpu ?? navigatorGpu();
+    const gpu = (options.gpu ?? navigatorGpu()) as GPU | undefined;
     if (!gpu) throw new ChunkwiseError('UNSUPPORTED', 'WebGPU is not available here (no navigator.gpu); pass options.gpu or use a CPU backend.');
     const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
     if (!adapter) throw new ChunkwiseError('UNSUPPORTED', 'WebGPU has no adapter here (requestAdapter() returned null); use a CPU backend.');
@@ -108,14 +116,14 @@ export class WebGpuAttention {
     const rowsTotal = heads * seqQ;
     const outBytes = splits * rowsTotal * headDim * 4;
     const lseBytes = splits * rowsTotal * 4;
-    const limit = this.device.limits.maxStorageBufferBindingSize;
+    const limit = this.gpuDevice.limits.maxStorageBufferBindingSize;
     for (const [name, bytes] of [['q', q.byteLength], ['k', k.byteLength], ['v', v.byteLength], ['output', outBytes]] as const) {
       if (bytes > limit) {
         throw new ChunkwiseError('LIMIT_EXCEEDED', `${name} needs ${bytes} bytes; this GPU binds at most ${limit} per buffer.`);
       }
     }
 
-    const device = this.device;
+    const device = this.gpuDevice;
     const created: GPUBuffer[] = [];
     const upload = (data: Float32Array | Uint32Array): GPUBuffer => {
       const buffer = device.createBuffer({ size: Math.max(16, data.byteLength), usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
@@ -182,14 +190,14 @@ export class WebGpuAttention {
   /** Releases the device (only when this instance requested it). */
   destroy(): void {
     this.pipelines.clear();
-    if (this.ownsDevice) this.device.destroy();
+    if (this.ownsDevice) this.gpuDevice.destroy();
   }
 
   private pipeline(headDim: number): GPUComputePipeline {
     let pipeline = this.pipelines.get(headDim);
     if (!pipeline) {
-      const module = this.device.createShaderModule({ code: flashShaderSource(headDim) });
-      pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+      const module = this.gpuDevice.createShaderModule({ code: flashShaderSource(headDim) });
+      pipeline = this.gpuDevice.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
       this.pipelines.set(headDim, pipeline);
     }
     return pipeline;

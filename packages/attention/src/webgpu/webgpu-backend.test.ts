@@ -11,12 +11,13 @@ import { randomInputs } from '../__fixtures__/attention-inputs.js';
 import { gpuBlockK } from './flash-shader.js';
 import { buildTileSchedule, headIndependent } from './tile-schedule.js';
 import { WebGpuAttention } from './webgpu-attention.js';
+import type { WebGpuAdapterLike, WebGpuDeviceLike, WebGpuEntry } from './webgpu-types.js';
 
 // The WGSL kernels themselves run against the float64 reference in headless Chromium
 // (browser.test.ts); Node has no adapter here, so these tests cover selection and planning.
 const shape = { heads: 4, kvHeads: 2, seqQ: 200, seqK: 200, headDim: 16 };
 const { q, k, v } = randomInputs(shape, 3);
-const noAdapter = { requestAdapter: () => Promise.resolve(null) } as unknown as GPU;
+const noAdapter: WebGpuEntry = { requestAdapter: () => Promise.resolve(null) };
 
 async function code(promise: Promise<unknown>): Promise<string> {
   try {
@@ -45,6 +46,13 @@ describe('backend selection', () => {
 
   it("the synchronous attention() refuses 'webgpu' with UNSUPPORTED and names attentionAsync", () => {
     expect(() => attention(q, k, v, shape, { backend: 'webgpu' })).toThrow(/attentionAsync/);
+  });
+
+  it("takes WebGPU's own GPU, GPUAdapter and GPUDevice where its structural types are asked for", () => {
+    // Checked by the compiler (pnpm typecheck has the DOM lib): the published declarations use
+    // webgpu-types.ts instead of WebGPU's names, and the real objects must still fit them.
+    const fits = (gpu: GPU, adapter: GPUAdapter, device: GPUDevice): [WebGpuEntry, WebGpuAdapterLike, WebGpuDeviceLike] => [gpu, adapter, device];
+    expect(fits).toBeTypeOf('function');
   });
 
   it('validates inputs before looking for a GPU', async () => {
