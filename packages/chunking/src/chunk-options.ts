@@ -21,12 +21,12 @@ export interface BaseChunkerOptions {
 /** Checks the numeric limits at the API edge, with a message that says what to change. */
 export function validateLimits(maxTokens: number, overlap: number): void {
   if (!Number.isInteger(maxTokens) || maxTokens <= 0) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `maxTokens must be a positive integer, got ${String(maxTokens)}.`, {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `maxTokens must be a positive integer, got ${describeValue(maxTokens)}.`, {
       details: { maxTokens },
     });
   }
   if (!Number.isInteger(overlap) || overlap < 0) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `overlap must be a non-negative integer, got ${String(overlap)}.`, {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `overlap must be a non-negative integer, got ${describeValue(overlap)}.`, {
       details: { overlap },
     });
   }
@@ -39,8 +39,17 @@ export function validateLimits(maxTokens: number, overlap: number): void {
   }
 }
 
-export function validateText(text: unknown): asserts text is string {
+export function validateText(text: unknown, method = 'chunk()'): asserts text is string {
   if (typeof text !== 'string') {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `chunk() takes a string, got ${typeof text}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${method} takes a string, got ${describeValue(text)}.`);
   }
+}
+
+/** A value named for an error message: its type, and the value itself when it is short. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return value.length <= 40 ? `the string ${JSON.stringify(value)}` : 'a string';
+  return typeof value;
 }

@@ -1,6 +1,7 @@
 import { Document } from '@langchain/core/documents';
-import { TextSplitter, type TextSplitterParams } from '@langchain/textsplitters';
-import type { Chunk, Tokenizer } from '@chunkwise/core';
+import { TextSplitter, type TextSplitterChunkHeaderOptions, type TextSplitterParams } from '@langchain/textsplitters';
+import { ChunkwiseError, type Chunk, type Tokenizer } from '@chunkwise/core';
+import { describeValue, validateLimits, validateText } from './chunk-options.js';
 import type { Chunker } from './chunker.js';
 import { createChunker } from './create-chunker.js';
 
@@ -24,36 +25,66 @@ export class ChunkwiseTextSplitter extends TextSplitter {
   readonly chunker: Chunker;
 
   constructor(params: ChunkwiseTextSplitterParams = {}) {
-    const chunkSize = params.chunkSize ?? params.chunker?.maxTokens ?? 512;
-    const chunkOverlap = params.chunkOverlap ?? params.chunker?.overlap ?? 0;
-    super({ chunkSize, chunkOverlap });
-    this.chunker =
-      params.chunker ??
+    // Checked before LangChain's constructor, which answers a bad overlap with a plain Error.
+    if (typeof params !== 'object' || params === null) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkwiseTextSplitter takes an options object, got ${describeValue(params)}.`);
+    }
+    const given = params.chunker;
+    if (given !== undefined && (typeof given !== 'object' || given === null || typeof (given as Partial<Chunker>).chunk !== 'function')) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `chunker must be a Chunkwise chunker (an object with chunk()), got ${describeValue(given)}.`);
+    }
+    const chunkSize = params.chunkSize ?? given?.maxTokens ?? 512;
+    const chunkOverlap = params.chunkOverlap ?? given?.overlap ?? 0;
+    validateLimits(chunkSize, chunkOverlap);
+    if (params.strategy !== undefined && typeof params.strategy !== 'string') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `strategy must be a strategy name, got ${describeValue(params.strategy)}.`);
+    }
+    const chunker =
+      given ??
       createChunker(params.strategy ?? 'recursive', {
         maxTokens: chunkSize,
         overlap: chunkOverlap,
         ...(params.tokenizer === undefined ? {} : { tokenizer: params.tokenizer }),
       });
+    super({ chunkSize, chunkOverlap });
+    this.chunker = chunker;
   }
 
   async splitText(text: string): Promise<string[]> {
+    validateText(text, 'splitText()');
     return (await this.chunker.chunk(text)).map((chunk) => chunk.text);
   }
 
-  /** Chunks of each text with exact offsets in `metadata.loc` and the token count in `metadata.tokenCount`. */
-  override async createDocuments(texts: string[], metadatas: Record<string, unknown>[] = []): Promise<Document[]> {
+  /**
+   * Chunks of each text with exact offsets in `metadata.loc` (merged into a `loc` the metadata
+   * already has, e.g. a PDF loader's `pageNumber`) and the token count in `metadata.tokenCount`.
+   * `chunkHeaderOptions` work as in LangChain's `TextSplitter`: `pageContent` is `chunkHeader`, then
+   * `chunkOverlapHeader` on every chunk after a text's first when `appendChunkOverlapHeader`, then
+   * the chunk. The header is not part of the source: `loc` and `tokenCount` describe the chunk alone.
+   */
+  override async createDocuments(
+    texts: string[],
+    metadatas: Record<string, unknown>[] = [],
+    chunkHeaderOptions: TextSplitterChunkHeaderOptions = {},
+  ): Promise<Document[]> {
+    if (!Array.isArray(texts)) throw new ChunkwiseError('INVALID_ARGUMENT', `createDocuments() takes an array of strings, got ${describeValue(texts)}.`);
+    if (!Array.isArray(metadatas)) throw new ChunkwiseError('INVALID_ARGUMENT', `createDocuments() takes an array of metadata objects, got ${describeValue(metadatas)}.`);
+    const { chunkHeader = '', chunkOverlapHeader = "(cont'd) ", appendChunkOverlapHeader = false } = validHeaderOptions(chunkHeaderOptions);
     const documents: Document[] = [];
     for (const [i, text] of texts.entries()) {
+      const metadata = metadatas[i] ?? {};
+      const givenLoc = typeof metadata.loc === 'object' && metadata.loc !== null ? (metadata.loc as Record<string, unknown>) : {};
       const chunks: Chunk[] = await this.chunker.chunk(text);
-      for (const chunk of chunks) {
+      for (const [k, chunk] of chunks.entries()) {
         const from = lineOf(text, chunk.start);
         const to = from + countNewlines(chunk.text.slice(0, Math.max(0, chunk.text.length - 1)));
+        const header = k > 0 && appendChunkOverlapHeader ? chunkHeader + chunkOverlapHeader : chunkHeader;
         documents.push(
           new Document({
-            pageContent: chunk.text,
+            pageContent: header + chunk.text,
             metadata: {
-              ...(metadatas[i] ?? {}),
-              loc: { start: chunk.start, end: chunk.end, lines: { from, to } },
+              ...metadata,
+              loc: { ...givenLoc, start: chunk.start, end: chunk.end, lines: { from, to } },
               tokenCount: chunk.tokenCount,
               ...(chunk.meta ?? {}),
             },
@@ -63,6 +94,23 @@ export class ChunkwiseTextSplitter extends TextSplitter {
     }
     return documents;
   }
+}
+
+function validHeaderOptions(options: unknown): TextSplitterChunkHeaderOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `chunkHeaderOptions must be an object, got ${describeValue(options)}.`);
+  }
+  const { chunkHeader, chunkOverlapHeader, appendChunkOverlapHeader } = options as Record<string, unknown>;
+  for (const [name, value] of [
+    ['chunkHeader', chunkHeader],
+    ['chunkOverlapHeader', chunkOverlapHeader],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be a string, got ${describeValue(value)}.`);
+  }
+  if (appendChunkOverlapHeader !== undefined && typeof appendChunkOverlapHeader !== 'boolean') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `appendChunkOverlapHeader must be a boolean, got ${describeValue(appendChunkOverlapHeader)}.`);
+  }
+  return options as TextSplitterChunkHeaderOptions;
 }
 
 function countNewlines(text: string): number {
