@@ -1,4 +1,4 @@
-import { checkCount } from './check-count.js';
+import { cacheWindowPositions, streamingCacheKeep } from '@chunkwise/attention';
 
 export interface SinkWindowDecision {
   /** Original positions kept, ascending: the first `sinks` and the last `window`. */
@@ -12,19 +12,12 @@ export interface SinkWindowDecision {
 
 /**
  * StreamingLLM (arXiv 2309.17453): keep the first `sinks` tokens (attention sinks, 4 by default in
- * the paper) plus the most recent `window`; everything between is evicted.
+ * the paper) plus the most recent `window`; everything between is evicted. The rule itself is
+ * attention's `streamingCacheKeep` (one rule for the mask and the cache); this pairs it with the
+ * cache positions the kept keys are rotated with.
  */
 export function sinkWindowKeep(length: number, options: { sinks?: number; window: number }): SinkWindowDecision {
   const { sinks = 4, window } = options;
-  checkCount('sinkWindowKeep', 'length', length);
-  checkCount('sinkWindowKeep', 'sinks', sinks);
-  checkCount('sinkWindowKeep', 'window', window);
-  const head = Math.min(sinks, length);
-  const tailStart = Math.max(head, length - window);
-  const keep = new Int32Array(head + (length - tailStart));
-  for (let i = 0; i < head; i++) keep[i] = i;
-  for (let i = tailStart; i < length; i++) keep[head + i - tailStart] = i;
-  const ropePositions = new Int32Array(keep.length);
-  for (let i = 0; i < keep.length; i++) ropePositions[i] = i;
-  return { keep, ropePositions };
+  const keep = streamingCacheKeep(length, sinks, window);
+  return { keep, ropePositions: cacheWindowPositions(keep.length) };
 }
