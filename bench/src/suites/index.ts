@@ -11,4 +11,5 @@ export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   chunking: () => import('./chunking.js'),
   cache: () => import('./cache.js'),
   retrieval: () => import('./retrieval.js'),
+  quality: () => import('./quality.js'),
 };
