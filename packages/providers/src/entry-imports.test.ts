@@ -41,7 +41,22 @@ describe('entry points', () => {
     expect([...reach('transformers/index.ts').bare]).toEqual(['@chunkwise/core']);
   });
 
-  it('keeps node: modules to the testing subpath', () => {
+  it('keeps node: modules to the testing and static/node subpaths', () => {
     expect([...reach('testing/index.ts').bare].filter((s) => s.startsWith('node:')).sort()).toEqual(['node:http', 'node:net', 'node:perf_hooks']);
+    expect([...reach('static/node/index.ts').bare].filter((s) => s.startsWith('node:')).sort()).toEqual(['node:crypto', 'node:fs', 'node:module', 'node:os', 'node:path']);
+  });
+
+  it('keeps the static subpath browser-safe: core and the tokenizers only, no node: modules, no peers', () => {
+    expect([...reach('static/index.ts').bare].sort()).toEqual(['@chunkwise/core', '@chunkwise/tokenizers']);
+  });
+
+  it('loads @langchain/core only from the langchain subpath', () => {
+    expect([...reach('langchain/index.ts').bare].sort()).toEqual(['@chunkwise/core', '@langchain/core/embeddings']);
+  });
+
+  it('reaches @chunkwise/tokenizers only from the static subpaths', () => {
+    for (const entry of ['index.ts', 'ai-sdk/index.ts', 'transformers/index.ts', 'testing/index.ts', 'langchain/index.ts']) {
+      expect([...reach(entry).bare]).not.toContain('@chunkwise/tokenizers');
+    }
   });
 });

