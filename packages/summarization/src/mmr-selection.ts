@@ -8,6 +8,12 @@ export interface SelectionInput {
   vectors: TermVectors;
   /** Sentences that may not be picked (duplicates, fragments). */
   excluded?: ReadonlySet<number>;
+  /**
+   * A group per sentence (a part of the document): a sentence whose group already has a pick counts
+   * as at least `groupSimilarity` similar to the picks, so the selection spreads over the groups.
+   */
+  groups?: ArrayLike<number>;
+  groupSimilarity?: number;
 }
 
 export interface SelectionTarget {
@@ -41,10 +47,11 @@ export function selectByMMR(input: SelectionInput, target: SelectionTarget): num
   for (let i = 0; i < n; i++) if (!input.excluded?.has(i) && input.words[i]! > 0 && input.words[i]! <= upper) available[i] = 1;
 
   const maxSimilarity = new Float64Array(n);
+  const groupSimilarity = input.groups ? (input.groupSimilarity ?? 0) : 0;
   const order: number[] = [];
   const picked: number[] = [];
   let total = 0;
-  // Rank by MMR until the target is met; keep ranking a little further so the repair step has a pool.
+  // Rank by MMR until the target is met; short of it, every candidate is ranked for the repair step.
   while (order.length < n) {
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -63,9 +70,12 @@ export function selectByMMR(input: SelectionInput, target: SelectionTarget): num
       picked.push(best);
       total += input.words[best]!;
     }
-    if (total >= target.targetWords && order.length >= REPAIR_POOL) break;
+    // At the target the window is met and the repair pool is never used: stop ranking.
+    if (total >= target.targetWords) break;
     for (let i = 0; i < n; i++) {
-      if (available[i]) maxSimilarity[i] = Math.max(maxSimilarity[i]!, cosine(input.vectors, i, best));
+      if (!available[i]) continue;
+      const sameGroup = groupSimilarity > 0 && input.groups![i] === input.groups![best] ? groupSimilarity : 0;
+      maxSimilarity[i] = Math.max(maxSimilarity[i]!, cosine(input.vectors, i, best), sameGroup);
     }
   }
 

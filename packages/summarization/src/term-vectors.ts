@@ -52,21 +52,56 @@ export interface TermVectors {
   vocabularySize: number;
 }
 
+/** Content terms of many sentences as ids into one vocabulary: tokenised once, reused by every graph. */
+export interface TermIds {
+  /** `terms[i]`: the content-term ids of sentence i, in text order (repeats kept). */
+  terms: Int32Array[];
+  /** Term of each id. */
+  vocabulary: string[];
+}
+
+export function termIds(sentences: readonly string[]): TermIds {
+  const ids = new Map<string, number>();
+  const vocabulary: string[] = [];
+  const terms = sentences.map((sentence) =>
+    Int32Array.from(contentTerms(sentence), (term) => {
+      let id = ids.get(term);
+      if (id === undefined) {
+        id = vocabulary.length;
+        ids.set(term, id);
+        vocabulary.push(term);
+      }
+      return id;
+    }),
+  );
+  return { terms, vocabulary };
+}
+
 /**
  * TF-IDF with sublinear tf (1 + ln tf) and smoothed idf ln((1 + N) / (1 + df)) + 1, so a term in
  * every sentence still weighs a little and a one-sentence text gets a non-zero vector.
  */
 export function buildTermVectors(sentences: readonly string[]): TermVectors {
-  const vocabulary = new Map<string, number>();
-  const counted: Map<number, number>[] = [];
+  const { terms, vocabulary } = termIds(sentences);
+  return vectorsFromIds(terms, vocabulary.length);
+}
+
+/**
+ * The same vectors from sentences already tokenised into ids (`termIds`), any subset of them: idf
+ * counts only the sentences given. Ids are renumbered densely so the graph's arrays stay small.
+ */
+export function vectorsFromIds(sentenceTerms: readonly Int32Array[], vocabularySize: number): TermVectors {
+  const local = new Int32Array(vocabularySize).fill(-1);
+  let size = 0;
   const df: number[] = [];
-  for (const sentence of sentences) {
+  const counted: Map<number, number>[] = [];
+  for (const ids of sentenceTerms) {
     const counts = new Map<number, number>();
-    for (const term of contentTerms(sentence)) {
-      let id = vocabulary.get(term);
-      if (id === undefined) {
-        id = vocabulary.size;
-        vocabulary.set(term, id);
+    for (const global of ids) {
+      let id = local[global]!;
+      if (id < 0) {
+        id = size++;
+        local[global] = id;
         df.push(0);
       }
       const previous = counts.get(id);
@@ -75,7 +110,7 @@ export function buildTermVectors(sentences: readonly string[]): TermVectors {
     }
     counted.push(counts);
   }
-  const n = sentences.length;
+  const n = sentenceTerms.length;
   const idf = df.map((d) => Math.log((1 + n) / (1 + d)) + 1);
   const terms: Int32Array[] = [];
   const weights: Float64Array[] = [];
@@ -95,7 +130,7 @@ export function buildTermVectors(sentences: readonly string[]): TermVectors {
     weights.push(w);
     termCounts[i] = ids.length;
   });
-  return { terms, weights, termCounts, vocabularySize: vocabulary.size };
+  return { terms, weights, termCounts, vocabularySize: size };
 }
 
 /** Cosine similarity of two sparse unit vectors (merge of two sorted id lists). */
