@@ -1,20 +1,23 @@
 /**
  * Reads like a summary? Issue 16's measures of the extractive book summary, on Moby Dick (sections =
- * its chapters) and on every SOTU address: share of sections and of tenths of the text the summary
- * draws from, share of the 30 most frequent content words it contains, and the share of its
- * characters that are quoted speech. Metric definitions: src/__fixtures__/summary-metrics.ts.
+ * its chapters) and on every SOTU address, with @chunkwise/eval's metrics: share of sections and of
+ * tenths of the text the summary draws from, share of the source's 50 salient terms it uses, and
+ * the share of its letters that are quoted speech or dialogue.
  *
  *   pnpm --filter @chunkwise/summarization measure:quality
  */
 import { performance } from 'node:perf_hooks';
 import { extractiveSummary } from '../src/index.js';
 import { mobyDick, sotuAddresses } from '../src/__fixtures__/datasets.js';
-import { dialogueShare, partsCovered, salientTermCoverage, sectionCoverage } from '../src/__fixtures__/summary-metrics.js';
+import { dialogueShare, equalSections, salientTermCoverage, sectionCoverage } from '@chunkwise/eval';
+import type { Span } from '@chunkwise/core';
+
+const tenths = (spans: readonly Span[], length: number) => sectionCoverage(spans, equalSections(length, 10)).share;
 
 const f = (x: number) => x.toFixed(3);
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-console.log('| text | target | words | sections covered | tenths covered | salient terms (30) | dialogue share | mean sentence words | time |');
+console.log('| text | target | words | sections covered | tenths covered | salient terms (50) | dialogue share | mean sentence words | time |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 
 const book = mobyDick();
@@ -23,8 +26,8 @@ for (const targetWords of [300, 1000]) {
   const result = extractiveSummary(book.text, { targetWords, sections: book.chapters });
   const ms = performance.now() - started;
   console.log(
-    `| Moby Dick | ${targetWords} | ${result.words} | ${f(sectionCoverage(result.sentences, book.chapters))} | ${f(partsCovered(result.sentences, book.text.length))} | ` +
-      `${f(salientTermCoverage(result.summary, book.text))} | ${f(dialogueShare(book.text, result.sentences))} | ${(result.words / result.sentences.length).toFixed(1)} | ${(ms / 1000).toFixed(2)} s |`,
+    `| Moby Dick | ${targetWords} | ${result.words} | ${f(sectionCoverage(result.sentences, book.chapters).share)} | ${f(tenths(result.sentences, book.text.length))} | ` +
+      `${f(salientTermCoverage(result.summary, book.text).share)} | ${f(dialogueShare(result.summary))} | ${(result.words / result.sentences.length).toFixed(1)} | ${(ms / 1000).toFixed(2)} s |`,
   );
 }
 
@@ -35,9 +38,9 @@ for (const targetWords of [150]) {
     const result = extractiveSummary(address.text, { targetWords });
     return {
       words: result.words,
-      tenths: partsCovered(result.sentences, address.text.length),
-      salient: salientTermCoverage(result.summary, address.text),
-      dialogue: dialogueShare(address.text, result.sentences),
+      tenths: tenths(result.sentences, address.text.length),
+      salient: salientTermCoverage(result.summary, address.text).share,
+      dialogue: dialogueShare(result.summary),
       sentenceWords: result.words / Math.max(result.sentences.length, 1),
     };
   });

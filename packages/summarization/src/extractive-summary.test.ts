@@ -4,9 +4,11 @@ import { isChunkwiseError } from '@chunkwise/core';
 import { countWords } from './count-words.js';
 import { extractiveSummary } from './extractive-summary.js';
 import { mobyDick, sotuAddresses } from './__fixtures__/datasets.js';
-import { dialogueShare, partsCovered, salientTermCoverage } from './__fixtures__/summary-metrics.js';
+import { dialogueShare, equalSections, salientTermCoverage, sectionCoverage } from '@chunkwise/eval';
 
 const addresses = sotuAddresses();
+/** Share of the ten equal parts of the source that the summary's sentences touch. */
+const tenthsCovered = (spans: readonly { start: number; end: number }[], length: number) => sectionCoverage(spans, equalSections(length, 10)).share;
 
 function normalised(text: string, span: { start: number; end: number }) {
   return text.slice(span.start, span.end).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -80,18 +82,18 @@ describe('extractiveSummary', () => {
   it('reads like a summary of Moby Dick, not a collage of dialogue lines (issue 16)', () => {
     const book = mobyDick();
     const result = extractiveSummary(book.text, { targetWords: 300, sections: book.chapters });
-    // Before: 65.5% of the summary was quoted speech, 12 words a sentence, 9 of 10 tenths of the book.
-    expect(dialogueShare(book.text, result.sentences)).toBeLessThan(0.1);
+    // Before: 49% of the summary's letters were dialogue, 12 words a sentence, 24 of the 50 salient terms.
+    expect(dialogueShare(result.summary)).toBeLessThan(0.05);
     expect(result.words / result.sentences.length).toBeGreaterThan(16);
-    expect(partsCovered(result.sentences, book.text.length)).toBeGreaterThanOrEqual(0.9);
-    expect(salientTermCoverage(result.summary, book.text)).toBeGreaterThanOrEqual(0.55);
+    expect(tenthsCovered(result.sentences, book.text.length)).toBeGreaterThanOrEqual(0.9);
+    expect(salientTermCoverage(result.summary, book.text).share).toBeGreaterThanOrEqual(0.5);
   });
 
   it('spreads SOTU summaries over the address more than the lead prior alone would', () => {
-    const sample = addresses.filter((_, i) => i % 10 === 0);
-    const spread = sample.map((address) => partsCovered(extractiveSummary(address.text, { targetWords: 150 }).sentences, address.text.length));
-    // Before: 0.465 mean over all 233 addresses; now 0.53.
-    expect(spread.reduce((a, b) => a + b, 0) / spread.length).toBeGreaterThan(0.5);
+    const sample = addresses.filter((_, i) => i % 5 === 0);
+    const spread = sample.map((address) => tenthsCovered(extractiveSummary(address.text, { targetWords: 150 }).sentences, address.text.length));
+    // Every fifth address: 0.462 of the tenths before, 0.560 now (all 233: 0.477 before, 0.549 now).
+    expect(spread.reduce((a, b) => a + b, 0) / spread.length).toBeGreaterThan(0.52);
   });
 
   describe('is never empty when the text has words (issue 16: each of these gave 0 words)', () => {

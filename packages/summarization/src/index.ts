@@ -7,7 +7,5 @@ export type { RankingAlgorithm } from './sentence-graph.js';
 export { splitSentences } from './sentence-splitter.js';
 export { countWords } from './count-words.js';
 export { packGroups } from './merge-groups.js';
-export { rouge, rougeN, rougeL, rougeTokens } from './rouge.js';
-export type { RougeScore, RougeScores } from './rouge.js';
 export { leadBaseline } from './lead-baseline.js';
 export type { LeadBaseline } from './lead-baseline.js';
