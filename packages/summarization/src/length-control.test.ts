@@ -35,6 +35,14 @@ describe('summarizeToLength', () => {
     expect(calls.stats).toMatchObject({ calls: 3, retries: 2 });
   });
 
+  it('retries an answer the server cut at max_tokens (finish reason length) even when the cut fell after a full stop', async () => {
+    const { model, calls, run } = setup(['cut-at-sentence']);
+    const result = await run();
+    expect(result).toMatchObject({ words: 60, withinTolerance: true });
+    expect(model.requests[1]!.prompt).toContain('stopped in the middle of a sentence');
+    expect(calls.stats).toMatchObject({ calls: 2, retries: 1 });
+  });
+
   it('retries an answer that stops mid-sentence', async () => {
     const { model, run } = setup(['mid-sentence']);
     const result = await run();

@@ -1,4 +1,4 @@
-import { ChunkwiseError, hashKey, isChunkwiseError, throwIfAborted, type LanguageModel } from '@chunkwise/core';
+import { ChunkwiseError, hashKey, isChunkwiseError, throwIfAborted, type GenerateRequest, type GenerateResult, type LanguageModel } from '@chunkwise/core';
 import type { Prompt } from './prompts.js';
 import type { SummaryCache } from './summary-cache.js';
 import type { PromptBudget } from './token-budget.js';
@@ -14,6 +14,12 @@ export interface CallStats {
   cacheHits: number;
   /** Answers that stayed too long after every retry and were cut to the target by deleting sentences. */
   trimmed: number;
+}
+
+/** What one call returned: the text, and why the model stopped when it said (`'length'`: cut at maxTokens). */
+export interface Completion {
+  text: string;
+  finishReason?: string;
 }
 
 export interface ModelCallsOptions {
@@ -61,25 +67,67 @@ export class ModelCalls {
   }
 
   /** One call. Throws ChunkwiseError('ABORTED') when the signal fires, before or during the call. */
-  async generate(prompt: Prompt): Promise<string> {
+  async generate(prompt: Prompt): Promise<Completion> {
     this.throwIfStopped();
     const counted = this.budget.assertFits(prompt);
     this.stats.calls++;
-    let result;
+    let result: GenerateResult;
     try {
-      result = await this.model.generate({
-        system: prompt.system,
-        prompt: prompt.prompt,
-        maxTokens: this.budget.maxTokens,
-        signal: this.signal,
-      });
+      result = await this.model.generate(this.request(prompt));
     } catch (error) {
       throw this.failure(error);
     }
     this.throwIfStopped();
+    return this.account(result, counted);
+  }
+
+  /**
+   * One call, streamed: `onText` gets the text as it arrives (`model.generateStream`), or all of it
+   * at once from `generate` when the model cannot stream. Same budget, accounting and failures as
+   * `generate`.
+   */
+  async stream(prompt: Prompt, onText: (text: string) => void): Promise<Completion> {
+    if (!this.model.generateStream) {
+      const completion = await this.generate(prompt);
+      if (completion.text) onText(completion.text);
+      return completion;
+    }
+    this.throwIfStopped();
+    const counted = this.budget.assertFits(prompt);
+    this.stats.calls++;
+    let text = '';
+    const result: GenerateResult = { text };
+    try {
+      for await (const part of this.model.generateStream(this.request(prompt))) {
+        if (part.type === 'text') {
+          if (typeof part.text !== 'string') throw new ChunkwiseError('UPSTREAM', 'The model streamed a text part without text.');
+          text += part.text;
+          if (part.text) onText(part.text);
+        } else if (part.type === 'finish') {
+          if (part.finishReason !== undefined) result.finishReason = part.finishReason;
+          if (part.usage) result.usage = part.usage;
+        }
+      }
+    } catch (error) {
+      throw this.failure(error);
+    }
+    this.throwIfStopped();
+    result.text = text;
+    return this.account(result, counted);
+  }
+
+  private request(prompt: Prompt): GenerateRequest {
+    return { system: prompt.system, prompt: prompt.prompt, maxTokens: this.budget.maxTokens, signal: this.signal };
+  }
+
+  /** Adds a finished call's usage (the server's counts when given, ours otherwise) and checks its shape. */
+  private account(result: GenerateResult, counted: number): Completion {
+    if (typeof result?.text !== 'string') {
+      throw this.failure(new ChunkwiseError('UPSTREAM', `The model returned ${result === null ? 'null' : typeof result?.text} instead of text.`));
+    }
     this.stats.promptTokens += result.usage?.promptTokens ?? counted;
     this.stats.completionTokens += result.usage?.completionTokens ?? this.budget.count(result.text);
-    return result.text;
+    return result.finishReason === undefined ? { text: result.text } : { text: result.text, finishReason: result.finishReason };
   }
 
   /** The error a failed call reports; the first failure that is not the caller's abort stops the run. */

@@ -12,7 +12,9 @@ export type FakeStep =
   | 'mid-sentence'
   /** The request fails (a crash, a dropped connection). */
   | 'fail'
-  | { text: string };
+  /** The target's length in full sentences, but reported as cut at max_tokens (finish reason `length`). */
+  | 'cut-at-sentence'
+  | { text: string; finishReason?: string };
 
 export interface FakeModelOptions {
   contextWindow: number;
@@ -93,6 +95,8 @@ export class FakeModel implements LanguageModel {
       const target = askedWords(request.prompt);
       let text: string;
       if (step === 'fail') throw new Error('fake model: scripted failure');
+      else if (step === 'cut-at-sentence') return { text: sentencesOf(request.prompt, target), finishReason: 'length' };
+      else if (typeof step === 'object' && step.finishReason !== undefined) return { text: step.text, finishReason: step.finishReason };
       else if (step === 'normal') text = sentencesOf(request.prompt, target);
       else if (step === 'too-long') text = sentencesOf(request.prompt, target * 2);
       else if (step === 'too-short') text = sentencesOf(request.prompt, Math.max(1, Math.floor(target / 2)));
