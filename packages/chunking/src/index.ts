@@ -12,7 +12,7 @@ export { MarkdownChunker } from './markdown-chunker.js';
 export { chunkStream } from './chunk-stream.js';
 export { regexLevel, paragraphLevel, lineLevel, sentenceLevel, punctuationSentenceLevel, wordLevel } from './boundaries/levels.js';
 export type { Level } from './boundaries/levels.js';
-export { sentenceSpans } from './boundaries/sentences.js';
+export { sentenceSpans, splitSentences } from './boundaries/sentences.js';
 export { scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
 export type { MarkdownBlock, MarkdownBlockKind } from './boundaries/markdown-blocks.js';
 export { SemanticChunker } from './semantic-chunker.js';

@@ -23,17 +23,3 @@ describe('punctuationSentenceLevel', () => {
     expect(pieces).toEqual(['Mr. Smith left. ', '"Why?" she asked. ', 'J. R. wrote it. ', '日本語の文です。', '二つ目。 ', 'End']);
   });
 });
-
-describe('sentenceSplits in blocks', () => {
-  it('matches one Intl.Segmenter pass over the whole text (abbreviation repair aside)', async () => {
-    const { sentenceSplits } = await import('./sentences.js');
-    const { sotu } = await import('../__fixtures__/corpora.js');
-    const text = sotu()[2]?.text.slice(0, 30_000) ?? '';
-    const whole = new Intl.Segmenter('en', { granularity: 'sentence' });
-    const blocks = sentenceSplits(text, 0, text.length);
-    const reference = [...whole.segment(text)].map((segment) => segment.index).filter((index) => index > 0);
-    // Every blockwise cut is a whole-text cut; the only ones missing are the abbreviation repairs.
-    expect(blocks.every((cut) => reference.includes(cut))).toBe(true);
-    expect(reference.length - blocks.length).toBeLessThan(reference.length * 0.05);
-  });
-});

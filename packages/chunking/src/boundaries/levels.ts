@@ -1,4 +1,5 @@
-import { endsInAbbreviation, sentenceSplits } from './sentences.js';
+import { paragraphBreaks } from './paragraphs.js';
+import { continuesInLowercase, endsInAbbreviation, sentenceSplits } from './sentences.js';
 
 /**
  * One level of a splitting hierarchy: the places where `[start, end)` may be cut at this level,
@@ -28,45 +29,8 @@ export function regexLevel(name: string, pattern: RegExp, side: 'before' | 'afte
   };
 }
 
-/**
- * Blank-line separated paragraphs; the blank lines (and the indentation after them) stay with the
- * paragraph before. Hand-scanned with indexOf: the equivalent regex, /(?:\r?\n[ \t]*){2,}/, was
- * a third of character-mode chunking time on Moby Dick.
- */
-export const paragraphLevel: Level = {
-  name: 'paragraphs',
-  splits(text, start, end) {
-    const splits: number[] = [];
-    // Cuts are the text's, not the range's: a range starting inside a blank-line run still cuts
-    // where the run ends (a stream resuming at a line end relies on this).
-    let from = start;
-    while (from > 0 && isBlankRunChar(text.charCodeAt(from - 1))) from--;
-    let newline = text.indexOf('\n', from);
-    while (newline !== -1 && newline < end) {
-      let newlines = 1;
-      let cursor = newline + 1;
-      let runEnd: number;
-      for (;;) {
-        let k = cursor;
-        while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || text.charCodeAt(k) === 13)) k++;
-        runEnd = k;
-        if (text.charCodeAt(k) !== 10) break;
-        newlines++;
-        cursor = k + 1;
-      }
-      if (newlines >= 2) {
-        if (runEnd > start && runEnd < end) splits.push(runEnd);
-        newline = text.indexOf('\n', runEnd);
-      } else {
-        newline = text.indexOf('\n', newline + 1);
-      }
-    }
-    return splits;
-  },
-};
-function isBlankRunChar(code: number): boolean {
-  return code === 10 || code === 13 || code === 32 || code === 9;
-}
+/** Blank-line separated paragraphs; the blank lines (and the indentation after them) stay with the paragraph before. */
+export const paragraphLevel: Level = { name: 'paragraphs', splits: paragraphBreaks };
 
 /** Single lines; the newline stays with its line. */
 export const lineLevel = regexLevel('lines', /\n/, 'after');
@@ -94,8 +58,8 @@ export const punctuationSentenceLevel: Level = {
     SENTENCE_END.lastIndex = from;
     for (let match = SENTENCE_END.exec(text); match !== null && match.index < end; match = SENTENCE_END.exec(text)) {
       const cut = match.index + match[0].length;
-      // Like UAX #29 SB8, a lower-case continuation ("Why?" she asked) is not a new sentence.
-      if (cut > start && cut < end && !/\p{Ll}/u.test(text[cut] ?? '') && !endsInAbbreviation(text, cut)) splits.push(cut);
+      // The sentence splitter's repairs: a lower-case continuation ("Why?" she asked) or an abbreviation is no sentence end.
+      if (cut > start && cut < end && !continuesInLowercase(text, cut) && !endsInAbbreviation(text, cut)) splits.push(cut);
     }
     return splits;
   },

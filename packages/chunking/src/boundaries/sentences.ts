@@ -1,85 +1,236 @@
+import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { followsBlankLine } from './paragraphs.js';
+
 /**
- * Sentence boundaries: UAX #29 via `Intl.Segmenter`, then a pass that removes the breaks UAX #29
- * gets wrong in English prose — after titles and common abbreviations ("Mr. Smith", "e.g. X"),
- * after initials ("J. R. R. Tolkien") and inside numbers with a space after a dot ("No. 5").
+ * Chunkwise's one sentence splitter (chunking packs its sentences, summarization ranks them).
+ * UAX #29 via `Intl.Segmenter`, with the repairs prose needs, each chosen where chunking's and
+ * summarization's former splitters disagreed on Moby Dick and the SOTU addresses:
+ * - a single line break is a space (hard-wrapped prose, verse), a blank line always ends a sentence,
+ *   and so does a line break before a list item, heading, quote or table row (or after a heading);
+ * - no break after titles, common abbreviations and initials ("Mr. Smith", "e.g. X", "J. R. R.
+ *   Tolkien", "U.S. Congress") or before a number after "No."/"Vol."/"p.";
+ * - no break where a lower-case word follows "?" or "!" and closing quotes (`"Where away?" demanded
+ *   the captain`): UAX #29 breaks there (its SB8 covers "." only);
+ * - a piece with no letter or digit (a footnote "*", a stray quote) joins the sentence before it.
+ * Ellipses, decimals and quotes after a full stop follow UAX #29.
  */
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
-const ABBREVIATIONS = new Set(
-  [
-    'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'rev', 'gen', 'col', 'capt', 'lt', 'sgt', 'gov', 'sen',
-    'rep', 'hon', 'pres', 'messrs', 'mme', 'mlle', 'e.g', 'i.e', 'etc', 'vs', 'cf', 'al', 'approx', 'inc', 'ltd',
-    'corp', 'jan', 'feb', 'aug', 'sept', 'oct', 'nov', 'dec', 'u.s', 'u.k',
-  ],
-);
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'rev', 'gen', 'col', 'capt', 'lt', 'sgt', 'gov', 'sen',
+  'rep', 'hon', 'pres', 'messrs', 'mme', 'mlle', 'e.g', 'i.e', 'etc', 'vs', 'cf', 'al', 'approx', 'inc', 'ltd',
+  'corp', 'co', 'jan', 'feb', 'mar', 'apr', 'aug', 'sept', 'oct', 'nov', 'dec', 'u.s', 'u.k', 'u.s.a', 'viz', 'ft',
+]);
 
 /** Abbreviations that are also ordinary words ("no.", "art."): only when a number follows. */
 const NUMBER_ABBREVIATIONS = new Set(['no', 'nos', 'vol', 'vols', 'fig', 'figs', 'p', 'pp', 'ch', 'chap', 'sec', 'art']);
 
-/** True when the sentence ending just before `position` ends in an abbreviation or an initial. */
+const LETTER_OR_DOT = /[\p{L}.]/u;
+const SINGLE_UPPER = /^\p{Lu}$/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const LETTER_OR_DIGIT_SCAN = /[\p{L}\p{N}]/gu;
+const LOWERCASE = /\p{Ll}/u;
+const OPENING = /[\s"'“”‘’(]/u;
+
+/** True when the text just before `position` (whitespace aside) ends in an abbreviation or an initial. */
 export function endsInAbbreviation(text: string, position: number): boolean {
   let end = position;
   while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
   if (text[end - 1] !== '.') return false;
   let start = end - 1;
-  while (start > 0 && /[\p{L}.]/u.test(text[start - 1] ?? '')) start--;
+  while (start > 0 && LETTER_OR_DOT.test(text[start - 1] ?? '')) start--;
   const word = text.slice(start, end - 1);
-  if (word.length === 0) return false;
-  if (/^\p{Lu}$/u.test(word) && word !== 'I') return true;
+  // "31st." or "2nd." ends a number, not an abbreviation.
+  if (word.length === 0 || /\p{N}/u.test(text[start - 1] ?? '')) return false;
+  if (SINGLE_UPPER.test(word) && word !== 'I') return true;
   const lower = word.toLowerCase();
   if (ABBREVIATIONS.has(lower)) return true;
   return NUMBER_ABBREVIATIONS.has(lower) && /^\s*\d/.test(text.slice(position, position + 8));
 }
 
-/** Characters segmented per `Intl.Segmenter` call. */
-const BLOCK = 4096;
-
-/**
- * Sentence boundaries strictly inside `[start, end)`, in order. V8's segment iterator slows down
- * with the length of the string it walks (a whole book took 35 s), so the range is segmented in
- * blocks that end after a newline: UAX #29 always breaks after a paragraph separator (SB4), so the
- * result is the same. A single line longer than a block is cut at a space, the one place where a
- * block seam can hide a sentence break.
- */
-export function sentenceSplits(text: string, start: number, end: number): number[] {
-  const splits: number[] = [];
-  // Whether a sentence ends just after `start` depends on the text before it (". " ends one): segment
-  // from the start of its line (SB4), or from a space a block before, and keep the breaks after `start`.
-  let context = text.lastIndexOf('\n', start - 1) + 1;
-  if (start - context > BLOCK) context = Math.max(context, text.indexOf(' ', start - BLOCK) + 1);
-  if (context > start) context = start;
-  for (let from = context; from < end; ) {
-    let to = Math.min(end, from + BLOCK);
-    let atNewline = false;
-    if (to < end) {
-      const newline = text.lastIndexOf('\n', to - 1);
-      if (newline >= from) {
-        to = newline + 1;
-        atNewline = true;
-      } else {
-        const space = text.lastIndexOf(' ', to - 1);
-        if (space > from) to = space + 1;
-      }
-    }
-    for (const segment of sentenceSegmenter.segment(text.slice(from, to))) {
-      if (segment.index === 0) continue;
-      const position = from + segment.index;
-      if (position > start && !endsInAbbreviation(text, position)) splits.push(position);
-    }
-    if (atNewline && to > start && to < end && !endsInAbbreviation(text, to)) splits.push(to);
-    from = to;
-  }
-  return splits;
+/** True when the first word at `position` (past spaces, quotes and brackets) starts lower-case. */
+export function continuesInLowercase(text: string, position: number): boolean {
+  let at = position;
+  while (at < text.length && at < position + 16 && OPENING.test(text[at] ?? '')) at++;
+  return LOWERCASE.test(text[at] ?? '');
 }
 
-/** The sentences of `[start, end)` as spans that tile it. */
-export function sentenceSpans(text: string, start = 0, end = text.length): { start: number; end: number }[] {
-  const spans: { start: number; end: number }[] = [];
+/** Characters segmented per `Intl.Segmenter` call: V8's segmenter slows down with the string's length. */
+const BLOCK = 4096;
+/** Characters read past a range's end to decide the cuts near it. */
+const LOOKAHEAD = 64;
+/** A likely sentence end: terminal punctuation, closers, whitespace, then a capital (UAX #29 always breaks there). */
+const LIKELY_END = /[.!?]["'”’)\]]*\s+(?=["“'‘(]?\p{Lu})/gu;
+/** Line starts that open a new block in plain text and Markdown: list items, headings, quotes, table rows. */
+const BLOCK_MARKER = /^[ \t]{0,3}(?:[-*+•](?=[ \t])|\d{1,9}[.)](?=[ \t])|#{1,6}(?=[ \t\r\n]|$)|>|\|)/u;
+const HEADING_LINE = /^[ \t]{0,3}#{1,6}[ \t]/u;
+
+/**
+ * Sentence boundaries strictly inside `(start, end)`, in order; whitespace after a sentence stays
+ * with it. Cuts are the text's, not the range's: a range that starts mid-sentence cuts where the
+ * whole text does (a stream resuming at a chunk end relies on this).
+ */
+export function sentenceSplits(text: string, start: number, end: number): number[] {
+  const context = segmentStart(text, start);
+  // Whether a sentence ends just before `end` can depend on what follows ("etc. 5 apples"), as can
+  // whether the last piece has a letter: read a little past the range, keep only cuts inside it.
+  const limit = Math.min(text.length, end + LOOKAHEAD);
+  const candidates: number[] = [];
+  const structural = new Set<number>();
+  for (let from = context; from < limit; ) {
+    const { to, seam } = blockEnd(text, from, limit);
+    collectBlock(text, from, to, candidates, structural);
+    if (seam) candidates.push(to);
+    from = to;
+  }
+  const cuts = settle(text, context, limit, candidates, structural);
+  return cuts.filter((cut) => cut > start && cut < end);
+}
+
+/** Candidate breaks of `[from, to)`: UAX #29 on the block with single line breaks read as spaces, plus block-marker lines. */
+function collectBlock(text: string, from: number, to: number, candidates: number[], structural: Set<number>): void {
+  let flat = '';
+  let copied = from;
+  for (let newline = text.indexOf('\n', from); newline !== -1 && newline < to; newline = text.indexOf('\n', newline + 1)) {
+    if (isSingleLineBreak(text, newline)) {
+      // Same length, so offsets stay exact: "\n" (and a CR before it) becomes spaces.
+      const crlf = text.charCodeAt(newline - 1) === 13 && newline - 1 >= copied ? 1 : 0;
+      flat += text.slice(copied, newline - crlf) + (crlf ? '  ' : ' ');
+      copied = newline + 1;
+      const next = newline + 1;
+      const lineStart = text.lastIndexOf('\n', newline - 1) + 1;
+      if (BLOCK_MARKER.test(text.slice(next, next + 16)) || HEADING_LINE.test(text.slice(lineStart, lineStart + 10))) {
+        candidates.push(next);
+        structural.add(next);
+      }
+    }
+  }
+  flat += text.slice(copied, to);
+  for (const segment of sentenceSegmenter.segment(flat)) if (segment.index > 0) candidates.push(from + segment.index);
+}
+
+/** A line break that is neither part of a blank-line run nor the text's first or last character. */
+function isSingleLineBreak(text: string, newline: number): boolean {
+  let before = newline - 1;
+  while (before >= 0 && isInlineSpace(text.charCodeAt(before))) before--;
+  if (before < 0 || text.charCodeAt(before) === 10) return false;
+  let after = newline + 1;
+  while (after < text.length && isInlineSpace(text.charCodeAt(after))) after++;
+  return after < text.length && text.charCodeAt(after) !== 10;
+}
+
+function isInlineSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13;
+}
+
+/**
+ * Turns candidates into cuts: each moved past the whitespace after it, repaired (abbreviations,
+ * lower-case continuations) unless it is structural (a blank line or a block marker), and pieces
+ * with no letter or digit joined to the sentence before them (or after, at a paragraph start).
+ */
+function settle(text: string, context: number, end: number, candidates: number[], structural: Set<number>): number[] {
+  candidates.sort((a, b) => a - b);
+  const kept: number[] = [];
+  const hard = new Set<number>();
+  for (const candidate of candidates) {
+    let cut = candidate;
+    while (cut < end && /\s/u.test(text[cut] ?? '')) cut++;
+    if (cut <= context || cut >= end || cut === kept[kept.length - 1]) continue;
+    const isHard = structural.has(candidate) || followsBlankLine(text, cut);
+    if (!isHard && (endsInAbbreviation(text, cut) || continuesInLowercase(text, cut))) continue;
+    if (isHard) hard.add(cut);
+    kept.push(cut);
+  }
+  // Join pieces without a letter or digit to a neighbour, so no "sentence" is only punctuation.
+  const cuts: number[] = [];
+  let pieceStart = context;
+  const startIsHard = (position: number): boolean => position === context ? followsBlankLine(text, position) : hard.has(position);
+  for (let i = 0; i <= kept.length; i++) {
+    const pieceEnd = kept[i] ?? end;
+    const content = hasLetterOrDigit(text, pieceStart, pieceEnd);
+    // The first piece of a range that starts mid-paragraph has a sentence before it too.
+    const hasBefore = cuts[cuts.length - 1] === pieceStart || (pieceStart === context && context > 0);
+    if (!content && !startIsHard(pieceStart) && hasBefore) {
+      if (cuts[cuts.length - 1] === pieceStart) cuts.pop(); // joins the sentence before
+    } else if (!content && i < kept.length && !hard.has(pieceEnd)) {
+      continue; // joins the sentence after: its end is not a cut (pieceStart stays)
+    }
+    if (i < kept.length) cuts.push(pieceEnd);
+    pieceStart = pieceEnd;
+  }
+  return cuts;
+}
+
+function hasLetterOrDigit(text: string, start: number, end: number): boolean {
+  LETTER_OR_DIGIT_SCAN.lastIndex = start;
+  const found = LETTER_OR_DIGIT_SCAN.exec(text);
+  return found !== null && found.index < end;
+}
+
+/** Where to start segmenting for a range at `start`: a paragraph break, a likely sentence end or a space up to a block before. */
+function segmentStart(text: string, start: number): number {
+  if (start <= 0) return 0;
+  const from = Math.max(0, start - BLOCK);
+  const window = text.slice(from, start);
+  const blank = /\n[ \t\r]*\n\s*/gu;
+  // Start at the break itself, not after its whitespace: a range starting inside that whitespace
+  // still gets the cut where the whitespace ends.
+  let found = -1;
+  for (const match of window.matchAll(blank)) found = from + match.index;
+  if (found < 0) for (const match of window.matchAll(LIKELY_END)) found = from + match.index;
+  if (found < 0 && from > 0) {
+    const space = window.lastIndexOf(' ');
+    found = space < 0 ? from : from + space + 1;
+  }
+  return found < 0 ? 0 : Math.min(found, start);
+}
+
+/**
+ * The end of the block that starts at `from`: `end` when near, else a paragraph start or a likely
+ * sentence end in the second half of the block (a true break, so `seam` is true), else a space.
+ */
+function blockEnd(text: string, from: number, end: number): { to: number; seam: boolean } {
+  if (end - from <= BLOCK) return { to: end, seam: false };
+  const windowStart = from + BLOCK / 2;
+  const window = text.slice(windowStart, from + BLOCK);
+  let cut = -1;
+  for (const match of window.matchAll(/\n[ \t\r]*\n\s*/gu)) cut = windowStart + match.index + match[0].length;
+  if (cut < 0) for (const match of window.matchAll(LIKELY_END)) cut = windowStart + match.index + match[0].length;
+  if (cut > from && cut < from + BLOCK) return { to: cut, seam: true };
+  const space = window.lastIndexOf(' ');
+  if (space >= 0) return { to: windowStart + space + 1, seam: false };
+  let to = from + BLOCK;
+  if ((text.charCodeAt(to) & 0xfc00) === 0xdc00) to--;
+  return { to, seam: false };
+}
+
+/** The sentences of `[start, end)` as spans that tile it (whitespace stays with the sentence before). */
+export function sentenceSpans(text: string, start = 0, end = text.length): Span[] {
+  const spans: Span[] = [];
   let from = start;
   for (const split of sentenceSplits(text, start, end)) {
     spans.push({ start: from, end: split });
     from = split;
   }
   if (from < end) spans.push({ start: from, end });
+  return spans;
+}
+
+/**
+ * The sentences of `text`, in order, as spans with exact UTF-16 offsets: `text.slice(start, end)` is
+ * the sentence without the whitespace around it. Text with no letter or digit between paragraphs
+ * (a `* * *` scene break, a rule) is not a sentence and has no span; everything else is in one.
+ */
+export function splitSentences(text: string): Span[] {
+  if (typeof text !== 'string') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `splitSentences() takes a string, got ${text === null ? 'null' : typeof text}.`);
+  }
+  const spans: Span[] = [];
+  for (const piece of sentenceSpans(text)) {
+    let { start, end } = piece;
+    while (start < end && /\s/u.test(text[start] ?? '')) start++;
+    while (end > start && /\s/u.test(text[end - 1] ?? '')) end--;
+    if (end > start && LETTER_OR_DIGIT.test(text.slice(start, end))) spans.push({ start, end });
+  }
   return spans;
 }
