@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '@chunkwise/core';
 import { characterTokenizer } from './character-tokenizer.js';
-import { createChunker, STRATEGIES, summarizeChunks } from './create-chunker.js';
+import { CHUNKING_STRATEGIES, createChunker, STRATEGIES, summarizeChunks } from './create-chunker.js';
 import { expectChunkInvariants } from './__fixtures__/invariants.js';
 
 describe('createChunker', () => {
@@ -11,6 +11,19 @@ describe('createChunker', () => {
       const chunks = await createChunker(strategy, { tokenizer: characterTokenizer, maxTokens: 20 }).chunk(text);
       expectChunkInvariants(text, chunks, characterTokenizer, { maxTokens: 20 });
     }
+  });
+
+  it('lists every strategy with its class, what it needs and its options; STRATEGIES are the model-free ones', async () => {
+    const chunking = await import('./index.js');
+    for (const info of CHUNKING_STRATEGIES) {
+      // Each entry names a real exported class, and createChunker builds exactly the ones that need nothing.
+      expect(typeof (chunking as Record<string, unknown>)[info.className]).toBe('function');
+      if ('needs' in info) expect(() => createChunker(info.name, { maxTokens: 8 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+      else expect(createChunker(info.name, { maxTokens: 8 }).constructor.name).toBe(info.className);
+    }
+    expect(CHUNKING_STRATEGIES.map((info) => info.name).sort()).toEqual(['code', 'late', 'markdown', 'optimal', 'perplexity', 'recursive', 'semantic', 'sentence', 'token']);
+    expect([...STRATEGIES].sort()).toEqual(['code', 'markdown', 'optimal', 'perplexity', 'recursive', 'sentence', 'token']);
+    expect(Object.keys(CHUNKING_STRATEGIES.find((info) => info.name === 'code')?.options ?? {})).toEqual(['language', 'grammar']);
   });
 
   it('rejects an unknown strategy with INVALID_ARGUMENT', () => {

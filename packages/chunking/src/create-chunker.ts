@@ -1,5 +1,5 @@
 import { ChunkwiseError, type Chunk } from '@chunkwise/core';
-import type { BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, type BaseChunkerOptions } from './chunk-options.js';
 import type { Chunker } from './chunker.js';
 import { CodeChunker } from './code-chunker.js';
 import type { GrammarSource } from './code-grammars.js';
@@ -10,12 +10,64 @@ import { RecursiveChunker } from './recursive-chunker.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { TokenChunker } from './token-chunker.js';
 
-/** Strategies that need no model: what a command line or a config file can name. */
-export const STRATEGIES = ['token', 'sentence', 'recursive', 'markdown', 'code', 'perplexity', 'optimal'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+/** One chunking strategy, as a command line, a config file or a settings screen offers it. */
+export interface StrategyInfo {
+  readonly name: string;
+  /** The class that implements it. */
+  readonly className: string;
+  /** One line for a `--help` text or a select box. */
+  readonly description: string;
+  /** What a name alone cannot supply: an `Embedder` (semantic) or a `TokenEmbedder` (late). */
+  readonly needs?: 'embedder' | 'token-embedder';
+  /** Options it takes beyond `BaseChunkerOptions` (`tokenizer`, `maxTokens`, `overlap`, `contextTokens`), each with its meaning. */
+  readonly options: Readonly<Record<string, string>>;
+}
 
-/** Strategies that need an `Embedder`, so no name alone can build them. */
-const EMBEDDING_STRATEGIES: Record<string, string> = { semantic: 'SemanticChunker', late: 'LateChunker' };
+/** Every chunking strategy, in the order a menu lists them. */
+export const CHUNKING_STRATEGIES = [
+  { name: 'recursive', className: 'RecursiveChunker', description: 'paragraphs, then lines, sentences, words (the default)', options: { recipe: "'plain' (default), 'markdown', or your own levels" } },
+  { name: 'markdown', className: 'MarkdownChunker', description: 'Markdown sections by heading; fences, tables and lists whole when they fit; meta.headings', options: {} },
+  { name: 'sentence', className: 'SentenceChunker', description: 'whole sentences packed up to the limit', options: {} },
+  { name: 'token', className: 'TokenChunker', description: 'fixed token windows', options: {} },
+  {
+    name: 'code',
+    className: 'CodeChunker',
+    description: 'source code by syntax tree (functions, classes, members), else by lines',
+    options: { language: 'grammar name or file extension (typescript, py, …)', grammar: "the grammar's .wasm bytes or path" },
+  },
+  {
+    name: 'semantic',
+    className: 'SemanticChunker',
+    description: 'cuts where the embedding similarity of neighbouring sentences drops',
+    needs: 'embedder',
+    options: { embedder: 'an Embedder', windowSize: 'sentences embedded together (3)', smoothing: 'moving-average width (3)', threshold: "number, { percentile }, or 'auto'", skipWindow: 'groups a merge may skip (1)' },
+  },
+  {
+    name: 'late',
+    className: 'LateChunker',
+    description: 'late chunking: token vectors of the whole document pooled per chunk (meta.embedding)',
+    needs: 'token-embedder',
+    options: { embedder: 'a TokenEmbedder', chunker: 'where boundaries come from (recursive)', windowOverlap: 'tokens shared by embedding windows' },
+  },
+  {
+    name: 'optimal',
+    className: 'OptimalChunker',
+    description: 'boundaries chosen by dynamic programming in cohesion valleys',
+    options: { minTokens: 'penalised below (maxTokens / 4)', lengthPenalty: 'λ (0.5)', blockSize: 'TextTiling block (2)', embedder: 'optional Embedder', queries: 'likely questions (with embedder)' },
+  },
+  {
+    name: 'perplexity',
+    className: 'PerplexityChunker',
+    description: 'Meta-Chunking: cuts at perplexity minima (built-in bigram model, or a LanguageModel)',
+    options: { model: 'a LanguageModel with logprobs()', threshold: "minimum drop θ, or 'dynamic'" },
+  },
+] as const satisfies readonly StrategyInfo[];
+
+export type StrategyName = (typeof CHUNKING_STRATEGIES)[number]['name'];
+
+/** Strategies that need no model: the names `createChunker` builds (what a command line or a config file can name alone). */
+export const STRATEGIES = CHUNKING_STRATEGIES.filter((info) => !('needs' in info)).map((info) => info.name) as readonly Strategy[];
+export type Strategy = Exclude<StrategyName, 'semantic' | 'late'>;
 
 export interface CreateChunkerOptions extends BaseChunkerOptions {
   /** For `code`: the language (or file extension) whose grammar to load; lines without one. */
@@ -26,12 +78,14 @@ export interface CreateChunkerOptions extends BaseChunkerOptions {
 
 /** A chunker by strategy name (semantic and late chunking need an embedder: construct those directly). */
 export function createChunker(strategy: string, options: CreateChunkerOptions): Chunker {
+  if (typeof strategy !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `createChunker() takes a strategy name, got ${describeValue(strategy)}.`);
+  if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', `createChunker() takes an options object, got ${describeValue(options)}.`);
   const { language, grammar, ...base } = options;
-  const embedding = EMBEDDING_STRATEGIES[strategy];
-  if (embedding) {
+  const info: StrategyInfo | undefined = CHUNKING_STRATEGIES.find((candidate) => candidate.name === strategy);
+  if (info?.needs) {
     throw new ChunkwiseError(
       'INVALID_ARGUMENT',
-      `The ${strategy} strategy needs an Embedder (embedding model), which a strategy name cannot supply: construct ${embedding} with one.`,
+      `The ${strategy} strategy needs ${info.needs === 'embedder' ? 'an Embedder' : 'a TokenEmbedder'} (embedding model), which a strategy name cannot supply: construct ${info.className} with one.`,
       { details: { strategy } },
     );
   }
