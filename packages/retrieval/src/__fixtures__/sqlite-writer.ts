@@ -40,7 +40,7 @@ if (mode === 'records') {
     stall();
     return 0;
   });
-  db.exec('CREATE TEMP TRIGGER stall_snapshot AFTER INSERT ON main.index_snapshots BEGIN SELECT stall(); END;');
+  db.exec('CREATE TEMP TRIGGER stall_snapshot AFTER INSERT ON main.snapshot_pages BEGIN SELECT stall(); END;');
   await store.close();
   writeSync(1, 'closed\n');
 }

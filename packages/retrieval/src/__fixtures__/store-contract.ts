@@ -128,6 +128,10 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       await store.upsert([{ id: 'keep', text: 'a record that stays' }]);
       expect(await codeOf(store.upsert([{ id: 'x', text: 'fine' }, { id: 'bad', text: 'bad meta', meta: { nested: {} as never } }]))).toBe('INVALID_ARGUMENT');
       expect(await codeOf(store.upsert([{ id: 'x', text: 'fine' }, { id: 'bad', text: null as never }]))).toBe('INVALID_ARGUMENT');
+      // A lone surrogate has no UTF-8 form: no store may keep it (SQLite and Postgres would change it).
+      for (const bad of [{ id: 'x\uD800', text: 'fine' }, { id: 'x', text: 'half a whale \uD83D' }, { id: 'x', text: 'fine', meta: { note: '\uDC33' } }]) {
+        expect(await codeOf(store.upsert([bad]))).toBe('INVALID_ARGUMENT');
+      }
       expect(await store.count()).toBe(1);
       expect(await store.get('x')).toBeUndefined();
       expect(await codeOf(store.delete(['keep', 'missing']))).toBe('NOT_FOUND');

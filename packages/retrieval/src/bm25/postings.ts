@@ -2,7 +2,8 @@
  * Every term's postings in one arena: term t owns docs[start[t] … start[t] + length[t]) (document
  * slots, ascending, since slots only grow) and the same range of tfs[field] (term frequency per
  * field). A term that outgrows its capacity moves to the end of the arena with 1.5× room; the arena
- * is re-laid out densely, in term order, when it runs out of space or half of it is abandoned.
+ * is re-laid out densely, in term order, with 1/8 room per term, when it runs out of space or a
+ * quarter of it is abandoned, so it stays within about 1.3× of the postings it holds.
  *
  * Building an index used to allocate about five typed arrays per term (a posting list object per
  * term), which made bulk builds allocation- and GC-bound; here a build of any size allocates a
@@ -10,7 +11,7 @@
  */
 export class PostingsArena {
   readonly fieldCount: number;
-  docs = new Int32Array(1024);
+  docs: Int32Array = new Int32Array(1024);
   /** tfs[field][i]: the term's frequency in that field of document docs[i]. */
   tfs: Int32Array[];
   start = new Int32Array(64);
@@ -55,13 +56,14 @@ export class PostingsArena {
       if (needed > capacity) extra += grownCapacity(capacity, needed);
     }
     if (extra === 0) return;
-    if (this.used + extra > this.docs.length || this.abandoned > this.docs.length / 2) {
-      const capacities = this.capacity.slice(0, this.terms);
-      for (const term of touched) {
-        const needed = (this.length[term] as number) + (counts[term] as number);
-        if (needed > (capacities[term] as number)) capacities[term] = grownCapacity(capacities[term] as number, needed);
+    if (this.used + extra > this.docs.length || this.abandoned > this.docs.length / 4) {
+      // Re-laid out terms keep 1/8 room (moves gave 1.5×): the arena stays near its contents.
+      const capacities = new Int32Array(this.terms);
+      for (let term = 0; term < this.terms; term++) {
+        const length = (this.length[term] as number) + (counts[term] as number);
+        capacities[term] = length + (length >> 3);
       }
-      this.relayout(capacities, extra);
+      this.relayout(capacities);
       return;
     }
     for (const term of touched) {
@@ -81,10 +83,10 @@ export class PostingsArena {
   }
 
   /** Copies every term, in term order, into fresh arrays with the given capacities. */
-  private relayout(capacities: Int32Array, slack: number): void {
+  private relayout(capacities: Int32Array): void {
     let total = 0;
     for (let term = 0; term < this.terms; term++) total += capacities[term] as number;
-    const size = total + (total >> 3) + Math.min(slack, total >> 2) + 1024;
+    const size = total + (total >> 4) + 1024;
     const docs = new Int32Array(size);
     const tfs = this.tfs.map(() => new Int32Array(size));
     let at = 0;
@@ -105,8 +107,34 @@ export class PostingsArena {
     this.abandoned = 0;
   }
 
+  /**
+   * Takes the arena of a snapshot: term t owns docs[start[t] … start[t] + length[t]) and the same
+   * range of every tfs array. The big arrays are used as they are, without copying; they are never
+   * written in place (every term's capacity is its length, so the first growth re-lays them out).
+   */
+  adopt(terms: number, start: Int32Array, length: Int32Array, used: number, docs: Int32Array, tfs: Int32Array[], maxTf: Float64Array, minLen: Float64Array): void {
+    const F = this.fieldCount;
+    const size = Math.max(64, terms);
+    this.start = new Int32Array(size);
+    this.length = new Int32Array(size);
+    this.start.set(start);
+    this.length.set(length);
+    this.capacity = this.length.slice();
+    this.maxTf = new Float64Array(size * F);
+    this.minLen = new Float64Array(size * F).fill(Number.POSITIVE_INFINITY);
+    this.maxTf.set(maxTf);
+    this.minLen.set(minLen);
+    this.docs = docs;
+    this.tfs = tfs;
+    this.terms = terms;
+    this.used = used;
+    let held = 0;
+    for (let term = 0; term < terms; term++) held += length[term] as number;
+    this.abandoned = used - held;
+  }
+
   /** Keeps only entries whose slot maps to a new slot ≥ 0 (renumbered); recomputes the bounds. */
-  compact(newSlot: Int32Array, lengths: readonly Float64Array[]): void {
+  compact(newSlot: Int32Array, lengths: readonly Int32Array[]): void {
     const F = this.fieldCount;
     let total = 0;
     const kept = new Int32Array(this.terms);
@@ -118,7 +146,7 @@ export class PostingsArena {
       kept[term] = n;
       total += n;
     }
-    const size = total + (total >> 3) + 1024;
+    const size = total + (total >> 4) + 1024;
     const docs = new Int32Array(size);
     const tfs = this.tfs.map(() => new Int32Array(size));
     let at = 0;
@@ -148,12 +176,12 @@ export class PostingsArena {
   }
 
   /** Folds entries from `from` to the end of the term's postings into its bounds. */
-  updateBounds(term: number, from: number, lengths: readonly Float64Array[]): void {
+  updateBounds(term: number, from: number, lengths: readonly Int32Array[]): void {
     const F = this.fieldCount;
     const end = (this.start[term] as number) + (this.length[term] as number);
     for (let f = 0; f < F; f++) {
       const tfs = this.tfs[f] as Int32Array;
-      const fieldLengths = lengths[f] as Float64Array;
+      const fieldLengths = lengths[f] as Int32Array;
       let maxTf = this.maxTf[term * F + f] as number;
       let minLen = this.minLen[term * F + f] as number;
       for (let i = from; i < end; i++) {

@@ -28,6 +28,13 @@ export class TopKHeap {
     return this.full ? (this.items[0] as ScoredId).score : Number.NEGATIVE_INFINITY;
   }
 
+  /** Whether a hit with this score and id would be kept (without building the hit). */
+  admits(score: number, id: string): boolean {
+    if (this.items.length < this.k) return true;
+    const worst = this.items[0] as ScoredId;
+    return score > worst.score || (score === worst.score && id < worst.id);
+  }
+
   offer(hit: ScoredId): boolean {
     const items = this.items;
     if (items.length < this.k) {

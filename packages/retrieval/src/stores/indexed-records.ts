@@ -107,15 +107,16 @@ export class IndexedRecords {
   }
 
   /**
-   * The indexes as bytes for a store to persist: BM25 always, the HNSW graph when HNSW is used
+   * The indexes as snapshot parts for a store to persist: BM25 always, the HNSW graph when HNSW is used
    * (flat vectors are rebuilt from the records, which is as fast as reading them). Undefined when
    * the analyzer is a custom function, which a snapshot could not check on reopening.
    */
-  snapshot(): IndexSnapshot | undefined {
+  snapshotParts(): Record<string, Uint8Array[]> | undefined {
     const { analyzer } = this.options;
     if (typeof analyzer === 'function' && ![simpleAnalyzer, englishAnalyzer, cjkAnalyzer].includes(analyzer)) return undefined;
-    const bm25 = this.bm25.save();
-    return this.vectors instanceof HNSWIndex ? { bm25, hnsw: this.vectors.save() } : { bm25 };
+    // Parts, not one array: the large ones are views of the index (no copy of a big index).
+    const bm25 = this.bm25.saveParts();
+    return this.vectors instanceof HNSWIndex ? { bm25, hnsw: [this.vectors.save()] } : { bm25 };
   }
 
   /**

@@ -15,6 +15,8 @@ export function validateRecord(record: unknown, declaredFields: ReadonlySet<stri
   const { id, text, fields, meta, vector } = record as Record<string, unknown>;
   if (typeof id !== 'string' || id === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'A record id must be a non-empty string.');
   if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" needs a text string.`, { details: { id } });
+  checkWellFormed(id, 'its id', id);
+  checkWellFormed(id, 'its text', text);
   const out: ValidRecord = { id, text };
   if (fields !== undefined) {
     if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) throw new ChunkwiseError('INVALID_ARGUMENT', `fields of record "${id}" must be an object of strings.`, { details: { id } });
@@ -23,6 +25,7 @@ export function validateRecord(record: unknown, declaredFields: ReadonlySet<stri
       if (name === 'text') throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" has fields.text: the text goes in record.text.`, { details: { id } });
       if (!declaredFields.has(name)) throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id}" has field "${name}", which the store does not declare in options.fields.`, { details: { id } });
       if (typeof value !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Field "${name}" of record "${id}" must be a string.`, { details: { id } });
+      checkWellFormed(id, `field "${name}"`, value);
       copy[name] = value;
     }
     out.fields = copy;
@@ -34,6 +37,8 @@ export function validateRecord(record: unknown, declaredFields: ReadonlySet<stri
       if (value !== null && typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
         throw new ChunkwiseError('INVALID_ARGUMENT', `meta.${key} of record "${id}" must be a string, finite number, boolean or null.`, { details: { id } });
       }
+      checkWellFormed(id, `meta key "${key}"`, key);
+      if (typeof value === 'string') checkWellFormed(id, `meta.${key}`, value);
       copy[key] = value;
     }
     out.meta = copy;
@@ -45,4 +50,19 @@ export function validateRecord(record: unknown, declaredFields: ReadonlySet<stri
     out.vector = vector as ArrayLike<number>;
   }
   return out;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A lone surrogate (half of a UTF-16 pair) has no UTF-8 form: SQLite and Postgres would store
+ * U+FFFD instead and read back other text, so every store refuses it rather than change it.
+ */
+function checkWellFormed(id: string, what: string, text: string): void {
+  const match = LONE_SURROGATE.exec(text);
+  if (match) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Record "${id.replace(LONE_SURROGATE, '\uFFFD')}": ${what} has a lone surrogate (U+${(match[0].charCodeAt(0)).toString(16).toUpperCase()}) at offset ${match.index}, which no store can keep as UTF-8. Cut text at code point boundaries.`, {
+      details: { offset: match.index },
+    });
+  }
 }

@@ -104,11 +104,11 @@ describe('SqliteStore on disk', () => {
     // The killed snapshot transaction left nothing: only the checkpoint taken after batch 0 (100
     // inserted rows, one generation each) is there; the file is at generation 200.
     const db = new Database(path, { readonly: true });
-    expect(db.prepare('SELECT name, generation FROM index_snapshots ORDER BY name').all()).toEqual([
-      { name: 'bm25', generation: 100 },
-      { name: 'hnsw', generation: 100 },
+    expect(db.prepare('SELECT name, generation, records FROM snapshots ORDER BY name').all()).toEqual([
+      { name: 'bm25', generation: 100, records: 100 },
+      { name: 'hnsw', generation: 100, records: 100 },
     ]);
-    expect(db.prepare("SELECT value FROM store_state WHERE key = 'generation'").get()).toEqual({ value: 200 });
+    expect(db.prepare('SELECT generation, records FROM store_state').get()).toEqual({ generation: 200, records: 200 });
     db.close();
     const store = SqliteStore.open(path, options);
     expect(store.indexSource).toBe('records');
@@ -168,7 +168,7 @@ describe('SqliteStore on disk', () => {
     await other.close();
     // A damaged snapshot blob is detected (checksum) and the records are indexed again.
     const db = new Database(path);
-    db.prepare("UPDATE index_snapshots SET data = CAST(substr(data, 1, 100) || x'ff' || substr(data, 102) AS BLOB) WHERE name = 'bm25'").run();
+    db.prepare("UPDATE snapshot_pages SET data = CAST(substr(data, 1, 100) || x'ff' || substr(data, 102) AS BLOB) WHERE name = 'bm25' AND page = 0").run();
     db.close();
     const damaged = SqliteStore.open(path, { fields: { title: 3 }, hnsw: { M: 8, efConstruction: 40 } });
     expect(damaged.indexSource).toBe('records');
@@ -181,23 +181,29 @@ describe('SqliteStore on disk', () => {
     await without.close();
   });
 
-  it('does not trust its saved index after records were changed behind its back', async () => {
+  it('does not trust its saved index after records were changed behind its back, and refuses edited records', async () => {
     const path = join(dir, 'external.db');
     const store = SqliteStore.open(path);
     await store.upsert([
       { id: 'a', text: 'the white whale' },
       { id: 'b', text: 'the try-works' },
+      { id: 'c', text: 'a white squall' },
     ]);
     await store.close();
-    const db = new Database(path);
-    db.prepare("UPDATE records SET text = 'the grey squid' WHERE id = 'a'").run();
-    db.prepare("INSERT INTO records (id, text) VALUES ('c', 'a white squall')").run();
+    // A row deleted outside Chunkwise: the triggers count it, the snapshot is stale, the records are indexed again.
+    let db = new Database(path);
+    db.prepare("DELETE FROM records WHERE id = 'a'").run();
     db.close();
     const reopened = SqliteStore.open(path);
     expect(reopened.indexSource).toBe('records');
     expect((await reopened.searchText('white')).map((h) => h.id)).toEqual(['c']);
-    expect((await reopened.searchText('squid')).map((h) => h.id)).toEqual(['a']);
     await reopened.close();
+    // A text edited outside Chunkwise no longer matches its checksum: CORRUPT_DATA, not an answer from other text.
+    db = new Database(path);
+    db.prepare("UPDATE records SET text = 'the grey squid' WHERE id = 'b'").run();
+    expect(() => db.prepare("INSERT INTO records (id, text) VALUES ('d', 'no checksum')").run()).toThrow(/NOT NULL/);
+    db.close();
+    expect(() => SqliteStore.open(path)).toThrow(expect.objectContaining({ code: 'CORRUPT_DATA', message: expect.stringMatching(/"b".*checksum/) as string }) as Error);
   });
 
   it('opens a schema-1 file (records only) and upgrades it', async () => {
@@ -215,6 +221,37 @@ describe('SqliteStore on disk', () => {
     const reopened = SqliteStore.open(path);
     expect(reopened.indexSource).toBe('snapshot');
     expect((await reopened.searchText('whale')).map((h) => h.id)).toEqual(['a']);
+    await reopened.close();
+  });
+
+  it('opens a schema-2 file (one blob per snapshot, no checksums) and upgrades it to checksummed records', async () => {
+    const path = join(dir, 'schema2.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec(`CREATE TABLE records (id TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL, fields TEXT, meta TEXT, vector BLOB) WITHOUT ROWID;
+      CREATE TABLE store_state (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO store_state (key, value) VALUES ('generation', 0);
+      CREATE TRIGGER records_generation_insert AFTER INSERT ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
+      CREATE TRIGGER records_generation_update AFTER UPDATE ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
+      CREATE TRIGGER records_generation_delete AFTER DELETE ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
+      CREATE TABLE index_snapshots (name TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+      PRAGMA application_id = ${0x43574b52}; PRAGMA user_version = 2;
+      INSERT INTO records (id, text, meta, vector) VALUES ('a', 'the white whale', '{"source":"moby.txt"}', x'0000803f00000040'), ('b', 'the try-works', NULL, NULL);
+      INSERT INTO index_snapshots (name, generation, data) VALUES ('bm25', 2, x'00');`);
+    db.close();
+    const store = SqliteStore.open(path);
+    expect(store.indexSource).toBe('records');
+    expect((await store.searchText('whale')).map((h) => h.id)).toEqual(['a']);
+    expect(await store.get('a')).toEqual({ id: 'a', text: 'the white whale', meta: { source: 'moby.txt' }, vector: new Float32Array([1, 2]) });
+    expect(await store.sources()).toEqual(['moby.txt']);
+    await store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(3);
+    expect(check.prepare('SELECT count(*) AS n FROM records WHERE checksum IS NOT NULL').get()).toEqual({ n: 2 });
+    check.close();
+    const reopened = SqliteStore.open(path);
+    expect(reopened.indexSource).toBe('snapshot');
+    expect((await reopened.searchText('works')).map((h) => h.id)).toEqual(['b']);
     await reopened.close();
   });
 

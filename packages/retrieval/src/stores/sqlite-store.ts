@@ -4,7 +4,10 @@ import type { ScoredId } from '../bm25/top-k-heap.js';
 import { IndexedRecords, type IndexedStoreOptions, type IndexSnapshot } from './indexed-records.js';
 import { recordsBatchSize } from './records-options.js';
 import { checkSource, planSourceSync, sourceRecords } from './source-sync-plan.js';
-import type { RecordMeta, SourceSyncResult, Store, StoredRecord, StoreRecord, StoreRecordsOptions, StoreSearchOptions } from './store.js';
+import { openSchema } from './sqlite-schema.js';
+import { readSnapshot, writeSnapshots, type SnapshotTag } from './sqlite-snapshots.js';
+import { decodeRow, encodeRow, ROW_COLUMNS, type Row } from './sqlite-rows.js';
+import type { SourceSyncResult, Store, StoredRecord, StoreRecord, StoreRecordsOptions, StoreSearchOptions } from './store.js';
 
 export interface SqliteStoreOptions extends IndexedStoreOptions {
   /**
@@ -12,54 +15,43 @@ export interface SqliteStoreOptions extends IndexedStoreOptions {
    * the file to the records alone (about half the size) and re-indexes them on every open.
    */
   snapshots?: boolean;
+  /** How long a write waits for another process's write transaction to finish; default 30,000 ms. */
+  busyTimeoutMs?: number;
 }
 
-/** PRAGMA application_id marks the file as ours ("CWKR"); user_version is the schema version. */
-const APPLICATION_ID = 0x43574b52;
-const SCHEMA_VERSION = 2;
-/**
- * Added in schema 2: a generation counter that triggers bump on every change to a record (also
- * changes made outside Chunkwise), and index snapshots tagged with the generation they reflect.
- */
-const SCHEMA_2 = `
-  CREATE TABLE store_state (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
-  INSERT INTO store_state (key, value) VALUES ('generation', 0);
-  CREATE TRIGGER records_generation_insert AFTER INSERT ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
-  CREATE TRIGGER records_generation_update AFTER UPDATE ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
-  CREATE TRIGGER records_generation_delete AFTER DELETE ON records BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'generation'; END;
-  CREATE TABLE index_snapshots (name TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
-`;
-
-interface Row {
-  id: string;
-  text: string;
-  fields: string | null;
-  meta: string | null;
-  vector: Buffer | null;
-}
+/** Changes kept in the log after a checkpoint, for handles that lag behind (older ones re-index). */
+const KEEP_CHANGES = 100_000;
 
 /**
- * A Store in one SQLite file (better-sqlite3 12). Records are the source of truth on disk. Every
- * write is one transaction in WAL mode with synchronous=FULL that also bumps a generation counter,
- * so a crash (even SIGKILL mid-batch) leaves exactly the last committed state, and a file that is
- * not ours is refused with CORRUPT_DATA rather than modified.
+ * A Store in one SQLite file (better-sqlite3 12). Records are the source of truth on disk; each
+ * carries a checksum of its columns, verified whenever it is read. Every write is one immediate
+ * transaction in WAL mode with synchronous=FULL, and triggers keep a generation counter, the
+ * record count and the sum of the checksums in the same transaction and log which record changed.
  *
- * The in-memory BM25 index (and the HNSW graph, if used) are saved as checksummed blobs by
- * `checkpoint()` and `close()`, in one transaction, tagged with the generation they reflect.
- * Opening loads them when their generation is the file's current one (no re-indexing); otherwise
- * (a writer died after committing, a snapshot write was killed half-way, a damaged blob, other
- * index options) the indexes are rebuilt from the records, so a reopened store always answers for
- * exactly the committed records.
+ * Several handles (in one process or several) may write the same file. Before answering and
+ * inside every write transaction a handle compares the file's generation with the one its
+ * in-memory index reflects and catches up on the logged changes of other writers, so it never
+ * answers from old text and never tags an index with a generation it does not reflect.
+ *
+ * The in-memory BM25 index (and the HNSW graph, if used) are saved by `checkpoint()` and `close()`
+ * in pages with checksums, tagged with the generation, count and checksum sum they reflect. Opening
+ * loads them only when those equal the file's; otherwise (another writer since, a writer killed
+ * after committing, a damaged page, other options) the records are indexed again, checking every
+ * checksum and the count and sum, so a reopened store answers for exactly the committed records or
+ * fails with CORRUPT_DATA. A file SQLite reports damaged (PRAGMA quick_check) is refused at open
+ * with CORRUPT_DATA before anything is written to it.
  */
 export class SqliteStore implements Store {
   private indexed: IndexedRecords;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
   private readonly getRow: Database.Statement;
-  /** The file's write count as of our last write or the open. */
+  private readonly stateRow: Database.Statement;
+  /** The file's generation our in-memory indexes reflect. */
   private generation = 0;
-  /** The generation the saved snapshot reflects (−1: none). */
+  /** The generation of the snapshot we last saved or loaded (−1: none). */
   private snapshotGeneration = -1;
+  private closed = false;
   /** How the indexes were obtained when the file was opened. */
   indexSource: 'snapshot' | 'records' = 'records';
 
@@ -71,45 +63,33 @@ export class SqliteStore implements Store {
     // Records are read back from the file (get), so memory holds only the indexes.
     this.indexed = new IndexedRecords(options, false);
     this.upsertRow = db.prepare(
-      'INSERT INTO records (id, text, fields, meta, vector) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET text = excluded.text, fields = excluded.fields, meta = excluded.meta, vector = excluded.vector',
+      `INSERT INTO records (${ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET text = excluded.text, fields = excluded.fields, meta = excluded.meta, vector = excluded.vector, checksum = excluded.checksum`,
     );
     this.deleteRow = db.prepare('DELETE FROM records WHERE id = ?');
-    this.getRow = db.prepare('SELECT id, text, fields, meta, vector FROM records WHERE id = ?');
+    this.getRow = db.prepare(`SELECT ${ROW_COLUMNS} FROM records WHERE id = ?`);
+    this.stateRow = db.prepare('SELECT generation, records, digest FROM store_state');
   }
 
   /** Opens (or creates) a store file. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    if (typeof path !== 'string' || path === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'SqliteStore.open needs a file path.');
+    if (options === null || typeof options !== 'object') throw new ChunkwiseError('INVALID_ARGUMENT', 'SqliteStore options must be an object.');
+    const { busyTimeoutMs = 30_000 } = options;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `busyTimeoutMs must be an integer ≥ 0, got ${String(busyTimeoutMs)}.`);
+    // Validates the index options before the file is touched.
+    new IndexedRecords(options, false);
     let db: Database.Database;
     try {
-      db = new Database(path);
+      db = new Database(path, { timeout: busyTimeoutMs });
     } catch (error) {
       throw driverError(error, `Could not open SQLite file ${path}`);
     }
     try {
-      const applicationId = db.pragma('application_id', { simple: true }) as number;
-      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
-      if (applicationId === 0 && tables.n === 0) {
-        db.pragma('journal_mode = WAL');
-        db.exec(`
-          CREATE TABLE records (id TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL, fields TEXT, meta TEXT, vector BLOB) WITHOUT ROWID;
-          ${SCHEMA_2}
-          PRAGMA application_id = ${APPLICATION_ID};
-          PRAGMA user_version = ${SCHEMA_VERSION};
-        `);
-      } else if (applicationId !== APPLICATION_ID) {
-        throw new ChunkwiseError('CORRUPT_DATA', `${path} is a SQLite database, but not a Chunkwise store (application_id ${applicationId}); refusing to touch it.`);
-      } else {
-        const version = db.pragma('user_version', { simple: true }) as number;
-        if (version === 1) {
-          // Schema 1 had only the records table: add the generation counter and the snapshots.
-          db.transaction(() => db.exec(`${SCHEMA_2} PRAGMA user_version = ${SCHEMA_VERSION};`))();
-        } else if (version !== SCHEMA_VERSION) throw new ChunkwiseError('CORRUPT_DATA', `${path} has store schema version ${version}; this version of Chunkwise reads ${SCHEMA_VERSION}.`);
-        db.pragma('journal_mode = WAL');
-      }
+      openSchema(db, path);
       // FULL: a committed transaction survives power loss too, not only a process crash.
       db.pragma('synchronous = FULL');
       const store = new SqliteStore(db, options, path);
-      store.load(options);
+      store.load();
       return store;
     } catch (error) {
       db.close();
@@ -118,78 +98,93 @@ export class SqliteStore implements Store {
   }
 
   upsert(records: Iterable<StoreRecord>): Promise<void> {
-    return run(() => {
+    return this.run(() => {
+      checkIterable(records, 'upsert');
       const applied: StoredRecord[] = [];
-      let dimensions = this.indexed.dimensions;
       // Validation and writes happen inside one transaction: the first bad record rolls all back.
-      this.db.transaction(() => {
+      const after = this.write(() => {
+        let dimensions = this.indexed.dimensions;
         for (const record of records) {
           const valid = this.indexed.validate(record, dimensions);
           if (valid.vector) dimensions ??= valid.vector.length;
-          this.writeRow(valid);
+          this.upsertRow.run(...encodeRow(valid));
           applied.push(valid);
         }
-        this.generation = this.currentGeneration();
-      })();
+      });
       this.indexed.apply(applied);
+      this.generation = after;
     });
   }
 
   delete(ids: readonly string[]): Promise<void> {
-    return run(() => {
-      this.indexed.assertAllExist(ids);
-      this.db.transaction(() => {
+    return this.run(() => {
+      if (!Array.isArray(ids)) throw new ChunkwiseError('INVALID_ARGUMENT', 'delete needs an array of ids.');
+      const after = this.write(() => {
+        this.indexed.assertAllExist(ids);
         for (const id of ids) this.deleteRow.run(id);
-        this.generation = this.currentGeneration();
-      })();
+      });
       this.indexed.remove(ids);
+      this.generation = after;
     });
   }
 
   get(id: string): Promise<StoredRecord | undefined> {
-    return run(() => {
+    return this.run(() => {
+      if (typeof id !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'get needs a string id.');
       const row = this.getRow.get(id) as Row | undefined;
-      return row && this.decodeRow(row);
+      return row && decodeRow(row, this.path, id);
     });
   }
 
   count(): Promise<number> {
-    return Promise.resolve(this.indexed.size);
+    return this.run(() => {
+      this.sync();
+      return this.indexed.size;
+    });
   }
 
   searchText(query: string, options?: StoreSearchOptions): Promise<ScoredId[]> {
-    return run(() => this.indexed.searchText(query, options));
+    return this.run(() => {
+      this.sync();
+      return this.indexed.searchText(query, options);
+    });
   }
 
   searchVector(vector: ArrayLike<number>, options?: StoreSearchOptions): Promise<ScoredId[]> {
-    return run(() => this.indexed.searchVector(vector, options));
+    return this.run(() => {
+      this.sync();
+      return this.indexed.searchVector(vector, options);
+    });
   }
 
   async *records(options?: StoreRecordsOptions): AsyncIterable<StoredRecord> {
     const batchSize = recordsBatchSize(options);
+    this.assertOpen();
     // Keyset pagination on the primary key (BINARY collation: code point order).
-    const page = this.db.prepare('SELECT id, text, fields, meta, vector FROM records WHERE id > ? ORDER BY id LIMIT ?');
+    const page = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM records WHERE id > ? ORDER BY id LIMIT ?`);
     let after = '';
     for (;;) {
       throwIfAborted(options?.signal);
+      this.assertOpen();
       let rows: Row[];
       try {
         rows = page.all(after, batchSize) as Row[];
       } catch (error) {
         throw driverError(error, 'Could not read the records');
       }
-      for (const row of rows) yield this.decodeRow(row);
+      const batch = rows.map((row) => decodeRow(row, this.path));
+      for (const record of batch) yield record;
       if (rows.length < batchSize) return;
       after = (rows.at(-1) as Row).id;
     }
   }
 
   replaceSource(source: string, records: Iterable<StoreRecord>): Promise<SourceSyncResult> {
-    return run(() => {
+    return this.run(() => {
       checkSource(source);
       const given = sourceRecords(source, records);
       let plan: ReturnType<typeof planSourceSync> | undefined;
-      this.db.transaction(() => {
+      const after = this.write(() => {
         let dimensions = this.indexed.dimensions;
         const incoming = given.map((record) => {
           const valid = this.indexed.validate(record, dimensions);
@@ -199,138 +194,215 @@ export class SqliteStore implements Store {
         const before = new Map<string, StoredRecord>();
         for (const id of this.indexed.idsOfSource(source)) {
           const row = this.getRow.get(id) as Row | undefined;
-          if (row) before.set(id, this.decodeRow(row));
+          if (row) before.set(id, decodeRow(row, this.path, id));
         }
         plan = planSourceSync(source, incoming, before);
         for (const id of plan.remove) this.deleteRow.run(id);
-        for (const record of plan.write) this.writeRow(record);
-        this.generation = this.currentGeneration();
-      })();
+        for (const record of plan.write) this.upsertRow.run(...encodeRow(record));
+      });
       const { write, remove, result } = plan as NonNullable<typeof plan>;
       this.indexed.remove(remove);
       this.indexed.apply(write);
+      this.generation = after;
       return result;
     });
   }
 
   sources(): Promise<string[]> {
-    return Promise.resolve(this.indexed.sources());
+    return this.run(() => {
+      this.sync();
+      return this.indexed.sources();
+    });
   }
 
   /**
    * Saves the in-memory indexes (one transaction), so the next open loads them instead of
    * re-indexing. close() does this too; call it in long-running writers to keep reopening fast
-   * after a crash. Does nothing when the saved snapshot is current or the analyzer is custom.
+   * after a crash. Writes of other handles are caught up first, so the snapshot reflects exactly
+   * the records it is tagged with. Does nothing when the saved snapshot is current or the analyzer
+   * is custom.
    */
   checkpoint(): Promise<void> {
-    return run(() => {
-      if (this.snapshotGeneration === this.generation || this.options.snapshots === false) return;
-      const snapshot = this.indexed.snapshot();
-      if (!snapshot) return;
-      const write = this.db.prepare('INSERT OR REPLACE INTO index_snapshots (name, generation, data) VALUES (?, ?, ?)');
-      this.db.transaction(() => {
-        // Another connection may have written since: never tag a stale index with a newer generation.
-        if (this.currentGeneration() !== this.generation) return;
-        this.db.prepare('DELETE FROM index_snapshots').run();
-        for (const [name, data] of Object.entries(snapshot) as [string, Uint8Array][]) write.run(name, this.generation, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-        this.snapshotGeneration = this.generation;
-      })();
+    return this.run(() => {
+      if (this.options.snapshots === false) return;
+      this.write(() => {
+        const tag = this.state();
+        if (this.snapshotGeneration === tag.generation) return;
+        const saved = this.db.prepare('SELECT generation FROM snapshots WHERE name = ?').get('bm25') as { generation: number } | undefined;
+        if (saved?.generation === tag.generation) return;
+        const snapshot = this.indexed.snapshotParts();
+        if (!snapshot) return;
+        writeSnapshots(this.db, snapshot, tag);
+        // Older changes are only needed by handles that lag far behind; those re-index.
+        this.db.prepare('DELETE FROM changes WHERE generation <= ?').run(tag.generation - KEEP_CHANGES);
+        this.snapshotGeneration = tag.generation;
+      });
     });
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     try {
       await this.checkpoint();
     } finally {
+      this.closed = true;
       this.db.close();
     }
   }
 
-  private writeRow(record: StoredRecord): void {
-    this.upsertRow.run(
-      record.id,
-      record.text,
-      record.fields ? JSON.stringify(record.fields) : null,
-      record.meta ? JSON.stringify(record.meta) : null,
-      record.vector ? Buffer.from(record.vector.buffer, record.vector.byteOffset, record.vector.byteLength) : null,
-    );
+  /**
+   * Runs `fn` in an immediate write transaction after catching up with other writers; returns the
+   * file's generation after it, which then reflects exactly our index plus what `fn` wrote.
+   */
+  private write(fn: () => void): number {
+    let generation = 0;
+    this.db
+      .transaction(() => {
+        this.sync();
+        fn();
+        generation = this.state().generation;
+      })
+      .immediate();
+    return generation;
   }
 
-  private currentGeneration(): number {
-    return (this.db.prepare("SELECT value FROM store_state WHERE key = 'generation'").get() as { value: number } | undefined)?.value ?? 0;
+  private state(): SnapshotTag {
+    return this.stateRow.get() as SnapshotTag;
   }
 
-  private load(options: SqliteStoreOptions): void {
-    this.generation = this.currentGeneration();
-    const saved = this.db.prepare('SELECT name, generation, data FROM index_snapshots').all() as { name: string; generation: number; data: Buffer }[];
-    const current = saved.filter((row) => row.generation === this.generation);
-    const bm25 = options.snapshots === false ? undefined : current.find((row) => row.name === 'bm25');
-    if (bm25) {
-      const snapshot: IndexSnapshot = { bm25: bm25.data };
-      const hnsw = current.find((row) => row.name === 'hnsw');
-      if (hnsw) snapshot.hnsw = hnsw.data;
-      try {
-        // Committed rows were validated when written, and the snapshot is checksummed. Texts are
-        // not read at all: the BM25 snapshot carries the index and the metadata, and get() reads
-        // records from the file. Flat vectors are copied from their rows; an HNSW graph is loaded.
-        const { n, v } = this.db.prepare('SELECT count(*) AS n, count(vector) AS v FROM records').get() as { n: number; v: number };
-        const vectorRows = () => (this.db.prepare("SELECT id, '' AS text, NULL AS fields, meta, vector FROM records WHERE vector IS NOT NULL").all() as Row[]).map((row) => this.decodeRow(row));
-        this.indexed.restore(snapshot, n, v, vectorRows);
-        this.indexSource = 'snapshot';
-        this.snapshotGeneration = this.generation;
+  /**
+   * Brings the in-memory indexes up to the file's generation: re-reads the records that other
+   * writers changed since (from the change log), or everything when the log no longer reaches back
+   * that far. Runs in one read transaction, so the state and the log agree.
+   */
+  private sync(): void {
+    this.assertOpen();
+    const inTransaction = this.db.inTransaction;
+    const catchUp = () => {
+      const state = this.state();
+      if (state.generation === this.generation) return;
+      const logged = state.generation > this.generation ? (this.db.prepare('SELECT count(*) AS n FROM changes WHERE generation > ?').get(this.generation) as { n: number }).n : -1;
+      if (logged !== state.generation - this.generation) {
+        this.reload(state);
         return;
-      } catch (error) {
-        if (!isChunkwiseError(error)) throw error;
-        // The snapshot cannot be used (damaged, or other index options): index the records again.
-        this.indexed = new IndexedRecords(options, false);
       }
-    }
-    this.rebuild(this.db.prepare('SELECT id, text, fields, meta, vector FROM records ORDER BY id').all() as Row[]);
+      const ids = (this.db.prepare('SELECT DISTINCT id FROM changes WHERE generation > ?').pluck().all(this.generation) as string[]).sort();
+      const changed: StoredRecord[] = [];
+      const gone: string[] = [];
+      for (const id of ids) {
+        const row = this.getRow.get(id) as Row | undefined;
+        if (row) changed.push(this.indexed.validate(decodeRow(row, this.path, id), this.indexed.dimensions));
+        else if (this.indexed.has(id)) gone.push(id);
+      }
+      this.indexed.remove(gone);
+      this.indexed.apply(changed);
+      if (this.indexed.size !== state.records) {
+        this.reload(state);
+        return;
+      }
+      this.generation = state.generation;
+    };
+    if (inTransaction) catchUp();
+    else this.db.transaction(catchUp).deferred();
   }
 
-  private decodeRow(row: Row): StoredRecord {
+  /** Loads the indexes at open: from the saved snapshot when it is current, else from the records. */
+  private load(): void {
+    this.db
+      .transaction(() => {
+        const state = this.state();
+        if (this.options.snapshots !== false && this.loadSnapshot(state)) return;
+        this.reload(state);
+      })
+      .deferred();
+  }
+
+  private loadSnapshot(state: SnapshotTag): boolean {
+    const bm25 = readSnapshot(this.db, 'bm25', state);
+    if (bm25.status !== 'current') return false;
+    const snapshot: IndexSnapshot = { bm25: bm25.bytes };
+    const hnsw = readSnapshot(this.db, 'hnsw', state);
+    if (hnsw.status === 'current') snapshot.hnsw = hnsw.bytes;
     try {
-      const record: StoredRecord = { id: row.id, text: row.text };
-      if (row.fields !== null) record.fields = JSON.parse(row.fields) as Record<string, string>;
-      if (row.meta !== null) record.meta = JSON.parse(row.meta) as RecordMeta;
-      if (row.vector !== null) {
-        if (row.vector.byteLength % 4 !== 0) throw new Error('vector blob length is not a multiple of 4');
-        record.vector = new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength));
-      }
-      return record;
+      // Texts are not read at all: the BM25 snapshot carries the index and the metadata, and get()
+      // reads records from the file. Flat vectors are copied from their rows; an HNSW graph is loaded.
+      const { v } = this.db.prepare('SELECT count(vector) AS v FROM records').get() as { v: number };
+      const vectorRows = () => (this.db.prepare(`SELECT ${ROW_COLUMNS} FROM records WHERE vector IS NOT NULL`).all() as Row[]).map((row) => decodeRow(row, this.path));
+      const indexed = new IndexedRecords(this.options, false);
+      indexed.restore(snapshot, state.records, v, vectorRows);
+      this.indexed = indexed;
+      this.indexSource = 'snapshot';
+      this.generation = state.generation;
+      this.snapshotGeneration = state.generation;
+      return true;
     } catch (error) {
-      throw new ChunkwiseError('CORRUPT_DATA', `Record "${row.id}" in ${this.path} cannot be read back: ${(error as Error).message}`, { cause: error });
+      if (!isChunkwiseError(error) || (error.code !== 'CORRUPT_DATA' && error.code !== 'INVALID_ARGUMENT')) throw error;
+      // The snapshot cannot be used (other index options): index the records again.
+      return false;
     }
   }
 
-  private rebuild(rows: Row[]): void {
-    const records: StoredRecord[] = [];
-    for (const row of rows) {
-      const record = this.decodeRow(row);
+  /**
+   * Indexes every record again, checking each checksum and, at the end, that the rows read are
+   * exactly the ones the file counts (number and checksum sum): a row lost to damage is
+   * CORRUPT_DATA, not a smaller index.
+   */
+  private reload(state: SnapshotTag): void {
+    const indexed = new IndexedRecords(this.options, false);
+    let count = 0;
+    let digest = 0;
+    let batch: StoredRecord[] = [];
+    for (const row of this.db.prepare(`SELECT ${ROW_COLUMNS} FROM records ORDER BY id`).iterate() as Iterable<Row>) {
+      const record = decodeRow(row, this.path);
       try {
-        records.push(this.indexed.validate(record, this.indexed.dimensions ?? record.vector?.length));
+        batch.push(indexed.validate(record, indexed.dimensions ?? record.vector?.length));
       } catch (error) {
-        throw new ChunkwiseError('CORRUPT_DATA', `Record "${row.id}" in ${this.path} cannot be read back: ${(error as Error).message}`, { cause: error });
+        throw new ChunkwiseError('CORRUPT_DATA', `Record "${row.id}" in ${this.path} cannot be indexed: ${(error as Error).message}`, { cause: error });
+      }
+      count++;
+      digest = (digest + row.checksum) % 4294967296;
+      if (batch.length === 1000) {
+        indexed.apply(batch);
+        batch = [];
       }
     }
-    this.indexed.apply(records);
+    indexed.apply(batch);
+    if (count !== state.records || digest !== state.digest) {
+      throw new ChunkwiseError('CORRUPT_DATA', `${this.path} is damaged: it counts ${state.records} records, but ${count} read back${count === state.records ? ' with other checksums' : ''}. \`verifySqliteStore\` says what can be recovered.`, {
+        details: { expected: state.records, read: count },
+      });
+    }
+    this.indexed = indexed;
+    this.indexSource = 'records';
+    this.generation = state.generation;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ChunkwiseError('INVALID_ARGUMENT', `The store ${this.path} is closed.`);
+  }
+
+  private run<T>(fn: () => T): Promise<T> {
+    try {
+      this.assertOpen();
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(driverError(error, 'SQLite store operation failed'));
+    }
   }
 }
 
-function run<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(driverError(error, 'SQLite store operation failed'));
+function checkIterable(records: unknown, method: string): void {
+  if (records === null || typeof records !== 'object' || typeof (records as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${method} needs an iterable of records (an array, a generator).`);
   }
 }
 
 /** ChunkwiseErrors pass through; SQLite's "not a database"/"corrupt" become CORRUPT_DATA, the rest STORE. */
-function driverError(error: unknown, message: string): Error {
-  if (error instanceof ChunkwiseError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    return new ChunkwiseError('CORRUPT_DATA', `${message}: the file is damaged or is not a SQLite database (${code}).`, { cause: error });
+export function driverError(error: unknown, message: string): Error {
+  if (isChunkwiseError(error)) return error;
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code) || code === 'SQLITE_IOERR_SHORT_READ') {
+    return new ChunkwiseError('CORRUPT_DATA', `${message}: the file is damaged or is not a SQLite database (${code}). \`verifySqliteStore\` says what can be recovered.`, { cause: error });
   }
   return new ChunkwiseError('STORE', `${message}: ${(error as Error).message}`, { cause: error });
 }
