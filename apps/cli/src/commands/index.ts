@@ -5,9 +5,10 @@ import { registerCount } from './count.js';
 import { registerDigest } from './digest.js';
 import { registerEval } from './eval.js';
 import { registerIndex } from './index-command.js';
+import { registerMigrate } from './migrate.js';
 import { registerSearch } from './search.js';
 import { registerSummarize } from './summarize.js';
 import { registerTokenize } from './tokenize.js';
 
 /** Every subcommand, in the order `--help` lists them. Each package issue adds its own here. */
-export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerSearch, registerSummarize, registerEval, registerBench];
+export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerSearch, registerMigrate, registerSummarize, registerEval, registerBench];
