@@ -1,7 +1,9 @@
+import { categoryMask, generalCategoryIndex, isWhiteSpace } from './unicode/unicode-classes.js';
+
 /**
- * Unicode classes the split patterns use, per code point, as bit flags. Computed lazily from the
- * engine's own `\p{…}` tables (the same data the regex form used), so loading costs nothing and the
- * hand-written scanners agree with the regexes by construction.
+ * Unicode classes the split patterns use, per code point, as bit flags. They come from the pinned
+ * Unicode 16.0 tables (unicode/unicode-data.ts, the version of tiktoken's regex engine), not from
+ * the JavaScript engine's `\p{…}`, so ids are the same on every Node version.
  */
 export const LETTER = 1; // \p{L}
 export const NUMBER = 2; // \p{N}
@@ -12,25 +14,24 @@ export const UPPERISH = 8;
 export const LOWERISH = 16;
 const KNOWN = 128;
 
-const IS_LETTER = /^\p{L}$/u;
-const IS_NUMBER = /^\p{N}$/u;
-const IS_SPACE = /^\p{White_Space}$/u;
-const IS_UPPERISH = /^[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]$/u;
-const IS_LOWERISH = /^[\p{Ll}\p{Lm}\p{Lo}\p{M}]$/u;
+const LETTERS = categoryMask('L');
+const NUMBERS = categoryMask('N');
+const UPPERISH_CATEGORIES = categoryMask('Lu', 'Lt', 'Lm', 'Lo', 'M');
+const LOWERISH_CATEGORIES = categoryMask('Ll', 'Lm', 'Lo', 'M');
 
-function compute(char: string): number {
+function compute(codePoint: number): number {
+  const category = 1 << generalCategoryIndex(codePoint);
   return (
     KNOWN |
-    (IS_LETTER.test(char) ? LETTER : 0) |
-    (IS_NUMBER.test(char) ? NUMBER : 0) |
-    (IS_SPACE.test(char) ? SPACE : 0) |
-    (IS_UPPERISH.test(char) ? UPPERISH : 0) |
-    (IS_LOWERISH.test(char) ? LOWERISH : 0)
+    (category & LETTERS ? LETTER : 0) |
+    (category & NUMBERS ? NUMBER : 0) |
+    (isWhiteSpace(codePoint) ? SPACE : 0) |
+    (category & UPPERISH_CATEGORIES ? UPPERISH : 0) |
+    (category & LOWERISH_CATEGORIES ? LOWERISH : 0)
   );
 }
 
 const BMP = new Uint8Array(0x10000);
-for (let c = 0; c < 0x80; c++) BMP[c] = compute(String.fromCharCode(c));
 // Surrogates stand alone only when unpaired: like U+FFFD (what tiktoken sees), they are in no class.
 for (let c = 0xd800; c <= 0xdfff; c++) BMP[c] = KNOWN;
 const ASTRAL = new Map<number, number>();
@@ -39,14 +40,14 @@ const ASTRAL = new Map<number, number>();
 export function bmpFlags(code: number): number {
   const flags = BMP[code]!;
   if (flags !== 0) return flags;
-  return (BMP[code] = compute(String.fromCharCode(code)));
+  return (BMP[code] = compute(code));
 }
 
 /** Flags of a supplementary-plane code point. */
 export function astralFlags(codePoint: number): number {
   let flags = ASTRAL.get(codePoint);
   if (flags === undefined) {
-    flags = compute(String.fromCodePoint(codePoint));
+    flags = compute(codePoint);
     ASTRAL.set(codePoint, flags);
   }
   return flags;

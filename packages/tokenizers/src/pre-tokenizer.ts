@@ -1,3 +1,5 @@
+import { pinUnicodeClasses } from './unicode/pinned-pattern.js';
+
 /**
  * Splits text into the pieces BPE runs on. Every pattern of tiktoken's encodings matches at least one
  * code point at any position, so pieces tile the text and a splitter only has to say where the
@@ -8,12 +10,15 @@ export interface PreTokenizer {
   pieceEnd(text: string, start: number): number;
 }
 
-/** A pre-tokenizer driven by a sticky JavaScript regular expression (`test` allocates no match array). */
+/**
+ * A pre-tokenizer driven by a sticky JavaScript regular expression (`test` allocates no match
+ * array). Its `\p{…}` classes are pinned to Unicode 16.0, as the scanners' are.
+ */
 export class RegexPreTokenizer implements PreTokenizer {
   private readonly regex: RegExp;
 
   constructor(source: string) {
-    this.regex = new RegExp(source, 'uy');
+    this.regex = new RegExp(pinUnicodeClasses(source), 'uy');
   }
 
   pieceEnd(text: string, start: number): number {

@@ -1,4 +1,5 @@
 import type { AddedTokenJson } from './tokenizer-json.js';
+import { pinnedRegExp } from '../unicode/pinned-pattern.js';
 
 /** A piece of text between added tokens (id -1) or an added token's match, in UTF-16 units. */
 export interface AddedSplit {
@@ -7,8 +8,8 @@ export interface AddedSplit {
   id: number;
 }
 
-const WORD = /^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]$/u;
-const SPACE = /^\p{White_Space}$/u;
+const WORD = pinnedRegExp('^[\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}]$');
+const SPACE = pinnedRegExp('^\\p{White_Space}$');
 
 /** Whether the code point ending at `at` (before) or starting at `at` (after) is a word character. */
 function wordBefore(text: string, at: number): boolean {

@@ -1,12 +1,14 @@
+import { pinnedRegExp } from '../unicode/pinned-pattern.js';
+
 /**
  * BERT's text rules as tokenizers implements them (normalizers/bert.rs, pre_tokenizers/bert.rs):
  * what counts as control, whitespace, punctuation and a CJK ideograph.
  */
 // Cc, Cf, Co and lone surrogates, as tokenizers.js has it. The Rust library also drops unassigned
 // code points (Cn), but which code points are unassigned depends on each side's Unicode version.
-const CONTROL = /^[\p{Cc}\p{Cf}\p{Co}\p{Cs}]$/u;
-const WHITESPACE = /^[\t\n\r\p{White_Space}]$/u;
-const PUNCTUATION = /^\p{P}$/u;
+const CONTROL = pinnedRegExp('^[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cs}]$');
+const WHITESPACE = pinnedRegExp('^[\\t\\n\\r\\p{White_Space}]$');
+const PUNCTUATION = pinnedRegExp('^\\p{P}$');
 
 export function isBertControl(char: string): boolean {
   return char !== '\t' && char !== '\n' && char !== '\r' && CONTROL.test(char);

@@ -3,8 +3,9 @@ import type { PreTokenizer } from '../pre-tokenizer.js';
 import { cl100kPieceEnd, o200kPieceEnd, r50kPieceEnd } from '../split-scanners.js';
 import { AlignedBuilder, originalStart, sliceAligned, type AlignedText } from './aligned-text.js';
 import { isBertPunctuation, isBertWhitespace } from './bert-text.js';
-import { translatePattern } from './pattern.js';
+import { compilePattern } from './pattern.js';
 import type { PreTokenizerJson } from './tokenizer-json.js';
+import { pinnedRegExp } from '../unicode/pinned-pattern.js';
 
 /** Splits (and for Metaspace/ByteLevel, rewrites) a list of pieces; one per tokenizer.json pre-tokenizer step. */
 export type PreTokenizeStep = (pieces: AlignedText[]) => AlignedText[];
@@ -147,6 +148,15 @@ function charMatches(test: (char: string) => boolean): (text: string) => [number
   };
 }
 
+/** A tokenizer.json (Rust/Oniguruma) regex, translated and pinned; UNSUPPORTED when JavaScript cannot express it. */
+function compileRust(pattern: string, where: string): RegExp {
+  try {
+    return compilePattern(pattern);
+  } catch (error) {
+    throw new ChunkwiseError('UNSUPPORTED', `The ${where} pattern ${JSON.stringify(pattern)} has no JavaScript equivalent.`, { cause: error });
+  }
+}
+
 function compile(source: string, where: string): RegExp {
   try {
     return new RegExp(source, 'gu');
@@ -166,10 +176,10 @@ function prefixPieces(pieces: AlignedText[], text: string, when: (piece: Aligned
   });
 }
 
-const WHITE_SPACE = /^\p{White_Space}$/u;
-const NUMERIC = /^\p{N}$/u;
+const WHITE_SPACE = pinnedRegExp('^\\p{White_Space}$');
+const NUMERIC = pinnedRegExp('^\\p{N}$');
 // Rust's char::is_ascii_punctuation || char::is_punctuation (Unicode P*).
-const PUNCTUATION = /^[\p{P}!-/:-@[-`{-~]$/u;
+const PUNCTUATION = pinnedRegExp('^[\\p{P}!-/:-@[-`{-~]$');
 
 /** Builds the pre-tokenizer steps of a tokenizer.json; throws UNSUPPORTED for kinds not implemented. */
 export function preTokenizeSteps(json: PreTokenizerJson | null | undefined): PreTokenizeStep[] {
@@ -184,8 +194,8 @@ export function preTokenizeSteps(json: PreTokenizerJson | null | undefined): Pre
       const literal = json.pattern?.String;
       if (regex !== undefined) {
         const known = KNOWN_PATTERNS.get(regex);
-        if (behavior === 'Isolated' && !json.invert) return [known ? isolatedScan(known) : isolatedRegex(compile(translatePattern(regex), 'Split'))];
-        return [splitBy(regexMatches(compile(translatePattern(regex), 'Split')), behavior, json.invert === true)];
+        if (behavior === 'Isolated' && !json.invert) return [known ? isolatedScan(known) : isolatedRegex(compileRust(regex, 'Split'))];
+        return [splitBy(regexMatches(compileRust(regex, 'Split')), behavior, json.invert === true)];
       }
       if (literal === undefined) unsupported('Split pre-tokenizer without a String or Regex pattern.');
       if (literal === '') return [];
@@ -230,7 +240,7 @@ export function preTokenizeSteps(json: PreTokenizerJson | null | undefined): Pre
       return [splitBy(charMatches(isBertWhitespace), 'Removed'), splitBy(charMatches(isBertPunctuation), 'Isolated')];
     case 'Whitespace':
       // tokenizers: \w+|[^\w\s]+ with Rust's Unicode \w and \s; what matches is kept.
-      return [splitBy(regexMatches(compile(translatePattern('\\w+|[^\\w\\s]+'), 'Whitespace')), 'Removed', true)];
+      return [splitBy(regexMatches(compileRust('\\w+|[^\\w\\s]+', 'Whitespace')), 'Removed', true)];
     case 'WhitespaceSplit':
       return [splitBy(charMatches((char) => WHITE_SPACE.test(char)), 'Removed')];
     case 'CharDelimiterSplit': {

@@ -1,9 +1,10 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { AlignedBuilder, mapCodePoints, replaceMatches, type AlignedText } from './aligned-text.js';
 import { isBertControl, isBertWhitespace, isChineseCharacter, type BertNormalizerOptions } from './bert-text.js';
-import { translatePattern } from './pattern.js';
+import { compilePattern } from './pattern.js';
 import { PrecompiledCharsmap } from './precompiled.js';
 import type { NormalizerJson } from './tokenizer-json.js';
+import { pinnedRegExp } from '../unicode/pinned-pattern.js';
 
 /** A tokenizer.json normalizer over text with original-offset alignments. */
 export type Normalize = (source: AlignedText) => AlignedText;
@@ -57,7 +58,8 @@ const lowercase: Normalize = (source) => {
   });
 };
 
-const NONSPACING_MARK = /^\p{Mn}$/u;
+const WHITE_SPACE = pinnedRegExp('^\\p{White_Space}$');
+const NONSPACING_MARK = pinnedRegExp('^\\p{Mn}$');
 const stripAccents: Normalize = (source) => mapCodePoints(source, (char) => (NONSPACING_MARK.test(char) ? '' : null));
 
 // tokenizers' Nmt normalizer (SentencePiece's nmt_nfkc control-character rules).
@@ -89,7 +91,7 @@ function regexOf(pattern: NormalizerJson['pattern'], where: string): RegExp {
   if (pattern?.String !== undefined) return new RegExp(pattern.String.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gu');
   if (pattern?.Regex !== undefined) {
     try {
-      return new RegExp(translatePattern(pattern.Regex), 'gu');
+      return compilePattern(pattern.Regex);
     } catch (error) {
       throw new ChunkwiseError('UNSUPPORTED', `The ${where} pattern ${JSON.stringify(pattern.Regex)} has no JavaScript equivalent.`, { cause: error });
     }
@@ -130,8 +132,8 @@ export function createNormalizer(json: NormalizerJson | null | undefined): Norma
         const { text } = source;
         let from = 0;
         let to = text.length;
-        if (left) while (from < to && /\p{White_Space}/u.test(text[from]!)) from++;
-        if (right) while (to > from && /\p{White_Space}/u.test(text[to - 1]!)) to--;
+        if (left) while (from < to && WHITE_SPACE.test(text[from]!)) from++;
+        if (right) while (to > from && WHITE_SPACE.test(text[to - 1]!)) to--;
         if (from === 0 && to === text.length) return source;
         const builder = new AlignedBuilder(source);
         builder.copy(from, to);
