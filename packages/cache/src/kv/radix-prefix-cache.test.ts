@@ -41,6 +41,18 @@ describe('RadixPrefixCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('a match counts as a use: the least recently matched leaf goes first, not the least recently inserted', () => {
+    const released: number[] = [];
+    const cache = new RadixPrefixCache({ capacityTokens: 6, release: (b) => released.push(b) });
+    cache.insert([1, 2, 3], [1, 2, 3]);
+    cache.insert([4, 5, 6], [4, 5, 6]);
+    expect(cache.match([1, 2, 3, 7]).length).toBe(3); // [1,2,3] is now the most recently used
+    cache.insert([8, 9], [8, 9]); // over by 2: [4,5,6] is the least recently used
+    expect(released).toEqual([4, 5, 6]);
+    expect(cache.match([1, 2, 3]).length).toBe(3);
+    expect(cache.match([8, 9]).length).toBe(2);
+  });
+
   it('equals a brute-force longest-prefix search on random traces, by tokens and by block hashes', () => {
     fc.assert(
       fc.property(
