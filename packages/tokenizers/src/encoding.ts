@@ -14,6 +14,14 @@ export type { SpecialTokenOptions } from './special-tokens.js';
 /** Token ids with the UTF-16 span `[starts[i], ends[i])` of the source text each token covers: core's `TokenOffsets`. */
 export type EncodedWithOffsets = TokenOffsets;
 
+/** How `encodeWithOffsets` spans a token that starts or ends inside a character (see there). */
+export type OffsetConvention = 'tile' | 'tiktoken';
+
+export interface EncodeWithOffsetsOptions extends SpecialTokenOptions {
+  /** Default `'tile'`: spans tile the text. `'tiktoken'`: tiktoken's decode_with_offsets starts, overlapping on split characters. */
+  offsets?: OffsetConvention;
+}
+
 export interface EncodingDefinition {
   name: string;
   /** Called once, on first use: decoding and indexing the ranks is the encoding's load cost. */
@@ -39,6 +47,7 @@ export class Encoding implements Tokenizer {
   private pieceBytes = new Uint8Array(1024);
   /** For offsets: UTF-16 index, relative to the piece, of the first character starting at or after each byte. */
   private charIndex = new Int32Array(1025);
+  private charStart = new Int32Array(1025);
   private readonly textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   constructor(definition: EncodingDefinition) {
@@ -86,15 +95,29 @@ export class Encoding implements Tokenizer {
   }
 
   /**
-   * Ids plus the UTF-16 span of each token; spans tile the text: `starts[0] = 0`,
-   * `ends[i] = starts[i + 1]`, and the last end is `text.length`. A character whose UTF-8 bytes are
-   * split across tokens belongs to the token holding its first byte; a token made only of the
-   * remaining continuation bytes gets an empty span at that character's end.
+   * Ids plus the UTF-16 span `[starts[i], ends[i])` of each token. Where a character's UTF-8 bytes
+   * are split across tokens (emoji, CJK), two conventions exist; `offsets` picks one:
+   *
+   * - `'tile'` (default): spans tile the text (`starts[0] = 0`, `ends[i] = starts[i + 1]`, the last
+   *   end is `text.length`). The character belongs to the token holding its first byte; a token of
+   *   its remaining bytes only gets an empty span at the character's end. What chunkers and
+   *   highlighting want: every character in exactly one span.
+   * - `'tiktoken'`: tiktoken's `decode_with_offsets` convention: a token starts at the character
+   *   holding its first byte and ends after the character holding its last byte, so tokens that
+   *   share a character overlap on it (`starts[i]` is tiktoken's offset, in UTF-16 units instead of
+   *   code points). This is core's `TokenOffsets` description.
+   *
+   * Both agree wherever no character is split.
    */
-  encodeWithOffsets(text: string, options: SpecialTokenOptions = {}): TokenOffsets {
+  encodeWithOffsets(text: string, options: EncodeWithOffsetsOptions = {}): TokenOffsets {
     checkText(text);
     const allowed = this.special.resolve(text, options);
+    const convention = options.offsets ?? 'tile';
+    if (convention !== 'tile' && convention !== 'tiktoken') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `offsets must be 'tile' or 'tiktoken', got ${describeValue(convention)}.`);
+    }
     const out = new TokenBuffer(text.length >> 2, true);
+    out.splitCharactersOverlap = convention === 'tiktoken';
     this.encodeWithSpecials(text, allowed, out);
     return { ids: out.ids.slice(0, out.length), starts: out.starts!.slice(0, out.length), ends: out.ends!.slice(0, out.length) };
   }
@@ -317,16 +340,26 @@ export class Encoding implements Tokenizer {
       return count;
     }
     const charIndex = this.mapBytesToChars(text, start, end, n);
+    // tiktoken's convention starts a token at the character holding its first byte: the character
+    // start at or before that byte.
+    const from = out.splitCharactersOverlap ? this.charStart : charIndex;
     for (let t = 0; t < count; t++) {
-      out.pushWithSpan(tokenRanks[t]!, base + start + charIndex[starts[t]!]!, base + start + charIndex[starts[t + 1]!]!);
+      out.pushWithSpan(tokenRanks[t]!, base + start + from[starts[t]!]!, base + start + charIndex[starts[t + 1]!]!);
     }
     return count;
   }
 
-  /** Fills `charIndex[b]` = piece-relative UTF-16 index of the first character whose first byte is at or after b. */
+  /**
+   * Fills `charIndex[b]` = piece-relative UTF-16 index of the first character whose first byte is at
+   * or after b, and `charStart[b]` = that of the character holding byte b.
+   */
   private mapBytesToChars(text: string, start: number, end: number, byteLength: number): Int32Array {
-    if (this.charIndex.length <= byteLength) this.charIndex = new Int32Array(byteLength * 2 + 1);
+    if (this.charIndex.length <= byteLength) {
+      this.charIndex = new Int32Array(byteLength * 2 + 1);
+      this.charStart = new Int32Array(byteLength * 2 + 1);
+    }
     const charIndex = this.charIndex;
+    const charStart = this.charStart;
     let b = 0;
     for (let i = start; i < end; i++) {
       const code = text.charCodeAt(i);
@@ -339,7 +372,11 @@ export class Encoding implements Tokenizer {
         units = 2;
       } else width = 3;
       charIndex[b] = i - start;
-      for (let k = 1; k < width; k++) charIndex[b + k] = i - start + units;
+      charStart[b] = i - start;
+      for (let k = 1; k < width; k++) {
+        charIndex[b + k] = i - start + units;
+        charStart[b + k] = i - start;
+      }
       b += width;
       i += units - 1;
     }

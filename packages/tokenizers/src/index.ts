@@ -1,5 +1,5 @@
 export { Encoding } from './encoding.js';
-export type { EncodedWithOffsets, EncodingDefinition, SpecialTokenOptions } from './encoding.js';
+export type { EncodedWithOffsets, EncodeWithOffsetsOptions, EncodingDefinition, OffsetConvention, SpecialTokenOptions } from './encoding.js';
 export type { SliceCounter } from './slice-count.js';
 export { getEncoding, ENCODING_NAMES, isEncodingName } from './get-encoding.js';
 export { CharacterTokenizer, characterTokenizer, isCharacterTokenizer } from './character-tokenizer.js';

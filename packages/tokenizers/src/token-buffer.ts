@@ -4,6 +4,8 @@ export class TokenBuffer {
   starts: Uint32Array | null;
   ends: Uint32Array | null;
   length = 0;
+  /** Offsets in tiktoken's convention: a token inside a character starts at that character. */
+  splitCharactersOverlap = false;
 
   constructor(capacity: number, withOffsets: boolean) {
     const size = Math.max(16, capacity);
