@@ -4,6 +4,7 @@ import { Semaphore } from './semaphore.js';
 import { onAbort } from './abort-listeners.js';
 import { checkMaxResponseBytes, readBodyPrefix, readBodyText, tooLarge } from './response-body.js';
 import { ServerSentEventParser, type ServerSentEvent } from './server-sent-events.js';
+import { show } from './argument-checks.js';
 
 /** Connection settings shared by the OpenAI-compatible model and embedder. */
 export interface HttpClientOptions {
@@ -88,10 +89,18 @@ export function excerpt(text: string): string {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', `Client options must be an object with a baseURL, got ${show(options)}.`);
+  if (typeof options.baseURL !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `baseURL must be a string such as http://localhost:11434/v1, got ${show(options.baseURL)}.`);
+  if (options.apiKey !== undefined && typeof options.apiKey !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `apiKey must be a string, got ${show(options.apiKey)}.`);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', `fetch must be a function, got ${show(options.fetch)}.`);
+  if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null || Object.values(options.headers).some((value) => typeof value !== 'string'))) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'headers must be an object of header name → string value.');
+  }
+  if (options.retry !== undefined && (typeof options.retry !== 'object' || options.retry === null)) throw new ChunkwiseError('INVALID_ARGUMENT', `retry must be an object, got ${show(options.retry)}.`);
   const baseURL = normalizeBaseURL(options.baseURL);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `timeoutMs must be a positive number, got ${String(timeoutMs)}.`);
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `timeoutMs must be a positive number, got ${show(timeoutMs)}.`);
   }
   const policy = resolveRetryPolicy(options.retry, options.maxRetries);
   const maxResponseBytes = checkMaxResponseBytes(options.maxResponseBytes);

@@ -3,6 +3,7 @@ import type { Embedder } from '@chunkwise/core';
 import { onAbort } from './abort-listeners.js';
 import { createHttpClient, wrongShape, type HttpClientOptions, type JsonResponse } from './http-client.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.js';
+import { show, signalOf } from './argument-checks.js';
 
 export interface OpenAICompatibleEmbedderOptions extends HttpClientOptions {
   /** The embedding model the server knows, e.g. `nomic-embed-text`, `text-embedding-3-small`. */
@@ -34,15 +35,25 @@ export interface OpenAICompatibleEmbedder extends Embedder {
 
 /** A core `Embedder` over `/v1/embeddings` of any OpenAI-compatible server (Ollama, vLLM, TEI, LM Studio, OpenAI). */
 export function openAICompatibleEmbedder(options: OpenAICompatibleEmbedderOptions): OpenAICompatibleEmbedder {
+  if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', `openAICompatibleEmbedder needs { baseURL, model }, got ${show(options)}.`);
+  if (options.encodingFormat !== undefined && options.encodingFormat !== 'float' && options.encodingFormat !== 'base64') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `encodingFormat must be 'float' or 'base64', got ${show(options.encodingFormat)}.`);
+  }
+  if (options.extraBody !== undefined && (typeof options.extraBody !== 'object' || options.extraBody === null)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `extraBody must be an object, got ${show(options.extraBody)}.`);
+  }
   if (typeof options.model !== 'string' || options.model.trim() === '') {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'model must name the embedding model the server serves, e.g. "nomic-embed-text".');
   }
   const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `batchSize must be an integer ≥ 1, got ${String(batchSize)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `batchSize must be an integer ≥ 1, got ${show(batchSize)}.`);
   }
   if (options.dimensions !== undefined && (!Number.isInteger(options.dimensions) || options.dimensions < 1)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer ≥ 1, got ${String(options.dimensions)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer ≥ 1, got ${show(options.dimensions)}.`);
+  }
+  if (options.requestDimensions !== undefined && typeof options.requestDimensions !== 'boolean') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `requestDimensions must be a boolean, got ${show(options.requestDimensions)}.`);
   }
   if (options.requestDimensions && options.dimensions === undefined) {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'requestDimensions needs dimensions: the number of dimensions to ask for.');
@@ -73,18 +84,18 @@ export function openAICompatibleEmbedder(options: OpenAICompatibleEmbedderOption
     return vectors;
   }
 
-  async function embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+  async function embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<Float32Array[]> {
     if (!Array.isArray(texts) || !texts.every((text) => typeof text === 'string')) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'embed(texts) needs an array of strings.');
     }
-    throwIfAborted(opts.signal);
+    const signal = signalOf(opts);
+    throwIfAborted(signal);
     if (texts.length === 0) return [];
     const batches: string[][] = [];
     for (let at = 0; at < texts.length; at += batchSize) batches.push(texts.slice(at, at + batchSize));
     // Batches share the client's semaphore, so a big call cannot exceed maxConcurrency. If one fails,
     // the others are cancelled instead of running on for a result nobody will read.
     const controller = new AbortController();
-    const signal = opts.signal;
     const unsubscribe = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
     try {
       const results = await Promise.all(
@@ -97,7 +108,7 @@ export function openAICompatibleEmbedder(options: OpenAICompatibleEmbedderOption
       );
       return results.flat();
     } catch (error) {
-      throwIfAborted(opts.signal);
+      throwIfAborted(signal);
       throw error;
     } finally {
       unsubscribe?.();

@@ -1,6 +1,7 @@
 import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import type { GenerateRequest, GenerateResult, GenerateStreamPart, LanguageModel, Tokenizer } from '@chunkwise/core';
 import { createHttpClient, excerpt, wrongShape, type HttpClientOptions, type JsonResponse } from './http-client.js';
+import { show, signalOf } from './argument-checks.js';
 
 export interface OpenAICompatibleOptions extends HttpClientOptions {
   /** The model name the server knows, e.g. `llama3.2`, `gpt-4o-mini`, `Qwen/Qwen2.5-7B-Instruct`. */
@@ -42,11 +43,18 @@ export interface OpenAICompatibleModel extends LanguageModel {
  * llama.cpp server, LM Studio, OpenAI), with timeouts, retries and a concurrency limit.
  */
 export function openAICompatible(options: OpenAICompatibleOptions): OpenAICompatibleModel {
+  if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', `openAICompatible needs { baseURL, model, contextWindow }, got ${show(options)}.`);
+  if (options.extraBody !== undefined && (typeof options.extraBody !== 'object' || options.extraBody === null)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `extraBody must be an object, got ${show(options.extraBody)}.`);
+  }
+  if (options.logprobs !== undefined && options.logprobs !== false && options.logprobs !== 'completions-echo') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `logprobs must be 'completions-echo' or false, got ${show(options.logprobs)}.`);
+  }
   if (typeof options.model !== 'string' || options.model.trim() === '') {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'model must name the model the server serves, e.g. "llama3.2".');
   }
   if (!Number.isInteger(options.contextWindow) || options.contextWindow < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `contextWindow must be a positive integer (tokens), got ${String(options.contextWindow)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `contextWindow must be a positive integer (tokens), got ${show(options.contextWindow)}.`);
   }
   const client = createHttpClient(options);
   const extraBody = options.extraBody ?? {};
@@ -96,15 +104,16 @@ export function openAICompatible(options: OpenAICompatibleOptions): OpenAICompat
     yield finish;
   }
 
-  async function logprobs(text: string, opts: { signal?: AbortSignal } = {}): Promise<Float32Array> {
+  async function logprobs(text: string, opts?: { signal?: AbortSignal }): Promise<Float32Array> {
     if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'logprobs(text) needs a string.');
-    throwIfAborted(opts.signal);
+    const signal = signalOf(opts);
+    throwIfAborted(signal);
     if (text === '') return new Float32Array(0);
     // max_tokens 1, not 0: vLLM rejects 0. The one generated token is cut off below by its offset.
     const body = { ...extraBody, model: options.model, prompt: text, max_tokens: 1, echo: true, logprobs: 1, temperature: 0, stream: false };
     let response: JsonResponse;
     try {
-      response = await client.postJSON('/completions', body, opts.signal);
+      response = await client.postJSON('/completions', body, signal);
     } catch (error) {
       const status = (error as ChunkwiseError).details?.status;
       if (status === 404 || status === 400 || status === 422 || status === 501) {
@@ -134,12 +143,13 @@ export function openAICompatible(options: OpenAICompatibleOptions): OpenAICompat
 
 function validateRequest(req: GenerateRequest): void {
   if (typeof req?.prompt !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'generate() needs a prompt string.');
+  if (req.signal !== undefined && !(req.signal instanceof AbortSignal)) throw new ChunkwiseError('INVALID_ARGUMENT', `signal must be an AbortSignal, got ${show(req.signal)}.`);
   if (req.system !== undefined && typeof req.system !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'system must be a string.');
   if (req.maxTokens !== undefined && (!Number.isInteger(req.maxTokens) || req.maxTokens < 1)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `maxTokens must be a positive integer, got ${String(req.maxTokens)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `maxTokens must be a positive integer, got ${show(req.maxTokens)}.`);
   }
-  if (req.temperature !== undefined && (!Number.isFinite(req.temperature) || req.temperature < 0)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `temperature must be a finite number ≥ 0, got ${String(req.temperature)}.`);
+  if (req.temperature !== undefined && (typeof req.temperature !== 'number' || !Number.isFinite(req.temperature) || req.temperature < 0)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `temperature must be a finite number ≥ 0, got ${show(req.temperature)}.`);
   }
 }
 

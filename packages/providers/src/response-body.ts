@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { show } from './argument-checks.js';
 
 /** Completions default: far above any real answer, far below what hurts a process (issue 14: four 300 MB bodies took 2.3 GB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 2 ** 20;
@@ -8,7 +9,7 @@ export const ERROR_BODY_BYTES = 64 * 1024;
 export function checkMaxResponseBytes(value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `maxResponseBytes must be a positive integer (bytes), got ${String(value)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `maxResponseBytes must be a positive integer (bytes), got ${show(value)}.`);
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { onAbort } from './abort-listeners.js';
+import { show } from './argument-checks.js';
 
 /** How a client waits between attempts. All times in milliseconds. */
 export interface RetryPolicy {
@@ -30,6 +31,11 @@ export function backoffDelay(
   policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
   random: () => number = Math.random,
 ): number {
+  if (typeof attempt !== 'number' || Number.isNaN(attempt)) throw new ChunkwiseError('INVALID_ARGUMENT', `attempt must be a number, got ${show(attempt)}.`);
+  if (typeof policy !== 'object' || policy === null || typeof policy.baseDelayMs !== 'number' || typeof policy.maxDelayMs !== 'number' || !(policy.baseDelayMs >= 0) || !(policy.maxDelayMs >= 0)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'policy must be { baseDelayMs, maxDelayMs } with numbers ≥ 0.');
+  }
+  if (typeof random !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', `random must be a function, got ${show(random)}.`);
   // Cap the exponent: 2^attempt overflows to Infinity for huge attempts, and 0 · Infinity is NaN.
   const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(Math.max(0, attempt), 60));
   return Math.floor(random() * window);
@@ -40,7 +46,9 @@ export function backoffDelay(
  * Returns milliseconds to wait (never negative), or undefined when the header is absent or unreadable.
  */
 export function parseRetryAfter(header: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (header === null || header === undefined) return undefined;
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new ChunkwiseError('INVALID_ARGUMENT', `now must be a finite number (ms), got ${show(now)}.`);
+  // Absent, or not text at all: nothing readable to wait for.
+  if (typeof header !== 'string') return undefined;
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
@@ -102,7 +110,7 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> | undefined, 
   for (const key of ['maxRetries', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
     const value = policy[key];
     if (!Number.isFinite(value) || value < 0 || (key === 'maxRetries' && !Number.isInteger(value))) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `${key} must be a finite number ≥ 0${key === 'maxRetries' ? ' (an integer)' : ''}, got ${String(value)}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `${key} must be a finite number ≥ 0${key === 'maxRetries' ? ' (an integer)' : ''}, got ${show(value)}.`);
     }
   }
   return policy;

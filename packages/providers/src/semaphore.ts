@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { onAbort } from './abort-listeners.js';
+import { show } from './argument-checks.js';
 
 /**
  * A counting semaphore: at most `limit` holders at once, waiters served first in, first out.
@@ -13,7 +14,7 @@ export class Semaphore {
 
   constructor(limit: number) {
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `maxConcurrency must be an integer ≥ 1, got ${String(limit)}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `maxConcurrency must be an integer ≥ 1, got ${show(limit)}.`);
     }
     this.limit = limit;
   }
@@ -33,6 +34,9 @@ export class Semaphore {
    * the queue and rejects with ABORTED, so a cancelled request never takes a slot.
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      return Promise.reject(new ChunkwiseError('INVALID_ARGUMENT', `signal must be an AbortSignal, got ${show(signal)}.`));
+    }
     if (signal?.aborted) return Promise.reject(abortedError(signal));
     if (this.held < this.limit) {
       this.held++;
@@ -58,6 +62,7 @@ export class Semaphore {
 
   /** Runs `task` while holding a slot and releases it however the task ends. */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (typeof task !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', `run(task) needs a function, got ${show(task)}.`);
     const release = await this.acquire(signal);
     try {
       return await task();

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { show } from './argument-checks.js';
 
 /**
  * Turns another library's `number[][]` answer into Float32Arrays, checking what a Chunkwise
@@ -23,7 +24,7 @@ export function toFloat32Vectors(source: string, answer: unknown, expected: numb
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new ChunkwiseError('UPSTREAM', `${source} returned ${String(value)} at position ${i} of embedding ${index}; embeddings must be finite numbers.`, { details: { index, position: i } });
+        throw new ChunkwiseError('UPSTREAM', `${source} returned ${show(value)} at position ${i} of embedding ${index}; embeddings must be finite numbers.`, { details: { index, position: i } });
       }
       out[i] = value;
     }
@@ -41,7 +42,7 @@ export function checkTextArray(texts: unknown, method = 'embed'): asserts texts 
 export function checkDimensionsOption(dimensions: unknown): number {
   if (dimensions === undefined) return 0;
   if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer ≥ 1, got ${String(dimensions)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer ≥ 1, got ${show(dimensions)}.`);
   }
   return dimensions;
 }

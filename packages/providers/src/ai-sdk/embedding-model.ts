@@ -2,6 +2,7 @@ import { embedMany, type EmbeddingModel } from 'ai';
 import { ChunkwiseError, isChunkwiseError, throwIfAborted, type Embedder } from '@chunkwise/core';
 import { checkDimensionsOption, checkTextArray, toFloat32Vectors } from '../vector-checks.js';
 import { toChunkwiseError } from './from-ai-sdk.js';
+import { optionsOf, show, signalOf } from '../argument-checks.js';
 
 /** The AI SDK's embedding model specification v3 (ai ≥ 6), taken from `ai`'s own union. */
 export type AISDKEmbeddingModelV3 = Extract<EmbeddingModel, { specificationVersion: 'v3' }>;
@@ -25,28 +26,30 @@ export function fromAISDKEmbeddingModel(model: EmbeddingModel, options: FromAISD
   if (model === null || model === undefined || (typeof model !== 'object' && typeof model !== 'string')) {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'fromAISDKEmbeddingModel needs an AI SDK embedding model.');
   }
-  let dimensions = checkDimensionsOption(options?.dimensions);
+  options = optionsOf(options, 'fromAISDKEmbeddingModel options');
+  let dimensions = checkDimensionsOption(options.dimensions);
   return {
     get dimensions() {
       return dimensions;
     },
-    async embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+    async embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<Float32Array[]> {
       checkTextArray(texts);
-      throwIfAborted(opts.signal);
+      const signal = signalOf(opts);
+      throwIfAborted(signal);
       if (texts.length === 0) return [];
       let answer: unknown;
       try {
         const result = await embedMany({
           model,
           values: texts,
-          ...(opts.signal === undefined ? {} : { abortSignal: opts.signal }),
+          ...(signal === undefined ? {} : { abortSignal: signal }),
           ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
           ...(options.maxParallelCalls === undefined ? {} : { maxParallelCalls: options.maxParallelCalls }),
           ...(options.providerOptions === undefined ? {} : { providerOptions: options.providerOptions }),
         });
         answer = result.embeddings;
       } catch (error) {
-        throw toChunkwiseError(error, opts.signal);
+        throw toChunkwiseError(error, signal);
       }
       const checked = toFloat32Vectors('The AI SDK embedding model', answer, texts.length, dimensions);
       dimensions = checked.dimensions;
@@ -72,17 +75,21 @@ export function toAISDKEmbeddingModel(embedder: Embedder, options: ToAISDKEmbedd
   if (embedder === null || typeof embedder !== 'object' || typeof embedder.embed !== 'function') {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'toAISDKEmbeddingModel needs a Chunkwise Embedder (an object with embed(texts)).');
   }
-  const maxEmbeddingsPerCall = options?.maxEmbeddingsPerCall ?? 2048;
+  options = optionsOf(options, 'toAISDKEmbeddingModel options');
+  const maxEmbeddingsPerCall = options.maxEmbeddingsPerCall ?? 2048;
   if (!Number.isInteger(maxEmbeddingsPerCall) || maxEmbeddingsPerCall < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `maxEmbeddingsPerCall must be an integer ≥ 1, got ${String(maxEmbeddingsPerCall)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `maxEmbeddingsPerCall must be an integer ≥ 1, got ${show(maxEmbeddingsPerCall)}.`);
   }
   return {
     specificationVersion: 'v3',
-    provider: options.provider ?? 'chunkwise',
-    modelId: options.modelId ?? 'chunkwise',
+    provider: typeof options.provider === 'string' ? options.provider : 'chunkwise',
+    modelId: typeof options.modelId === 'string' ? options.modelId : 'chunkwise',
     maxEmbeddingsPerCall,
     supportsParallelCalls: true,
-    async doEmbed({ values, abortSignal }) {
+    async doEmbed(call) {
+      const { values, abortSignal } = (call ?? {}) as Partial<typeof call>;
+      checkTextArray(values, 'doEmbed({ values })');
+      if (abortSignal !== undefined && !(abortSignal instanceof AbortSignal)) throw new ChunkwiseError('INVALID_ARGUMENT', `abortSignal must be an AbortSignal, got ${show(abortSignal)}.`);
       try {
         const vectors = await embedder.embed(values, abortSignal === undefined ? {} : { signal: abortSignal });
         return { embeddings: vectors.map((vector) => Array.from(vector)), warnings: [] };

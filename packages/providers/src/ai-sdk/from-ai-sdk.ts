@@ -3,6 +3,7 @@ import { ChunkwiseError, isChunkwiseError, throwIfAborted } from '@chunkwise/cor
 import type { GenerateRequest, GenerateStreamPart, LanguageModel, Tokenizer } from '@chunkwise/core';
 import { excerpt } from '../http-client.js';
 import { Semaphore } from '../semaphore.js';
+import { optionsOf, show } from '../argument-checks.js';
 
 export interface FromAISDKOptions {
   /** Prompt plus completion, in tokens. AI SDK models do not expose it, so the caller must. */
@@ -40,13 +41,14 @@ export interface AISDKLanguageModelAdapter extends LanguageModel {
 
 export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions): AISDKLanguageModelAdapter {
   if (model === null || model === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', 'fromAISDK needs an AI SDK language model.');
-  if (!Number.isInteger(options?.contextWindow) || options.contextWindow < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `contextWindow must be a positive integer (tokens), got ${String(options?.contextWindow)}.`);
+  options = optionsOf(options, 'fromAISDK options') as FromAISDKOptions;
+  if (!Number.isInteger(options.contextWindow) || options.contextWindow < 1) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `contextWindow must be a positive integer (tokens), got ${show(options.contextWindow)}.`);
   }
   const semaphore = new Semaphore(options.maxConcurrency ?? 4);
 
   async function generate(req: GenerateRequest): Promise<AISDKGenerateResult> {
-    if (typeof req?.prompt !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'generate() needs a prompt string.');
+    checkRequest(req);
     throwIfAborted(req.signal);
     return semaphore.run(async () => {
       try {
@@ -71,7 +73,7 @@ export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions):
   }
 
   async function* generateStream(req: GenerateRequest): AsyncGenerator<GenerateStreamPart, void, undefined> {
-    if (typeof req?.prompt !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'generate() needs a prompt string.');
+    checkRequest(req);
     throwIfAborted(req.signal);
     // The slot is held for the whole stream, and given back however the consumer stops.
     const release = await semaphore.acquire(req.signal);
@@ -119,6 +121,17 @@ export function fromAISDK(model: AISDKLanguageModel, options: FromAISDKOptions):
     generate,
     generateStream,
   };
+}
+
+/** The request fields this adapter passes on, checked before the AI SDK sees them. */
+function checkRequest(req: GenerateRequest): void {
+  if (typeof req?.prompt !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'generate() needs a prompt string.');
+  if (req.system !== undefined && typeof req.system !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'system must be a string.');
+  if (req.maxTokens !== undefined && (!Number.isInteger(req.maxTokens) || req.maxTokens < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `maxTokens must be a positive integer, got ${show(req.maxTokens)}.`);
+  if (req.temperature !== undefined && (typeof req.temperature !== 'number' || !Number.isFinite(req.temperature))) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `temperature must be a finite number, got ${show(req.temperature)}.`);
+  }
+  if (req.signal !== undefined && !(req.signal instanceof AbortSignal)) throw new ChunkwiseError('INVALID_ARGUMENT', `signal must be an AbortSignal, got ${show(req.signal)}.`);
 }
 
 /** Maps AI SDK errors (matched by shape, so any installed copy of `ai` works) to ChunkwiseErrors. */

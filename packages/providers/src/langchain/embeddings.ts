@@ -1,6 +1,7 @@
 import { Embeddings, type EmbeddingsInterface, type EmbeddingsParams } from '@langchain/core/embeddings';
 import { ChunkwiseError, isChunkwiseError, throwIfAborted, type Embedder } from '@chunkwise/core';
 import { checkDimensionsOption, checkTextArray, toFloat32Vectors } from '../vector-checks.js';
+import { signalOf } from '../argument-checks.js';
 
 /**
  * A LangChain `Embeddings` over a Chunkwise `Embedder`, for vector stores, retrievers and chains.
@@ -54,9 +55,10 @@ export function fromLangChainEmbeddings(embeddings: EmbeddingsInterface, options
     get dimensions() {
       return dimensions;
     },
-    async embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+    async embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<Float32Array[]> {
       checkTextArray(texts);
-      throwIfAborted(opts.signal);
+      const signal = signalOf(opts);
+      throwIfAborted(signal);
       if (texts.length === 0) return [];
       let answer: unknown;
       try {
@@ -65,7 +67,7 @@ export function fromLangChainEmbeddings(embeddings: EmbeddingsInterface, options
         if (isChunkwiseError(error)) throw error;
         throw new ChunkwiseError('UPSTREAM', `The LangChain embeddings failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
-      throwIfAborted(opts.signal);
+      throwIfAborted(signal);
       const checked = toFloat32Vectors('The LangChain embeddings', answer, texts.length, dimensions);
       dimensions = checked.dimensions;
       return checked.vectors;

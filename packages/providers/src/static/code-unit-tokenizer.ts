@@ -1,4 +1,9 @@
-import type { SliceCounter, TokenOffsets, Tokenizer } from '@chunkwise/core';
+import { ChunkwiseError, type SliceCounter, type TokenOffsets, type Tokenizer } from '@chunkwise/core';
+import { show } from '../argument-checks.js';
+
+function checkText(text: unknown): asserts text is string {
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Expected text as a string, got ${show(text)}.`);
+}
 
 /**
  * One token per UTF-16 code unit, exactly reversible. Static embedders have no context window, so
@@ -10,24 +15,34 @@ export class CodeUnitTokenizer implements Tokenizer {
   readonly name = 'utf16-code-units';
 
   encode(text: string): Uint32Array {
+    checkText(text);
     const ids = new Uint32Array(text.length);
     for (let i = 0; i < text.length; i++) ids[i] = text.charCodeAt(i);
     return ids;
   }
 
   decode(ids: ArrayLike<number>): string {
+    if (ids === null || typeof ids !== 'object' || !Number.isSafeInteger(ids.length) || ids.length < 0) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `decode(ids) needs an array of token ids, got ${show(ids)}.`);
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffff) throw new ChunkwiseError('NOT_FOUND', `Token id ${show(id)} is not a UTF-16 code unit.`, { details: { at: i } });
+    }
     let out = '';
     for (let i = 0; i < ids.length; i += 8192) {
-      out += String.fromCharCode(...Array.from({ length: Math.min(8192, ids.length - i) }, (_, k) => ids[i + k]! & 0xffff));
+      out += String.fromCharCode(...Array.from({ length: Math.min(8192, ids.length - i) }, (_, k) => ids[i + k]!));
     }
     return out;
   }
 
   count(text: string): number {
+    checkText(text);
     return text.length;
   }
 
   encodeWithOffsets(text: string): TokenOffsets {
+    checkText(text);
     const ids = this.encode(text);
     const starts = new Uint32Array(text.length);
     const ends = new Uint32Array(text.length);
@@ -42,6 +57,7 @@ export class CodeUnitTokenizer implements Tokenizer {
   }
 
   sliceCounter(text: string): SliceCounter {
+    checkText(text);
     return { ...this.encodeWithOffsets(text), count: (start, end) => Math.max(0, end - start) };
   }
 }

@@ -4,6 +4,7 @@ import { SecondMoment } from './principal-component.js';
 import { checkSifState, type SifState } from './sif-state.js';
 import { WordLookup, forEachWord } from './word-lookup.js';
 import type { WordVectors } from './word-vectors.js';
+import { show, signalOf } from '../argument-checks.js';
 
 export interface SifOptions {
   /** SIF's smoothing `a` in the weight `a / (a + p(w))`. Default 1e-3 (Arora et al. use 1e-3 to 1e-4). */
@@ -55,9 +56,9 @@ export class SifEmbedder implements Embedder {
     }
     const a = options.a ?? options.state?.a ?? 1e-3;
     const priorTokens = options.priorTokens ?? options.state?.priorTokens ?? 10_000;
-    if (typeof a !== 'number' || !(a > 0) || !Number.isFinite(a)) throw new ChunkwiseError('INVALID_ARGUMENT', `a must be a positive number, got ${String(a)}.`);
+    if (typeof a !== 'number' || !(a > 0) || !Number.isFinite(a)) throw new ChunkwiseError('INVALID_ARGUMENT', `a must be a positive number, got ${show(a)}.`);
     if (typeof priorTokens !== 'number' || !(priorTokens >= 0) || !Number.isFinite(priorTokens)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `priorTokens must be a number ≥ 0, got ${String(priorTokens)}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `priorTokens must be a number ≥ 0, got ${show(priorTokens)}.`);
     }
     this.vectors = vectors;
     this.dimensions = vectors.dimensions;
@@ -127,16 +128,17 @@ export class SifEmbedder implements Embedder {
     return this.state();
   }
 
-  async embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+  async embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<Float32Array[]> {
     const list = checkTexts(texts, 'embed');
-    throwIfAborted(opts.signal);
+    const signal = signalOf(opts);
+    throwIfAborted(signal);
     const out: Float32Array[] = [];
     const scratch = new Float64Array(this.dimensions);
     for (let i = 0; i < list.length; i++) {
       if (i % SIGNAL_EVERY === SIGNAL_EVERY - 1) {
         // Yield to the event loop now and then so a long call can be cancelled.
         await Promise.resolve();
-        throwIfAborted(opts.signal);
+        throwIfAborted(signal);
       }
       out.push(this.finish(list[i]!, scratch));
     }
@@ -144,9 +146,10 @@ export class SifEmbedder implements Embedder {
   }
 
   /** One vector per known word of `text` with its span: weighted, component removed, not normalised. */
-  embedTokens(text: string, opts: { signal?: AbortSignal } = {}): Promise<{ vectors: Float32Array[]; spans: Span[] }> {
-    if (typeof text !== 'string') return Promise.reject(new ChunkwiseError('INVALID_ARGUMENT', 'embedTokens(text) needs a string.'));
-    throwIfAborted(opts.signal);
+  async embedTokens(text: string, opts?: { signal?: AbortSignal }): Promise<{ vectors: Float32Array[]; spans: Span[] }> {
+    if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'embedTokens(text) needs a string.');
+    const signal = signalOf(opts);
+    throwIfAborted(signal);
     const vectors: Float32Array[] = [];
     const spans: Span[] = [];
     const d = this.dimensions;
@@ -160,7 +163,7 @@ export class SifEmbedder implements Embedder {
       vectors.push(Float32Array.from(row));
       spans.push({ start, end });
     });
-    return Promise.resolve({ vectors, spans });
+    return { vectors, spans };
   }
 
   /** Σ weight · vector over the known words of `text`, divided by their number; returns that number. */

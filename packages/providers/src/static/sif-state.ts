@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { show } from '../argument-checks.js';
 
 /**
  * What `SifEmbedder.fit` learned from a corpus, as plain JSON: store it next to an index and give
@@ -35,7 +36,7 @@ export function checkSifState(state: unknown, vectors: { id: string; dimensions:
   const s = state as Record<string, unknown>;
   if (s.format !== 'chunkwise-sif' || s.version !== 1) throw bad(`format ${JSON.stringify(s.format)} version ${JSON.stringify(s.version)}`);
   if (s.dimensions !== vectors.dimensions) {
-    throw new ChunkwiseError('DIMENSION_MISMATCH', `The SIF state has ${String(s.dimensions)} dimensions; these vectors have ${vectors.dimensions}.`, {
+    throw new ChunkwiseError('DIMENSION_MISMATCH', `The SIF state has ${show(s.dimensions)} dimensions; these vectors have ${vectors.dimensions}.`, {
       details: { expected: vectors.dimensions, actual: s.dimensions },
     });
   }

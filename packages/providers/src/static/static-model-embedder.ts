@@ -1,4 +1,5 @@
 import { ChunkwiseError, throwIfAborted, type Embedder, type Span, type TokenOffsets, type TokenOffsetsOptions, type Tokenizer } from '@chunkwise/core';
+import { show, signalOf } from '../argument-checks.js';
 
 /** A tokenizer that can leave out special tokens, as `@chunkwise/tokenizers`' `HfTokenizer` can. */
 export interface StaticModelTokenizer extends Tokenizer {
@@ -44,37 +45,43 @@ export class StaticModelEmbedder implements Embedder {
     }
     if (!(embeddings instanceof Float32Array)) throw new ChunkwiseError('INVALID_ARGUMENT', 'embeddings must be a Float32Array (rows × dimensions).');
     if (!Number.isInteger(dimensions) || dimensions < 1 || embeddings.length % dimensions !== 0) {
-      throw new ChunkwiseError('DIMENSION_MISMATCH', `${embeddings.length} values do not make rows of ${String(dimensions)} dimensions.`, {
+      throw new ChunkwiseError('DIMENSION_MISMATCH', `${embeddings.length} values do not make rows of ${show(dimensions)} dimensions.`, {
         details: { values: embeddings.length, dimensions },
       });
     }
     const truncate = options.truncateTokens ?? 512;
-    if (!(truncate >= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `truncateTokens must be ≥ 1 (or Infinity), got ${String(truncate)}.`);
+    if (typeof truncate !== 'number' || !(truncate >= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `truncateTokens must be ≥ 1 (or Infinity), got ${show(truncate)}.`);
     for (let i = 0; i < embeddings.length; i++) {
       if (!Number.isFinite(embeddings[i]!)) {
-        throw new ChunkwiseError('CORRUPT_DATA', `The embedding matrix holds ${String(embeddings[i])} at row ${Math.floor(i / dimensions)}.`, { details: { row: Math.floor(i / dimensions) } });
+        throw new ChunkwiseError('CORRUPT_DATA', `The embedding matrix holds ${show(embeddings[i])} at row ${Math.floor(i / dimensions)}.`, { details: { row: Math.floor(i / dimensions) } });
       }
     }
     this.tokenizer = tokenizer;
     this.embeddings = embeddings;
     this.dimensions = dimensions;
     this.rows = embeddings.length / dimensions;
+    if (options.normalize !== undefined && typeof options.normalize !== 'boolean') throw new ChunkwiseError('INVALID_ARGUMENT', `normalize must be a boolean, got ${show(options.normalize)}.`);
+    const iterable = options.skipIds === undefined || (typeof options.skipIds === 'object' && options.skipIds !== null && Symbol.iterator in options.skipIds);
+    if (!iterable) throw new ChunkwiseError('INVALID_ARGUMENT', 'skipIds must be an iterable of token ids.');
+    const skipIds = options.skipIds === undefined ? [] : [...options.skipIds];
+    if (!skipIds.every((id) => Number.isInteger(id))) throw new ChunkwiseError('INVALID_ARGUMENT', 'skipIds must be integers.');
     this.normalize = options.normalize ?? true;
-    this.skip = new Set(options.skipIds ?? []);
+    this.skip = new Set(skipIds);
     this.truncate = truncate;
   }
 
-  async embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+  async embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<Float32Array[]> {
     if (!Array.isArray(texts) || !texts.every((text) => typeof text === 'string')) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'embed(texts) needs an array of strings.');
     }
-    throwIfAborted(opts.signal);
+    const signal = signalOf(opts);
+    throwIfAborted(signal);
     const out: Float32Array[] = [];
     const sum = new Float64Array(this.dimensions);
     for (let t = 0; t < texts.length; t++) {
       if (t % SIGNAL_EVERY === SIGNAL_EVERY - 1) {
         await Promise.resolve();
-        throwIfAborted(opts.signal);
+        throwIfAborted(signal);
       }
       sum.fill(0);
       let n = 0;
@@ -89,9 +96,10 @@ export class StaticModelEmbedder implements Embedder {
   }
 
   /** Each kept token's row with its UTF-16 span. */
-  embedTokens(text: string, opts: { signal?: AbortSignal } = {}): Promise<{ vectors: Float32Array[]; spans: Span[] }> {
-    if (typeof text !== 'string') return Promise.reject(new ChunkwiseError('INVALID_ARGUMENT', 'embedTokens(text) needs a string.'));
-    throwIfAborted(opts.signal);
+  async embedTokens(text: string, opts?: { signal?: AbortSignal }): Promise<{ vectors: Float32Array[]; spans: Span[] }> {
+    if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'embedTokens(text) needs a string.');
+    const signal = signalOf(opts);
+    throwIfAborted(signal);
     const { ids, starts, ends } = this.tokenizer.encodeWithOffsets(text, { addSpecialTokens: false });
     const vectors: Float32Array[] = [];
     const spans: Span[] = [];
@@ -103,7 +111,7 @@ export class StaticModelEmbedder implements Embedder {
       vectors.push(Float32Array.from(row));
       spans.push({ start: starts[i]!, end: ends[i]! });
     }
-    return Promise.resolve({ vectors, spans });
+    return { vectors, spans };
   }
 
   private addRow(id: number, into: Float64Array): void {

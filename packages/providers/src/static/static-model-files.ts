@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { HfTokenizer } from '@chunkwise/tokenizers';
+import { optionsOf, show } from '../argument-checks.js';
 import { parseSafetensors } from './safetensors.js';
 import { StaticModelEmbedder } from './static-model-embedder.js';
 
@@ -41,9 +42,11 @@ function json(value: string | object | undefined, what: string): Record<string, 
  * `StaticEmbedding`, tokenized with `@chunkwise/tokenizers`. Browser-safe: pass bytes and text you
  * fetched; in Node, `loadStaticModel(dir)` from `@chunkwise/providers/static/node` reads the folder.
  */
-export function staticModelFromFiles(files: StaticModelFiles, options: StaticModelFileOptions = {}): StaticModelEmbedder {
+export function staticModelFromFiles(files: StaticModelFiles, options?: StaticModelFileOptions): StaticModelEmbedder {
   if (typeof files !== 'object' || files === null) throw new ChunkwiseError('INVALID_ARGUMENT', 'staticModelFromFiles needs { safetensors, tokenizer }.');
-  const name = options.name ?? 'static model';
+  options = optionsOf(options, 'staticModelFromFiles options');
+  if (options.normalize !== undefined && typeof options.normalize !== 'boolean') throw new ChunkwiseError('INVALID_ARGUMENT', `normalize must be a boolean, got ${show(options.normalize)}.`);
+  const name = typeof options.name === 'string' ? options.name : 'static model';
   const model = parseSafetensors(files.safetensors);
   const sentenceTransformers = model.tensors.has('embedding.weight') && !model.tensors.has('embeddings');
   const tensor = model.tensors.get('embeddings') ?? model.tensors.get('embedding.weight');

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { optionsOf, show } from '../argument-checks.js';
 import { WordVectorsBuilder, type WordVectorsBuilderOptions } from './word-vectors-builder.js';
 
 /**
@@ -15,10 +16,19 @@ export class TextVectorsParser {
   private line = 0;
   private rows = 0;
 
-  constructor(private readonly options: WordVectorsBuilderOptions & { dimensions?: number | undefined } = {}) {}
+  private readonly options: WordVectorsBuilderOptions & { dimensions?: number | undefined };
+
+  constructor(options?: WordVectorsBuilderOptions & { dimensions?: number | undefined }) {
+    this.options = optionsOf(options, 'TextVectorsParser options');
+    const { dimensions } = this.options;
+    if (dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions < 1)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer ≥ 1, got ${show(dimensions)}.`);
+    }
+  }
 
   /** Takes the next piece of the file. */
   push(text: string): void {
+    if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `push(text) needs a string, got ${show(text)}.`);
     const lines = (this.pending + text).split('\n');
     this.pending = lines.pop()!;
     for (const line of lines) this.read(line);
@@ -80,7 +90,7 @@ export class TextVectorsParser {
 }
 
 /** Parses a whole word2vec/GloVe/fastText text file held in memory into a `.cwv` table. */
-export function parseTextVectors(text: string, options: WordVectorsBuilderOptions & { dimensions?: number | undefined } = {}): Uint8Array {
+export function parseTextVectors(text: string, options?: WordVectorsBuilderOptions & { dimensions?: number | undefined }): Uint8Array {
   if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'parseTextVectors(text) needs the file as a string.');
   const parser = new TextVectorsParser(options);
   parser.push(text);

@@ -7,6 +7,7 @@ import {
   writeHeader,
   type VectorEncoding,
 } from './word-vectors-format.js';
+import { optionsOf, show } from '../argument-checks.js';
 
 export interface WordVectorsBuilderOptions {
   /** `'int8'` (default): one byte per value plus a float32 scale per word, cosine within ~1e-4 of float32. */
@@ -53,12 +54,16 @@ export class WordVectorsBuilder {
   private readonly offsets = new Grow(new Uint32Array(16), (n) => new Uint32Array(n));
   private readonly encoder = new TextEncoder();
 
-  constructor(dimensions: number, options: WordVectorsBuilderOptions = {}) {
+  constructor(dimensions: number, options?: WordVectorsBuilderOptions) {
+    options = optionsOf(options, 'WordVectorsBuilder options');
+    if (options.frequencyOrdered !== undefined && typeof options.frequencyOrdered !== 'boolean') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `frequencyOrdered must be a boolean, got ${show(options.frequencyOrdered)}.`);
+    }
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 65_536) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer from 1 to 65536, got ${String(dimensions)}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer from 1 to 65536, got ${show(dimensions)}.`);
     }
     const encoding = options.encoding ?? 'int8';
-    if (encoding !== 'int8' && encoding !== 'float32') throw new ChunkwiseError('INVALID_ARGUMENT', `encoding must be 'int8' or 'float32', got ${String(encoding)}.`);
+    if (encoding !== 'int8' && encoding !== 'float32') throw new ChunkwiseError('INVALID_ARGUMENT', `encoding must be 'int8' or 'float32', got ${show(encoding)}.`);
     this.dimensions = dimensions;
     this.encoding = encoding;
     this.frequencyOrdered = options.frequencyOrdered ?? true;
@@ -74,6 +79,9 @@ export class WordVectorsBuilder {
   add(word: string, vector: ArrayLike<number>): boolean {
     if (typeof word !== 'string' || word.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'A word must be a non-empty string.');
     const d = this.dimensions;
+    if (vector === null || typeof vector !== 'object' || typeof vector.length !== 'number') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `The vector of ${JSON.stringify(word.slice(0, 40))} must be an array of numbers, got ${show(vector)}.`);
+    }
     if (vector.length !== d) {
       throw new ChunkwiseError('DIMENSION_MISMATCH', `The vector of ${JSON.stringify(word.slice(0, 40))} has ${vector.length} values, expected ${d}.`, {
         details: { word: word.slice(0, 40), expected: d, actual: vector.length },
@@ -82,8 +90,8 @@ export class WordVectorsBuilder {
     let max = 0;
     for (let i = 0; i < d; i++) {
       const value = vector[i]!;
-      if (!Number.isFinite(value)) {
-        throw new ChunkwiseError('CORRUPT_DATA', `The vector of ${JSON.stringify(word.slice(0, 40))} holds ${String(value)} at position ${i}.`, { details: { word: word.slice(0, 40), position: i } });
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new ChunkwiseError('CORRUPT_DATA', `The vector of ${JSON.stringify(word.slice(0, 40))} holds ${show(value)} at position ${i}.`, { details: { word: word.slice(0, 40), position: i } });
       }
       const magnitude = Math.abs(value);
       if (magnitude > max) max = magnitude;

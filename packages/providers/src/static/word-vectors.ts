@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { FLAG_FREQUENCY_ORDERED, fnv1aBytes, readHeader, tableChecksum, type VectorEncoding } from './word-vectors-format.js';
+import { optionsOf, show } from '../argument-checks.js';
 
 export interface WordVectorsLoadOptions {
   /** Verify the checksum (a few ms per 10 MB). Default true: a damaged table fails with CORRUPT_DATA. */
@@ -65,10 +66,12 @@ export class WordVectors {
    * Opens a table from its bytes. Typed arrays need 4-byte alignment; a misaligned view (a slice of
    * a Node Buffer pool) is copied once.
    */
-  static fromBytes(bytes: Uint8Array, options: WordVectorsLoadOptions = {}): WordVectors {
+  static fromBytes(bytes: Uint8Array, options?: WordVectorsLoadOptions): WordVectors {
     if (!(bytes instanceof Uint8Array)) throw new ChunkwiseError('INVALID_ARGUMENT', 'WordVectors.fromBytes needs a Uint8Array.');
+    const { verify = true } = optionsOf(options, 'WordVectors.fromBytes options');
+    if (typeof verify !== 'boolean') throw new ChunkwiseError('INVALID_ARGUMENT', `verify must be a boolean, got ${show(verify)}.`);
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-    return new WordVectors(aligned, options.verify ?? true);
+    return new WordVectors(aligned, verify);
   }
 
   /** The table's bytes (to cache or send elsewhere). */
@@ -78,6 +81,7 @@ export class WordVectors {
 
   /** The row of `word` exactly as stored, or -1. */
   lookup(word: string): number {
+    // Not a word at all, or empty: not in any table.
     if (typeof word !== 'string' || word.length === 0) return -1;
     if (this.scratch.length < word.length * 3) this.scratch = new Uint8Array(word.length * 3);
     const length = this.encoder.encodeInto(word, this.scratch).written;
@@ -119,6 +123,11 @@ export class WordVectors {
   /** `target += weight · vector(id)`, without allocating: the inner loop of every static embedder. */
   addTo(id: number, weight: number, target: Float32Array | Float64Array): void {
     const d = this.dimensions;
+    // Three comparisons per word, next to a 100-step loop: cheap enough to keep the edge safe.
+    if (!(target instanceof Float64Array || target instanceof Float32Array) || target.length < d || typeof weight !== 'number') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `addTo(id, weight, target) needs a number weight and a Float32Array or Float64Array of at least ${d} values.`);
+    }
+    if (!((id >>> 0) === id && id < this.size)) this.checkId(id);
     const at = id * d;
     if (this.encoding === 'int8') {
       const scaled = weight * this.scales[id]!;
@@ -132,7 +141,7 @@ export class WordVectors {
 
   private checkId(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-      throw new ChunkwiseError('NOT_FOUND', `No word at row ${String(id)}; the table has ${this.size} words.`, { details: { id, size: this.size } });
+      throw new ChunkwiseError('NOT_FOUND', `No word at row ${show(id)}; the table has ${this.size} words.`, { details: { id, size: this.size } });
     }
   }
 }

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { ChunkwiseError } from '@chunkwise/core';
+import { optionsOf, show } from '../argument-checks.js';
 import { createDefaultResponder, type MockRequest, type MockResponder, type MockResponse } from './mock-responder.js';
 
 /**
@@ -60,7 +62,14 @@ export interface MockOpenAIServer {
  * `/v1/completions` (with `echo` and `logprobs`) and `/v1/embeddings`, deterministic answers,
  * scriptable failures, and a record of every request. Node only.
  */
-export async function startMockOpenAIServer(options: MockOpenAIServerOptions = {}): Promise<MockOpenAIServer> {
+export async function startMockOpenAIServer(options?: MockOpenAIServerOptions): Promise<MockOpenAIServer> {
+  options = optionsOf(options, 'startMockOpenAIServer options');
+  if (options.respond !== undefined && typeof options.respond !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', `respond must be a function, got ${show(options.respond)}.`);
+  if (options.script !== undefined && !Array.isArray(options.script)) throw new ChunkwiseError('INVALID_ARGUMENT', `script must be an array of steps, got ${show(options.script)}.`);
+  for (const step of options.script ?? []) checkStep(step);
+  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `port must be an integer from 0 to 65535, got ${show(options.port)}.`);
+  }
   const respond = options.respond ?? createDefaultResponder(options.embeddingDimensions === undefined ? {} : { embeddingDimensions: options.embeddingDimensions });
   const script: MockStep[] = [...(options.script ?? [])];
   const requests: MockRequest[] = [];
@@ -165,6 +174,7 @@ export async function startMockOpenAIServer(options: MockOpenAIServerOptions = {
       return maxInFlight;
     },
     enqueue(...steps) {
+      steps.forEach(checkStep);
       script.push(...steps);
     },
     reset() {
@@ -181,6 +191,13 @@ export async function startMockOpenAIServer(options: MockOpenAIServerOptions = {
       });
     },
   };
+}
+
+const NAMED_STEPS = new Set(['ok', 'rate-limited', 'server-error', 'bad-request', 'truncated', 'wrong-shape', 'reset']);
+
+function checkStep(step: unknown): void {
+  if (typeof step === 'function' || (typeof step === 'string' && NAMED_STEPS.has(step)) || (typeof step === 'object' && step !== null && !Array.isArray(step))) return;
+  throw new ChunkwiseError('INVALID_ARGUMENT', `A script step is one of ${[...NAMED_STEPS].join(', ')}, a response object or a function; got ${show(step)}.`);
 }
 
 async function resolveStep(step: MockStep, request: MockRequest, respond: MockResponder): Promise<MockResponse> {

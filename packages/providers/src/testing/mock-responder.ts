@@ -1,3 +1,6 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { optionsOf, show } from '../argument-checks.js';
+
 /**
  * The answers of the loopback test server, as pure functions: deterministic completions,
  * embeddings and logprobs computed from the request, so tests can predict them exactly.
@@ -41,8 +44,23 @@ export interface MockResponse {
 
 export type MockResponder = (request: MockRequest) => MockResponse | Promise<MockResponse>;
 
+/** Largest embedding the mock answers and longest completion it writes: a typo must not allocate gigabytes. */
+export const MOCK_MAX_DIMENSIONS = 65_536;
+export const MOCK_MAX_WORDS = 100_000;
+
+function checkString(value: unknown, what: string): asserts value is string {
+  if (typeof value !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `${what} must be a string, got ${show(value)}.`);
+}
+
+function checkDimensions(value: unknown): asserts value is number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MOCK_MAX_DIMENSIONS) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer from 1 to ${MOCK_MAX_DIMENSIONS}, got ${show(value)}.`);
+  }
+}
+
 /** Whitespace-separated words: the mock's idea of a token, so usage counts are easy to predict. */
 export function mockWords(text: string): string[] {
+  checkString(text, 'text');
   return text.split(/\s+/).filter((word) => word.length > 0);
 }
 
@@ -61,6 +79,8 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
  * L2-normalised. Equal texts get equal vectors; different texts almost surely differ.
  */
 export function mockEmbedding(text: string, dimensions: number): Float32Array {
+  checkString(text, 'text');
+  checkDimensions(dimensions);
   const out = new Float32Array(dimensions);
   let state = fnv1a(text) || 1;
   let norm = 0;
@@ -82,12 +102,16 @@ export function mockEmbedding(text: string, dimensions: number): Float32Array {
 /**
  * The deterministic "summary" the mock returns for a prompt: the prompt's own words in order
  * (cycled if needed), as many as the prompt asks for with "N words" (the last such phrase wins),
- * else 30, ending with a full stop. When `maxTokens` cuts it short it stops mid-sentence, with no
- * full stop, and `truncated` is true — like a real model hitting its limit.
+ * else 30 (at most 100,000), ending with a full stop. When `maxTokens` cuts it short it stops
+ * mid-sentence, with no full stop, and `truncated` is true — like a real model hitting its limit.
  */
 export function mockCompletion(prompt: string, maxTokens?: number): { text: string; truncated: boolean } {
+  checkString(prompt, 'prompt');
+  if (maxTokens !== undefined && (typeof maxTokens !== 'number' || Number.isNaN(maxTokens))) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `maxTokens must be a number, got ${show(maxTokens)}.`);
+  }
   const asked = [...prompt.matchAll(/(\d+)\s+words/gi)].at(-1);
-  const target = asked ? Math.max(1, Number(asked[1])) : 30;
+  const target = asked ? Math.min(MOCK_MAX_WORDS, Math.max(1, Number(asked[1]))) : 30;
   const limit = maxTokens === undefined ? target : Math.min(target, maxTokens);
   const source = mockWords(prompt.replace(/[.!?]+(?=\s|$)/g, ''));
   if (source.length === 0 || limit <= 0) return { text: '', truncated: limit < target };
@@ -99,6 +123,7 @@ export function mockCompletion(prompt: string, maxTokens?: number): { text: stri
 
 /** Mock log-probabilities of each word of `text` given its prefix; the first has no prefix, hence null. */
 export function mockLogprobs(text: string): { tokens: string[]; logprobs: Array<number | null>; offsets: number[] } {
+  checkString(text, 'text');
   const tokens: string[] = [];
   const offsets: number[] = [];
   for (const match of text.matchAll(/\s*\S+/g)) {
@@ -127,9 +152,11 @@ function badRequest(message: string): MockResponse {
 }
 
 /** The default handler: OpenAI-shaped answers for chat completions, completions (with echo/logprobs) and embeddings. */
-export function createDefaultResponder(options: { embeddingDimensions?: number } = {}): MockResponder {
-  const defaultDimensions = options.embeddingDimensions ?? 8;
+export function createDefaultResponder(options?: { embeddingDimensions?: number }): MockResponder {
+  const defaultDimensions = optionsOf(options, 'createDefaultResponder options').embeddingDimensions ?? 8;
+  checkDimensions(defaultDimensions);
   return (request) => {
+    if (typeof request !== 'object' || request === null) throw new ChunkwiseError('INVALID_ARGUMENT', `A responder takes a MockRequest, got ${show(request)}.`);
     if (request.method !== 'POST') return { status: 405, body: { error: { message: 'POST only' } } };
     const body = request.body;
     if (typeof body !== 'object' || body === null) return badRequest('Body must be a JSON object.');
@@ -177,6 +204,10 @@ function chatCompletion(body: ChatBody): MockResponse {
  * (`stream_options.include_usage`), then `data: [DONE]`. One SSE frame per `stream` piece.
  */
 export function mockChatStream(text: string, finishReason: string, model = 'mock', usage?: Record<string, number>): MockResponse {
+  checkString(text, 'text');
+  checkString(finishReason, 'finishReason');
+  checkString(model, 'model');
+  if (usage !== undefined && (typeof usage !== 'object' || usage === null)) throw new ChunkwiseError('INVALID_ARGUMENT', `usage must be an object, got ${show(usage)}.`);
   const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     frame({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 0, model, choices, ...extra });
@@ -232,6 +263,7 @@ function embeddings(body: Record<string, unknown>, defaultDimensions: number): M
     return badRequest('input must be a string or an array of strings.');
   }
   const dimensions = asNumber(body.dimensions) ?? defaultDimensions;
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MOCK_MAX_DIMENSIONS) return badRequest(`dimensions must be an integer from 1 to ${MOCK_MAX_DIMENSIONS}.`);
   const base64 = body.encoding_format === 'base64';
   const data = (input as string[]).map((text, index) => {
     const vector = mockEmbedding(text, dimensions);
@@ -250,6 +282,7 @@ function embeddings(body: Record<string, unknown>, defaultDimensions: number): M
 
 /** Little-endian float32 bytes in base64, as OpenAI's `encoding_format: "base64"` sends them. */
 export function float32ToBase64(vector: Float32Array): string {
+  if (!(vector instanceof Float32Array)) throw new ChunkwiseError('INVALID_ARGUMENT', `float32ToBase64 needs a Float32Array, got ${show(vector)}.`);
   const bytes = new Uint8Array(vector.length * 4);
   const view = new DataView(bytes.buffer);
   vector.forEach((value, i) => view.setFloat32(i * 4, value, true));

@@ -1,6 +1,7 @@
 import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import type { Embedder } from '@chunkwise/core';
 import { Semaphore } from '../semaphore.js';
+import { show, signalOf } from '../argument-checks.js';
 
 export interface TransformersEmbedderOptions {
   /**
@@ -53,10 +54,10 @@ export function transformersEmbedder(options: TransformersEmbedderOptions): Tran
     throw new ChunkwiseError('INVALID_ARGUMENT', 'modelPath must name a local transformers.js model folder.');
   }
   if (options.dimensions !== undefined && (!Number.isInteger(options.dimensions) || options.dimensions < 1)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer ≥ 1, got ${String(options.dimensions)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer ≥ 1, got ${show(options.dimensions)}.`);
   }
   const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `batchSize must be an integer ≥ 1, got ${String(batchSize)}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `batchSize must be an integer ≥ 1, got ${show(batchSize)}.`);
   const modelPath = absoluteModelPath(options.modelPath);
   const pooling = options.pooling ?? 'mean';
   const normalize = options.normalize ?? true;
@@ -95,19 +96,20 @@ export function transformersEmbedder(options: TransformersEmbedderOptions): Tran
     return loading;
   }
 
-  async function embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+  async function embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<Float32Array[]> {
     if (!Array.isArray(texts) || !texts.every((text) => typeof text === 'string')) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'embed(texts) needs an array of strings.');
     }
-    throwIfAborted(opts.signal);
+    const signal = signalOf(opts);
+    throwIfAborted(signal);
     if (texts.length === 0) return [];
     const extractor = await load();
     const out: Float32Array[] = [];
     for (let at = 0; at < texts.length; at += batchSize) {
       // A running ONNX call cannot be interrupted; the signal is honoured between batches.
-      throwIfAborted(opts.signal);
+      throwIfAborted(signal);
       const batch = texts.slice(at, at + batchSize);
-      const tensor = await semaphore.run(() => extractor(batch, { pooling, normalize }), opts.signal);
+      const tensor = await semaphore.run(() => extractor(batch, { pooling, normalize }), signal);
       out.push(...splitRows(tensor, batch.length));
     }
     for (const vector of out) checkWidth(vector.length);

@@ -1,4 +1,5 @@
 import { homedir, tmpdir } from 'node:os';
+import { ChunkwiseError } from '@chunkwise/core';
 import { join } from 'node:path';
 
 /**
@@ -7,8 +8,9 @@ import { join } from 'node:path';
  * no home). Tables go in its `vectors/` subfolder.
  */
 export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
-  if (env.CHUNKWISE_CACHE_DIR) return env.CHUNKWISE_CACHE_DIR;
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'chunkwise');
+  if (typeof env !== 'object' || env === null) throw new ChunkwiseError('INVALID_ARGUMENT', 'defaultCacheDir(env) takes an environment object such as process.env.');
+  if (typeof env.CHUNKWISE_CACHE_DIR === 'string' && env.CHUNKWISE_CACHE_DIR !== '') return env.CHUNKWISE_CACHE_DIR;
+  if (typeof env.XDG_CACHE_HOME === 'string' && env.XDG_CACHE_HOME !== '') return join(env.XDG_CACHE_HOME, 'chunkwise');
   let home = '';
   try {
     home = homedir();

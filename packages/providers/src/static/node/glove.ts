@@ -4,7 +4,8 @@ import { ChunkwiseError, createProgress, type ProgressCallback } from '@chunkwis
 import { SifEmbedder, type SifOptions } from '../sif-embedder.js';
 import type { WordVectors } from '../word-vectors.js';
 import type { VectorEncoding } from '../word-vectors-format.js';
-import { cachedTable, sourceStamp, type VectorCacheOptions } from './vector-cache.js';
+import { optionsOf } from '../../argument-checks.js';
+import { cachedTable, checkCacheOptions, sourceStamp, type VectorCacheOptions } from './vector-cache.js';
 import { WinkVectorsConverter } from './wink-vectors.js';
 
 export interface GloveOptions extends VectorCacheOptions {
@@ -58,7 +59,9 @@ export function convertWinkFile(path: string, encoding: VectorEncoding, onProgre
  * frequent first) as a `WordVectors` table. The first call converts the 307 MB JSON once (a few
  * seconds) into `<cacheDir>/vectors/`; later calls read the ~44 MB table (tens of milliseconds).
  */
-export async function loadGloveVectors(options: GloveOptions = {}): Promise<WordVectors> {
+export async function loadGloveVectors(options?: GloveOptions): Promise<WordVectors> {
+  options = optionsOf(options, 'loadGloveVectors options');
+  checkCacheOptions(options);
   const source = options.source ?? resolveWinkVectors();
   const encoding = options.encoding ?? 'int8';
   const stamp = sourceStamp(source);
@@ -69,6 +72,7 @@ export async function loadGloveVectors(options: GloveOptions = {}): Promise<Word
 }
 
 /** A `SifEmbedder` over the default GloVe vectors: what the CLI and digest use when asked for `glove`. */
-export async function gloveEmbedder(options: GloveOptions & SifOptions = {}): Promise<SifEmbedder> {
+export async function gloveEmbedder(options?: GloveOptions & SifOptions): Promise<SifEmbedder> {
+  options = optionsOf(options, 'gloveEmbedder options');
   return new SifEmbedder(await loadGloveVectors(options), options);
 }

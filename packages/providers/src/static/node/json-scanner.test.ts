@@ -10,7 +10,8 @@ function rebuild(text: string, cuts: number[]): unknown {
     const top = stack.at(-1);
     if (top === undefined) result = value;
     else if (Array.isArray(top.value)) top.value.push(value);
-    else top.value[top.key!] = value;
+    // defineProperty: a "__proto__" key is an own property in JSON.parse's result too.
+    else Object.defineProperty(top.value, top.key!, { value, enumerable: true, writable: true, configurable: true });
   };
   const handler: JsonHandler = {
     key: (_depth, key) => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChunkwiseError } from '@chunkwise/core';
+import { optionsOf } from '../../argument-checks.js';
 import type { StaticModelEmbedder } from '../static-model-embedder.js';
 import { staticModelFromFiles, type StaticModelFileOptions } from '../static-model-files.js';
 
@@ -19,7 +20,7 @@ const LAYOUTS = [
  * `model.safetensors`, `tokenizer.json`, `config.json`) or a sentence-transformers
  * `StaticEmbedding` export. Nothing is downloaded; a missing folder or file is NOT_FOUND.
  */
-export function loadStaticModel(dir: string, options: StaticModelFileOptions = {}): StaticModelEmbedder {
+export function loadStaticModel(dir: string, options?: StaticModelFileOptions): StaticModelEmbedder {
   if (typeof dir !== 'string' || dir.trim() === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'loadStaticModel(dir) needs the model folder.');
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -41,6 +42,6 @@ export function loadStaticModel(dir: string, options: StaticModelFileOptions = {
       config: optional('config.json'),
       modules: optional('modules.json'),
     },
-    { name: root, ...options },
+    { name: root, ...optionsOf(options, 'loadStaticModel options') },
   );
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
+import { show } from '../../argument-checks.js';
 import { WordVectors } from '../word-vectors.js';
 import { defaultCacheDir } from './cache-dir.js';
 
@@ -12,8 +13,21 @@ export interface VectorCacheOptions {
   cache?: boolean | undefined;
 }
 
+/** Checks the cache options every loader shares. */
+export function checkCacheOptions(options: VectorCacheOptions & { onProgress?: unknown; encoding?: unknown }): void {
+  if (options.cacheDir !== undefined && (typeof options.cacheDir !== 'string' || options.cacheDir === '')) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `cacheDir must be a folder path, got ${show(options.cacheDir)}.`);
+  }
+  if (options.cache !== undefined && typeof options.cache !== 'boolean') throw new ChunkwiseError('INVALID_ARGUMENT', `cache must be a boolean, got ${show(options.cache)}.`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', `onProgress must be a function, got ${show(options.onProgress)}.`);
+  if (options.encoding !== undefined && options.encoding !== 'int8' && options.encoding !== 'float32') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `encoding must be 'int8' or 'float32', got ${show(options.encoding)}.`);
+  }
+}
+
 /** Facts about a source file that change when it does, so an edited or upgraded source is converted again. */
 export function sourceStamp(path: string): { path: string; size: number; mtimeMs: number } {
+  if (typeof path !== 'string' || path === '') throw new ChunkwiseError('INVALID_ARGUMENT', `A vector file path must be a non-empty string, got ${show(path)}.`);
   try {
     const stat = statSync(path);
     if (!stat.isFile()) throw new ChunkwiseError('NOT_FOUND', `${path} is not a file.`, { details: { path } });

@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import type { WordVectors } from '../word-vectors.js';
 import type { WordVectorsBuilderOptions } from '../word-vectors-builder.js';
 import { TextVectorsParser } from '../text-vectors.js';
-import { cachedTable, sourceStamp, type VectorCacheOptions } from './vector-cache.js';
+import { optionsOf } from '../../argument-checks.js';
+import { cachedTable, checkCacheOptions, sourceStamp, type VectorCacheOptions } from './vector-cache.js';
 
 export interface WordVectorsFileOptions extends VectorCacheOptions, WordVectorsBuilderOptions {
   /** The dimensions you expect (DIMENSION_MISMATCH otherwise). */
@@ -15,12 +16,14 @@ export interface WordVectorsFileOptions extends VectorCacheOptions, WordVectorsB
  * cached like the default vectors (a multi-gigabyte text file is then opened in milliseconds).
  * A missing file is NOT_FOUND; a line with the wrong number of values DIMENSION_MISMATCH.
  */
-export async function loadWordVectorsFile(path: string, options: WordVectorsFileOptions = {}): Promise<WordVectors> {
+export async function loadWordVectorsFile(path: string, options?: WordVectorsFileOptions): Promise<WordVectors> {
+  options = optionsOf(options, 'loadWordVectorsFile options');
+  checkCacheOptions(options);
   const stamp = sourceStamp(path);
   const { dimensions, encoding = 'int8', frequencyOrdered = true } = options;
   const name = basename(path).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
   const { vectors } = await cachedTable(name, { ...stamp, encoding, frequencyOrdered, format: 1 }, options, () => {
-    const parser = new TextVectorsParser({ dimensions, encoding, frequencyOrdered });
+    const parser = new TextVectorsParser({ ...(dimensions === undefined ? {} : { dimensions }), encoding, frequencyOrdered });
     const decoder = new TextDecoder();
     const fd = openSync(path, 'r');
     try {
