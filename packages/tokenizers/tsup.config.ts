@@ -4,10 +4,11 @@ const ENCODINGS = ['r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_
 const TABLES = ['r50k_base', 'p50k_base', 'cl100k_base', 'o200k_base'];
 
 /**
- * Keeps every rank table in its own output file, imported by the encodings that need it. ESM
- * code-splitting does this by itself; CommonJS output cannot split, so there the data modules are
- * built as entries of their own and required, never inlined (otherwise `getEncoding` in index.cjs
- * would carry every table).
+ * Ships every rank table once: each is built a single time, as a CommonJS module
+ * (`dist/generated/<table>.cjs`), and both builds import that file, never inline it. CommonJS
+ * `require`s it; ESM imports its named export (esbuild marks it for Node's CJS export detection,
+ * and bundlers convert CommonJS), so a bundler still emits one lazy chunk per table and
+ * `index.*` carries none.
  */
 const externalData: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'chunkwise-external-rank-data',
@@ -16,7 +17,7 @@ const externalData: NonNullable<Options['esbuildPlugins']>[number] = {
     build.onResolve({ filter: /\/generated\/\w+\.js$/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
       const name = /\/generated\/(\w+)\.js$/.exec(args.path)![1]!;
-      return { path: `./generated/${name}.${extension}`, external: true };
+      return { path: `./generated/${name}.cjs`, external: true };
     });
     // getEncoding's dynamic imports must load the subpath entries themselves, so that
     // `await getEncoding('o200k_base')` is the very instance `@chunkwise/tokenizers/o200k_base`
@@ -44,7 +45,7 @@ const shared: Options = {
 
 const data: Options = {
   entry: Object.fromEntries(TABLES.map((name) => [`generated/${name}`, `src/generated/${name}.ts`])),
-  format: ['esm', 'cjs'],
+  format: ['cjs'],
   target: 'es2022',
   // Base64 payloads: nothing to map back to.
   sourcemap: false,
