@@ -31,6 +31,8 @@ export interface LengthControlled {
   withinTolerance: boolean;
   /** The server cut this completion at maxTokens (finish reason `length`). */
   cut?: boolean;
+  /** Every attempt stopped unfinished: this one was cut back to its last complete sentence. */
+  truncated?: boolean;
 }
 
 const TERMINATED = /[.!?…]["'”’)\]*]*$/u;
@@ -131,5 +133,5 @@ export function toLastSentence(attempt: Pick<LengthControlled, 'text'>, measure:
   let end = -1;
   for (const match of attempt.text.matchAll(SENTENCE_END)) end = match.index + match[0].length;
   const text = end > 0 ? attempt.text.slice(0, end) : attempt.text;
-  return { text, words: measure.words(text), withinTolerance: false };
+  return { text, words: measure.words(text), withinTolerance: false, truncated: true };
 }

@@ -3,6 +3,7 @@ import { isChunkwiseError } from '@chunkwise/core';
 import { openAICompatible } from '@chunkwise/providers';
 import { startMockOpenAIServer, type MockOpenAIServer, type MockRequest, type MockResponse } from '@chunkwise/providers/testing';
 import { o200k_base } from '@chunkwise/tokenizers/o200k_base';
+import { answer } from './answer.js';
 import { summarize } from './summarize.js';
 import type { SummaryCache } from './summary-cache.js';
 import { askedWords, paragraphs, sentencesOf } from './__fixtures__/fake-model.js';
@@ -78,6 +79,14 @@ describe('LLM faults (issue 14)', () => {
     expect(requests().length).toBeGreaterThanOrEqual(3);
     expect(requests().length).toBeLessThanOrEqual(4);
     // The siblings were cancelled by the client, not left running on the server.
+    await expect.poll(() => server.inFlight, { timeout: 2000 }).toBe(0);
+  }, 20_000);
+
+  it('answer (tree): a fatal 400 among concurrent group answers aborts the siblings and reports the 400', async () => {
+    fault = (index) => (index === 1 ? 'bad-request' : 'hang');
+    const passages = TEXT.split('\n\n').map((text, i) => ({ id: `p${i}`, text }));
+    const run = answer('What happens to the harpoon?', passages, { method: 'tree', model: model(4), targetWords: 40 });
+    await expect(run).rejects.toSatisfy((error) => isChunkwiseError(error, 'UPSTREAM') && error.details?.status === 400);
     await expect.poll(() => server.inFlight, { timeout: 2000 }).toBe(0);
   }, 20_000);
 

@@ -1,4 +1,4 @@
-import type { GenerateRequest, GenerateResult, LanguageModel, Tokenizer } from '@chunkwise/core';
+import type { GenerateRequest, GenerateResult, GenerateStreamPart, LanguageModel, Tokenizer } from '@chunkwise/core';
 
 /** What the fake answers to one call. */
 export type FakeStep =
@@ -123,6 +123,79 @@ export class FakeModel implements LanguageModel {
       );
     });
   }
+}
+
+/**
+ * The same fake, streaming: `generateStream` yields the answer `generate` would give in pieces of
+ * `pieceChars` characters (markers may be split across pieces), then one finish part with the
+ * step's finish reason.
+ */
+export class StreamingFakeModel extends FakeModel {
+  /** Pieces yielded so far, over all calls. */
+  pieces = 0;
+
+  constructor(
+    options: FakeModelOptions,
+    private readonly pieceChars = 7,
+    /** Wait between pieces (a slow stream), ended early by the request's signal. */
+    private readonly pieceDelayMs = 0,
+  ) {
+    super(options);
+  }
+
+  async *generateStream(request: GenerateRequest): AsyncIterable<GenerateStreamPart> {
+    const result = await this.generate(request);
+    for (let at = 0; at < result.text.length; at += this.pieceChars) {
+      if (at > 0 && this.pieceDelayMs > 0) await delay(this.pieceDelayMs, request.signal);
+      this.pieces++;
+      yield { type: 'text', text: result.text.slice(at, at + this.pieceChars) };
+    }
+    yield result.finishReason === undefined ? { type: 'finish' } : { type: 'finish', finishReason: result.finishReason };
+  }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * What a well-behaved model answers to the answer prompts of this package: for each passage block
+ * `[n] text` of the prompt, its first words and the citation `[n]`, as many blocks as the word
+ * limit allows; a refine prompt keeps the existing answer first; a merge prompt joins the partial
+ * answers. Deterministic, so tests can predict citations.
+ */
+export function citedAnswer(prompt: string, wordsPerSentence = 8): string {
+  const limit = askedWords(prompt);
+  const sentences: string[] = [];
+  const existing = /An existing answer, written from earlier passages, with its citations:\n"""\n([\s\S]*?)\n"""/.exec(prompt);
+  if (existing) sentences.push(existing[1]!.trim());
+  for (const match of prompt.matchAll(/Partial answer \d+:\n"""\n([\s\S]*?)\n"""/g)) sentences.push(match[1]!.trim());
+  for (const match of prompt.matchAll(/^\[(\d+)\] (.+)$/gm)) {
+    const words = match[2]!.match(/\p{L}{3,}/gu) ?? [];
+    if (words.length === 0) continue;
+    const sentence = words.slice(0, wordsPerSentence).join(' ');
+    sentences.push(`${sentence[0]!.toUpperCase()}${sentence.slice(1)} [${match[1]}].`);
+  }
+  const out: string[] = [];
+  let total = 0;
+  for (const sentence of sentences) {
+    const count = (sentence.replace(/\[\d+\]/g, '').match(/[\p{L}\p{N}]+/gu) ?? []).length;
+    if (out.length > 0 && total + count > limit) break;
+    out.push(sentence);
+    total += count;
+  }
+  return out.join(' ');
 }
 
 /** A letters-only name for `n` ("Ba", "Be", …), so every paragraph has a word of its own. */
