@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChunkwise } from './__fixtures__/run-chunkwise.js';
 import { o200k_base } from '@chunkwise/tokenizers/o200k_base';
-// The providers package's tiny transformers.js model (a real ONNX graph written at test time), reused
-// rather than copied.
-import { writeTinyModel } from '../../../packages/providers/src/transformers/__fixtures__/tiny-model.js';
+// The providers package's tiny transformers.js model (a real ONNX graph written at test time).
+import { writeTinyTransformersModel as writeTinyModel } from '@chunkwise/providers/testing';
 
 let dir: string;
 
