@@ -45,3 +45,7 @@ export type { AttentionBenchmarkOptions, AttentionBenchmarkReport, AttentionBenc
 export { simdPeakGflops } from './benchmark/simd-peak.js';
 export type { SimdPeakOptions } from './benchmark/simd-peak.js';
 export { visiblePairs } from './benchmark/visible-pairs.js';
+export { needleHaystack } from './benchmark/needle-haystack.js';
+export type { NeedleHaystack, NeedleHaystackOptions } from './benchmark/needle-haystack.js';
+export { runNeedleBenchmark } from './benchmark/needle-benchmark.js';
+export type { NeedleBenchmarkOptions, NeedleBenchmarkReport, NeedleBenchmarkRow } from './benchmark/needle-benchmark.js';

@@ -49,6 +49,11 @@ describe('runAttentionBenchmark', () => {
       expect(row.keptFraction).toBeLessThanOrEqual(1);
       expect(row.speedup).toBeGreaterThan(0);
     }
+    // Dynamic selectors also report their selection (1 ms here) and the speed-up that includes it.
+    const selected = sparse.filter((row) => row.selectMs !== undefined);
+    expect(selected.map((row) => row.mask)).toEqual(['DHSA top 4096', 'Squeezed Attention 10%', 'LongHeads 16 × 256']);
+    for (const row of selected) expect(row.speedupWithSelection).toBe(0.5);
+    expect(selected.map((row) => row.offlineMs)).toEqual([undefined, 1, undefined]);
     // With a clock that ticks once per reading every timed call lasts exactly 1 ms.
     expect(report.rows.every((row) => row.ms === 1)).toBe(true);
     expect(report.simdPeakGflops).toBeGreaterThan(0);
