@@ -1,4 +1,5 @@
 import { ChunkwiseError, throwIfAborted, type Chunk } from '@chunkwise/core';
+import { validateCallOptions } from './chunk-options.js';
 import type { ChunkCallOptions, Chunker, ChunkStreamOptions, ChunkWindow } from './chunker.js';
 
 /** Characters kept in memory per token of `maxTokens`; the window is at least 64 KiB of text. */
@@ -43,6 +44,13 @@ export async function* chunkStream(
   source: AsyncIterable<string> | Iterable<string>,
   options: ChunkStreamOptions = {},
 ): AsyncGenerator<Chunk> {
+  if (typeof (chunker as Partial<Chunker> | null)?.chunk !== 'function') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'chunkStream() takes a chunker (an object with chunk()) first.');
+  }
+  if (source === null || typeof source !== 'object' || (typeof (source as AsyncIterable<string>)[Symbol.asyncIterator] !== 'function' && typeof (source as Iterable<string>)[Symbol.iterator] !== 'function')) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'chunkStream() takes an iterable or async iterable of strings (a string itself is not a stream: use chunk()).');
+  }
+  validateCallOptions(options);
   const { window } = options;
   if (window !== undefined && (!Number.isInteger(window) || window < 1)) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `window must be a positive integer number of characters, got ${String(window)}.`);
@@ -54,7 +62,10 @@ export async function* chunkStream(
 }
 
 async function* toAsyncIterator(source: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
-  for await (const piece of source) yield piece;
+  for await (const piece of source) {
+    if (typeof piece !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `chunkStream() sources yield strings, got ${piece === null ? 'null' : typeof piece}.`);
+    yield piece;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { ChunkwiseError, throwIfAborted, type Chunk, type Span, type Tokenizer }
 import { ChunkPlanner } from './chunk-planner.js';
 import { chunkStream } from './chunk-stream.js';
 import { resolveTokenizer } from '@chunkwise/tokenizers';
-import { validateLimits, validateText, type BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, optionsObject, validateCallOptions, validateLimits, validateText, validateTokenizerOption, type BaseChunkerOptions } from './chunk-options.js';
 import { attachSituatedContext } from './situated-context.js';
 
 export interface ChunkCallOptions {
@@ -44,12 +44,13 @@ export abstract class BaseChunker implements Chunker {
   private readonly tokenizerOption: Tokenizer | string | undefined;
 
   constructor(options: BaseChunkerOptions) {
-    const { maxTokens, overlap = 0, contextTokens = 0 } = options;
-    validateLimits(maxTokens, overlap);
+    const { maxTokens, overlap = 0, contextTokens = 0 } = optionsObject(options, `${new.target.name}`) as Partial<BaseChunkerOptions>;
+    validateTokenizerOption(options.tokenizer);
+    validateLimits(maxTokens as number, overlap);
     if (!Number.isInteger(contextTokens) || contextTokens < 0) {
       throw new ChunkwiseError('INVALID_ARGUMENT', `contextTokens must be a non-negative integer, got ${String(contextTokens)}.`);
     }
-    this.maxTokens = maxTokens;
+    this.maxTokens = maxTokens as number;
     this.overlap = overlap;
     this.contextTokens = contextTokens;
     this.tokenizerOption = options.tokenizer;
@@ -62,6 +63,7 @@ export abstract class BaseChunker implements Chunker {
 
   async chunk(text: string, options: ChunkCallOptions = {}): Promise<Chunk[]> {
     validateText(text);
+    validateCallOptions(options);
     throwIfAborted(options.signal);
     if (text.length === 0) return [];
     const planner = new ChunkPlanner(text, await this.tokenizer());
@@ -82,7 +84,11 @@ export abstract class BaseChunker implements Chunker {
    */
   async chunkWindow(text: string, from: number, previousStart: number | undefined, options: ChunkCallOptions = {}): Promise<ChunkWindow | undefined> {
     if (!this.resumable()) return undefined;
-    validateText(text);
+    validateText(text, 'chunkWindow()');
+    validateCallOptions(options);
+    if (!Number.isInteger(from) || from < 0 || from > text.length || (previousStart !== undefined && (!Number.isInteger(previousStart) || previousStart < 0 || previousStart > from))) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `chunkWindow() takes 0 <= previousStart <= from <= text.length, got from ${describeValue(from)} and previousStart ${describeValue(previousStart)}.`);
+    }
     throwIfAborted(options.signal);
     if (from >= text.length) return { chunks: [], restartPoint: (position) => position, resumesAt: () => true };
     const planner = new ChunkPlanner(text, await this.tokenizer());

@@ -2,7 +2,7 @@ import { ChunkwiseError, type Chunk } from '@chunkwise/core';
 import { lineLevel, paragraphLevel, wordLevel, type Level } from './boundaries/levels.js';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker } from './chunker.js';
-import type { BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, optionalWithMethods, type BaseChunkerOptions } from './chunk-options.js';
 import { loadCodeParser, resolveCodeLanguage, type CodeLanguage, type GrammarSource, type TreeSitterModule } from './code-grammars.js';
 
 /** The part of a tree-sitter node the chunker reads (web-tree-sitter's `Node` fits; offsets in UTF-16 code units). */
@@ -58,7 +58,15 @@ export class CodeChunker extends BaseChunker {
 
   constructor(options: CodeChunkerOptions) {
     super(options);
-    const { parser, language, grammar, treeSitter } = options;
+    const { language, grammar, treeSitter } = options;
+    const parser = optionalWithMethods<CodeParser>(options.parser, 'parser', ['parse'], 'a parser with its language set');
+    if (language !== undefined && typeof language !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `language must be a language name or file extension, got ${describeValue(language)}.`);
+    if (grammar !== undefined && typeof grammar !== 'string' && !(grammar instanceof Uint8Array)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `grammar must be the .wasm bytes (Uint8Array) or a path, got ${describeValue(grammar)}.`);
+    }
+    if (treeSitter !== undefined && typeof (treeSitter as { Parser?: { init?: unknown } } | null)?.Parser?.init !== 'function') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `treeSitter must be the web-tree-sitter module, got ${describeValue(treeSitter)}.`);
+    }
     if (parser && language !== undefined) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'Pass either a parser or a language, not both: a parser already has its language set.');
     }

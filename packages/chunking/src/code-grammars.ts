@@ -22,6 +22,7 @@ const ALIASES: Record<string, CodeLanguage> = {
 
 /** The grammar name for a language name, alias or file extension (`'ts'`, `'py'`, `'C#'`), or undefined. */
 export function resolveCodeLanguage(name: string): CodeLanguage | undefined {
+  if (typeof name !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `resolveCodeLanguage() takes a language name or file extension, got ${name === null ? 'null' : typeof name}.`);
   const key = name.toLowerCase().replace(/^\./u, '');
   if ((CODE_LANGUAGES as readonly string[]).includes(key)) return key as CodeLanguage;
   return ALIASES[key];
@@ -29,6 +30,7 @@ export function resolveCodeLanguage(name: string): CodeLanguage | undefined {
 
 /** The grammar for a file name by its extension (`src/app.tsx` → `'tsx'`), or undefined. */
 export function codeLanguageForFile(fileName: string): CodeLanguage | undefined {
+  if (typeof fileName !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `codeLanguageForFile() takes a file name, got ${fileName === null ? 'null' : typeof fileName}.`);
   const match = /\.([^./\\]+)$/u.exec(fileName);
   return match ? resolveCodeLanguage(match[1] ?? '') : undefined;
 }
@@ -106,6 +108,15 @@ function defaultGrammarPath(language: CodeLanguage): string {
  * are loaded once per process. `web-tree-sitter` is imported at run time unless you pass it.
  */
 export async function loadCodeParser(language: CodeLanguage, grammar?: GrammarSource, treeSitter?: TreeSitterModule): Promise<CodeParser> {
+  if (typeof language !== 'string' || !(CODE_LANGUAGES as readonly string[]).includes(language)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `loadCodeParser() takes one of CODE_LANGUAGES (resolveCodeLanguage turns 'ts' or 'py' into one), got ${typeof language === 'string' ? JSON.stringify(language) : typeof language}.`);
+  }
+  if (grammar !== undefined && typeof grammar !== 'string' && !(grammar instanceof Uint8Array)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'grammar must be the .wasm bytes (Uint8Array) or a path.');
+  }
+  if (treeSitter !== undefined && typeof (treeSitter as { Parser?: { init?: unknown } } | null)?.Parser?.init !== 'function') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'treeSitter must be the web-tree-sitter module.');
+  }
   const { Parser, Language } = await (treeSitter ? initTreeSitter(treeSitter) : loadTreeSitter());
   let loaded: Promise<unknown> | undefined = grammar === undefined ? defaultGrammars.get(language) : undefined;
   if (!loaded) {

@@ -1,5 +1,5 @@
 import { ChunkwiseError, type Chunk } from '@chunkwise/core';
-import { describeValue, type BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, optionalNumber, type BaseChunkerOptions } from './chunk-options.js';
 import type { Chunker } from './chunker.js';
 import { CodeChunker } from './code-chunker.js';
 import type { GrammarSource } from './code-grammars.js';
@@ -125,6 +125,13 @@ export interface ChunkSizeSummary {
 
 /** Count, token statistics and an equal-width size histogram of `chunks` (for reports). */
 export function summarizeChunks(chunks: readonly Chunk[], maxTokens: number, buckets = 8): ChunkSizeSummary {
+  if (!Array.isArray(chunks) || !chunks.every((chunk: unknown) => typeof (chunk as Partial<Chunk> | null)?.tokenCount === 'number')) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `summarizeChunks() takes an array of chunks, got ${describeValue(chunks)}.`);
+  }
+  optionalNumber(maxTokens, 'maxTokens', { integer: true, min: 1 });
+  if (maxTokens === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', 'summarizeChunks() needs maxTokens, the limit the histogram spans.');
+  // A histogram is for reading: more than 10,000 buckets is a mistake (and 1e9 would never return).
+  optionalNumber(buckets, 'buckets', { integer: true, min: 1, max: 10_000 });
   const width = Math.max(1, Math.ceil(maxTokens / buckets));
   const histogram = Array.from({ length: buckets }, (_, i) => ({ from: i * width + (i === 0 ? 0 : 1), to: Math.min(maxTokens, (i + 1) * width), count: 0 }));
   let min = Infinity;

@@ -1,7 +1,7 @@
 import { ChunkwiseError, throwIfAborted, type Chunk, type Span, type Tokenizer } from '@chunkwise/core';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker, type ChunkCallOptions, type Chunker } from './chunker.js';
-import type { BaseChunkerOptions } from './chunk-options.js';
+import { optionalNumber, optionalWithMethods, type BaseChunkerOptions } from './chunk-options.js';
 import { plainRecipe } from './recursive-chunker.js';
 import { TokenChunker } from './token-chunker.js';
 
@@ -38,9 +38,13 @@ export class LateChunker extends BaseChunker {
 
   constructor(options: LateChunkerOptions) {
     super(options);
-    this.embedder = options.embedder;
-    this.boundaries = options.chunker;
-    this.windowOverlap = options.windowOverlap ?? Math.min(256, Math.floor(options.embedder.maxTokens / 4));
+    const embedder = optionalWithMethods<TokenEmbedder>(options.embedder, 'embedder', ['embedTokens'], 'a TokenEmbedder');
+    if (!embedder || !Number.isInteger(embedder.maxTokens) || embedder.maxTokens < 1 || typeof embedder.tokenizer !== 'object' || embedder.tokenizer === null) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'LateChunker needs an embedder: a TokenEmbedder with embedTokens(), a tokenizer and a positive integer maxTokens.');
+    }
+    this.embedder = embedder;
+    this.boundaries = optionalWithMethods<Chunker>(options.chunker, 'chunker', ['chunk'], 'a Chunker');
+    this.windowOverlap = optionalNumber(options.windowOverlap, 'windowOverlap', { integer: true, min: 0 }) ?? Math.min(256, Math.floor(embedder.maxTokens / 4));
     if (this.windowOverlap >= options.embedder.maxTokens) {
       throw new ChunkwiseError('INVALID_ARGUMENT', `windowOverlap (${String(this.windowOverlap)}) must be smaller than the embedder's maxTokens.`);
     }

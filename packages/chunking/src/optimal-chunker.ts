@@ -1,9 +1,9 @@
-import { throwIfAborted, type Chunk, type Embedder, type Span } from '@chunkwise/core';
+import { ChunkwiseError, throwIfAborted, type Chunk, type Embedder, type Span } from '@chunkwise/core';
 import { sentenceLevel, wordLevel } from './boundaries/levels.js';
 import { sentenceSpans } from './boundaries/sentences.js';
 import { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker, type ChunkCallOptions } from './chunker.js';
-import { validateText, type BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, optionalNumber, optionalWithMethods, validateCallOptions, validateText, type BaseChunkerOptions } from './chunk-options.js';
 import { words } from './scoring/ngram-model.js';
 import { cosine, embedAll } from './scoring/vectors.js';
 
@@ -41,6 +41,15 @@ export class OptimalChunker extends BaseChunker {
 
   constructor(options: OptimalChunkerOptions) {
     super(options);
+    optionalNumber(options.minTokens, 'minTokens', { integer: true, min: 0 });
+    optionalNumber(options.lengthPenalty, 'lengthPenalty', { min: 0 });
+    optionalNumber(options.blockSize, 'blockSize', { integer: true, min: 1 });
+    optionalNumber(options.relevanceWeight, 'relevanceWeight');
+    optionalWithMethods(options.embedder, 'embedder', ['embed'], 'an Embedder');
+    const { queries } = options;
+    if (queries !== undefined && (!Array.isArray(queries) || !queries.every((query: unknown) => typeof query === 'string'))) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `queries must be an array of strings, got ${describeValue(queries)}.`);
+    }
     this.options = options;
   }
 
@@ -50,7 +59,8 @@ export class OptimalChunker extends BaseChunker {
 
   /** Chunks plus the DP score and the greedy score on the same scorer. */
   async segment(text: string, options: ChunkCallOptions = {}): Promise<OptimalSegmentation> {
-    validateText(text);
+    validateText(text, 'segment()');
+    validateCallOptions(options);
     if (text.length === 0) return { chunks: [], score: 0, greedyScore: 0 };
     return this.segmentWith(new ChunkPlanner(text, await this.tokenizer()), options);
   }

@@ -3,7 +3,7 @@ import { sentenceLevel, wordLevel } from './boundaries/levels.js';
 import { sentenceSpans } from './boundaries/sentences.js';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker, type ChunkCallOptions } from './chunker.js';
-import type { BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, validateCallOptions, validateText, type BaseChunkerOptions } from './chunk-options.js';
 import { BigramModel, words } from './scoring/ngram-model.js';
 import { tokenEndOffsets } from './token-boundaries.js';
 
@@ -30,15 +30,24 @@ export class PerplexityChunker extends BaseChunker {
 
   constructor(options: PerplexityChunkerOptions) {
     super(options);
-    if (options.model && typeof options.model.logprobs !== 'function') {
+    const { model, threshold = 0 } = options;
+    if (model !== undefined && (typeof model !== 'object' || model === null || typeof model.logprobs !== 'function')) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'PerplexityChunker needs a model with logprobs(); leave model out to use the built-in n-gram model.');
     }
-    this.model = options.model;
-    this.threshold = options.threshold ?? 0;
+    if (threshold !== 'dynamic' && (typeof threshold !== 'number' || !Number.isFinite(threshold))) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `threshold must be a number of nats or 'dynamic', got ${describeValue(threshold)}.`);
+    }
+    this.model = model;
+    this.threshold = threshold;
   }
 
   /** Mean negative log-likelihood per sentence. */
   async sentenceScores(text: string, sentences: readonly Span[], options: ChunkCallOptions = {}): Promise<number[]> {
+    validateText(text, 'sentenceScores()');
+    validateCallOptions(options);
+    if (!Array.isArray(sentences) || !sentences.every((span: unknown) => isSpanOf(span, text))) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'sentenceScores() takes the text and its sentences as spans { start, end } inside it.');
+    }
     const { model } = this;
     if (!model?.logprobs) {
       const all = words(text);
@@ -113,12 +122,23 @@ export class PerplexityChunker extends BaseChunker {
   }
 }
 
+function isSpanOf(span: unknown, text: string): boolean {
+  const { start, end } = (span ?? {}) as Partial<Span>;
+  return Number.isInteger(start) && Number.isInteger(end) && (start as number) >= 0 && (start as number) <= (end as number) && (end as number) <= text.length;
+}
+
 /**
  * Meta-Chunking's boundary rule: sentence i (1 ≤ i ≤ n−2) closes a chunk when it is a local
  * minimum with a drop of at least θ on either side, or a plateau start after a drop of θ. The
  * dynamic variant sets θ to the smallest recorded drop once 100 drops are recorded.
  */
 export function perplexityMinima(scores: readonly number[], threshold: number | 'dynamic'): Set<number> {
+  if (!Array.isArray(scores) || !scores.every((score: unknown) => typeof score === 'number')) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `perplexityMinima() takes an array of numbers, got ${describeValue(scores)}.`);
+  }
+  if (threshold !== 'dynamic' && (typeof threshold !== 'number' || Number.isNaN(threshold))) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `threshold must be a number or 'dynamic', got ${describeValue(threshold)}.`);
+  }
   const cuts = new Set<number>();
   const drops: number[] = [];
   let theta = threshold === 'dynamic' ? 0 : threshold;

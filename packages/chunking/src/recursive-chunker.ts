@@ -1,9 +1,9 @@
-import type { Chunk } from '@chunkwise/core';
+import { ChunkwiseError, type Chunk } from '@chunkwise/core';
 import { lineLevel, paragraphLevel, punctuationSentenceLevel, wordLevel, type Level } from './boundaries/levels.js';
 import { markdownLevels } from './boundaries/markdown-blocks.js';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker, previousChunk } from './chunker.js';
-import type { BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, type BaseChunkerOptions } from './chunk-options.js';
 
 /** A named hierarchy of levels, coarse to fine; graphemes are always the implicit last level. */
 export interface Recipe {
@@ -39,6 +39,9 @@ export class RecursiveChunker extends BaseChunker {
   constructor(options: RecursiveChunkerOptions) {
     super(options);
     const { recipe = 'plain' } = options;
+    if (typeof recipe === 'string' ? !Object.hasOwn(RECIPES, recipe) : typeof recipe !== 'object' || recipe === null || typeof recipe.levels !== 'function') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `recipe must be 'plain', 'markdown' or { name, levels(text) }, got ${describeValue(recipe)}.`);
+    }
     this.recipe = typeof recipe === 'string' ? RECIPES[recipe] : recipe;
   }
 

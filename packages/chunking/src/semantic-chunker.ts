@@ -1,9 +1,9 @@
-import { throwIfAborted, type Chunk, type Embedder, type Span } from '@chunkwise/core';
+import { ChunkwiseError, throwIfAborted, type Chunk, type Embedder, type Span } from '@chunkwise/core';
 import { sentenceLevel, wordLevel } from './boundaries/levels.js';
 import { sentenceSpans } from './boundaries/sentences.js';
 import type { ChunkPlanner } from './chunk-planner.js';
 import { BaseChunker, type ChunkCallOptions } from './chunker.js';
-import type { BaseChunkerOptions } from './chunk-options.js';
+import { describeValue, optionalNumber, optionalWithMethods, type BaseChunkerOptions } from './chunk-options.js';
 import { cosine, embedAll, movingAverage, percentile, weightedMean } from './scoring/vectors.js';
 
 /** Where to cut: similarity at or below a value, below a percentile of all similarities, or chosen automatically. */
@@ -36,11 +36,13 @@ export class SemanticChunker extends BaseChunker {
 
   constructor(options: SemanticChunkerOptions) {
     super(options);
-    this.embedder = options.embedder;
-    this.windowSize = Math.max(1, options.windowSize ?? 3);
-    this.smoothing = Math.max(1, options.smoothing ?? 3);
-    this.threshold = options.threshold ?? 'auto';
-    this.skipWindow = Math.max(0, options.skipWindow ?? 1);
+    const embedder = optionalWithMethods<Embedder>(options.embedder, 'embedder', ['embed'], 'an Embedder');
+    if (!embedder) throw new ChunkwiseError('INVALID_ARGUMENT', 'SemanticChunker needs an embedder (an Embedder with embed()).');
+    this.embedder = embedder;
+    this.windowSize = Math.max(1, optionalNumber(options.windowSize, 'windowSize', { integer: true, min: 1 }) ?? 3);
+    this.smoothing = Math.max(1, optionalNumber(options.smoothing, 'smoothing', { integer: true, min: 1 }) ?? 3);
+    this.threshold = validThreshold(options.threshold);
+    this.skipWindow = Math.max(0, optionalNumber(options.skipWindow, 'skipWindow', { integer: true, min: 0 }) ?? 1);
   }
 
   protected async chunkText(planner: ChunkPlanner, options: ChunkCallOptions): Promise<Chunk[]> {
@@ -138,6 +140,14 @@ export class SemanticChunker extends BaseChunker {
     merged.push(current);
     return merged;
   }
+}
+
+function validThreshold(threshold: unknown): SemanticThreshold {
+  if (threshold === undefined) return 'auto';
+  if (threshold === 'auto' || (typeof threshold === 'number' && Number.isFinite(threshold))) return threshold;
+  const percentile = (threshold as { percentile?: unknown } | null)?.percentile;
+  if (typeof threshold === 'object' && typeof percentile === 'number' && percentile >= 0 && percentile <= 100) return { percentile };
+  throw new ChunkwiseError('INVALID_ARGUMENT', `threshold must be a number, { percentile: 0–100 } or 'auto', got ${describeValue(threshold)}.`);
 }
 
 /** Indices `i` (cut after sentence i) at local minima of the curve that are at or below the threshold. */

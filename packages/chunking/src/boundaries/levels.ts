@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { validateRange } from '../chunk-options.js';
 import { paragraphBreaks } from './paragraphs.js';
 import { continuesInLowercase, endsInAbbreviation, sentenceSplits } from './sentences.js';
 
@@ -9,6 +10,17 @@ import { continuesInLowercase, endsInAbbreviation, sentenceSplits } from './sent
 export interface Level {
   readonly name: string;
   splits(text: string, start: number, end: number): number[];
+}
+
+/** A level over a splitting function, answering a bad range with INVALID_ARGUMENT at the API edge. */
+function checkedLevel(name: string, splits: (text: string, start: number, end: number) => number[]): Level {
+  return {
+    name,
+    splits(text, start, end) {
+      validateRange(text, start, end, `The ${name} level`);
+      return splits(text, start, end);
+    },
+  };
 }
 
 /** Characters past a range a level's regular expression may read (a match that ends past `end` cuts nothing). */
@@ -23,7 +35,7 @@ const REGEX_LOOKAHEAD = 256;
 export function regexLevel(name: string, pattern: RegExp, side: 'before' | 'after'): Level {
   if (typeof name !== 'string' || !(pattern instanceof RegExp) || (side !== 'before' && side !== 'after')) {
     throw new ChunkwiseError('INVALID_ARGUMENT', "regexLevel(name, pattern, side) takes a string, a RegExp and 'before' or 'after'.", {
-      details: { name: typeof name, pattern: typeof pattern, side: String(side) },
+      details: { name: typeof name, pattern: typeof pattern, side: typeof side },
     });
   }
   const flags = pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
@@ -31,6 +43,7 @@ export function regexLevel(name: string, pattern: RegExp, side: 'before' | 'afte
   return {
     name,
     splits(text, start, end) {
+      validateRange(text, start, end, `The ${name} level`);
       const splits: number[] = [];
       const from = Math.max(0, start - 1);
       const part = text.slice(from, Math.min(text.length, end + REGEX_LOOKAHEAD));
@@ -46,14 +59,14 @@ export function regexLevel(name: string, pattern: RegExp, side: 'before' | 'afte
 }
 
 /** Blank-line separated paragraphs; the blank lines (and the indentation after them) stay with the paragraph before. */
-export const paragraphLevel: Level = { name: 'paragraphs', splits: paragraphBreaks };
+export const paragraphLevel: Level = checkedLevel('paragraphs', paragraphBreaks);
 
 /** Single lines; the newline stays with its line. */
 export const lineLevel = regexLevel('lines', /\n/, 'after');
 /** Words: cut before each whitespace run, which is where BPE tokenizers start a new token (" whale"). */
 export const wordLevel = regexLevel('words', /\s+/, 'before');
 /** Sentences per UAX #29 with abbreviation repair (what `SentenceChunker` packs). */
-export const sentenceLevel: Level = { name: 'sentences', splits: sentenceSplits };
+export const sentenceLevel: Level = checkedLevel('sentences', sentenceSplits);
 
 const SENTENCE_END = /[.!?…。！？]+["'’”)\]]*(?:[ \t]+|(?<=[。！？]))/g;
 const SENTENCE_END_CHAR = /[.!?…。！？"'’”)\] \t]/u;
@@ -67,6 +80,7 @@ const SENTENCE_END_CHAR = /[.!?…。！？"'’”)\] \t]/u;
 export const punctuationSentenceLevel: Level = {
   name: 'sentences (punctuation)',
   splits(text, start, end) {
+    validateRange(text, start, end, 'The sentences (punctuation) level');
     const splits: number[] = [];
     // Start at the terminator run (". ") that `start` may be inside, so the cut after it is found.
     let from = start;

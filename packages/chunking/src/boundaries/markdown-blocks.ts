@@ -1,3 +1,4 @@
+import { validateText } from '../chunk-options.js';
 import { lineLevel, punctuationSentenceLevel, regexLevel, wordLevel, type Level } from './levels.js';
 
 export type MarkdownBlockKind = 'heading' | 'fence' | 'code' | 'html' | 'rule' | 'quote' | 'table' | 'list' | 'paragraph' | 'blank';
@@ -123,6 +124,7 @@ function interruptsParagraph(lines: readonly Line[], j: number): boolean {
  * them is not a heading); thematic breaks, block quotes, pipe tables, lists and paragraphs.
  */
 export function scanMarkdownBlocks(text: string): MarkdownBlock[] {
+  validateText(text, 'scanMarkdownBlocks()');
   const lines: Line[] = [];
   for (let start = 0; start < text.length; ) {
     const newline = text.indexOf('\n', start);

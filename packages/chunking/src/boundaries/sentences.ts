@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { validateRange } from '../chunk-options.js';
 import { followsBlankLine } from './paragraphs.js';
 
 /**
@@ -205,7 +206,8 @@ function blockEnd(text: string, from: number, end: number): { to: number; seam: 
 }
 
 /** The sentences of `[start, end)` as spans that tile it (whitespace stays with the sentence before). */
-export function sentenceSpans(text: string, start = 0, end = text.length): Span[] {
+export function sentenceSpans(text: string, start = 0, end = typeof text === 'string' ? text.length : 0): Span[] {
+  validateRange(text, start, end, 'sentenceSpans()');
   const spans: Span[] = [];
   let from = start;
   for (const split of sentenceSplits(text, start, end)) {
