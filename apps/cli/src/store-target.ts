@@ -54,12 +54,18 @@ export async function openStoreTarget(db: string, options: OpenStoreOptions): Pr
   try {
     store = SqliteStore.open(db);
   } catch (error) {
-    if (isChunkwiseError(error, 'CORRUPT_DATA')) {
-      throw new ChunkwiseError('CORRUPT_DATA', `${error.message} Nothing was written; check the file with \`chunkwise doctor --db ${db}\`.`, { cause: error });
-    }
-    throw error;
+    throw pointAtDoctor(error, db);
   }
   return { store, kind: 'sqlite', label, close: () => store.close() };
+}
+
+/**
+ * A CORRUPT_DATA error from a SQLite index, with the way forward: `chunkwise doctor` says what is
+ * damaged and copies what is intact. Other errors pass through unchanged.
+ */
+export function pointAtDoctor(error: unknown, db: string): unknown {
+  if (!isChunkwiseError(error, 'CORRUPT_DATA') || isPostgresUrl(db) || error.message.includes('chunkwise doctor')) return error;
+  return new ChunkwiseError('CORRUPT_DATA', `${error.message} Nothing more was written; check the file with \`chunkwise doctor --db ${db}\`.`, { cause: error });
 }
 
 async function openPostgres(url: string, label: string, options: OpenStoreOptions): Promise<StoreTarget> {

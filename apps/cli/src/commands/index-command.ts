@@ -8,7 +8,7 @@ import { readInput } from '../input.js';
 import { withInterrupts } from '../interrupt.js';
 import { print, printNote, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
-import { openStoreTarget, type StoreTarget } from '../store-target.js';
+import { openStoreTarget, pointAtDoctor, type StoreTarget } from '../store-target.js';
 import { addTokenizerOption } from '../tokenizer-option.js';
 
 interface IndexOptions {
@@ -60,6 +60,8 @@ export function registerIndex(program: Command): void {
         }
         if (options.prune) pruned.push(...(await pruneVanished(target, folders, sources, signal)));
         totals = { records: await target.store.count(), sources: (await target.store.sources()).length };
+      } catch (error) {
+        throw pointAtDoctor(error, options.db);
       } finally {
         ui.stop();
         await target.close();

@@ -3,6 +3,7 @@ import { registerBench } from './bench.js';
 import { registerChunk } from './chunk.js';
 import { registerCount } from './count.js';
 import { registerDigest } from './digest.js';
+import { registerDoctor } from './doctor.js';
 import { registerEval } from './eval.js';
 import { registerIndex } from './index-command.js';
 import { registerMigrate } from './migrate.js';
@@ -11,4 +12,4 @@ import { registerSummarize } from './summarize.js';
 import { registerTokenize } from './tokenize.js';
 
 /** Every subcommand, in the order `--help` lists them. Each package issue adds its own here. */
-export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerSearch, registerMigrate, registerSummarize, registerEval, registerBench];
+export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerSearch, registerMigrate, registerDoctor, registerSummarize, registerEval, registerBench];
