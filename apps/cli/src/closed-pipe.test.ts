@@ -35,6 +35,8 @@ describe('a closed stdout pipe', () => {
     ['index', 'big.txt', '--db', 'again.db'],
     ['search', 'whale', '--db', 'big.db'],
     ['search', 'whale', '--db', 'big.db', '--budget', '300'],
+    ['doctor', '--db', 'big.db'],
+    ['migrate', '--from', 'big.db', '--db', 'copy.db'],
     ['summarize', 'big.txt', '--words', '50'],
     ['digest', 'big.txt', '--out', 'digest-out'],
   ])('ends `chunkwise %s …` quietly with exit 0', async (...args: string[]) => {
