@@ -1,6 +1,7 @@
 import { ChunkwiseError, type Span } from '@chunkwise/core';
 import type { AnswerPassage, Citation } from './answer-types.js';
 import { countWords } from './count-words.js';
+import { termIdf } from './question-focus.js';
 import { termIds, type TermIds } from './term-vectors.js';
 import { textUnits } from './text-units.js';
 
@@ -48,11 +49,7 @@ export function indexPassages(passages: readonly AnswerPassage[], longWords = LO
     unitsOf.push(own);
   });
   const tokens = termIds(units.map((unit) => unit.text));
-  const df = new Float64Array(tokens.vocabulary.length);
-  for (const ids of tokens.terms) for (const id of new Set(ids)) df[id]!++;
-  const n = units.length;
-  const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
-  return { passages, units, unitsOf, tokens, idf };
+  return { passages, units, unitsOf, tokens, idf: termIdf(tokens) };
 }
 
 /** A citation of `span` (offsets in the passage's text) under `marker`. */

@@ -2,6 +2,7 @@ import { ChunkwiseError, throwIfAborted, type Embedder } from '@chunkwise/core';
 import { BM25Index } from '@chunkwise/retrieval';
 import { citationOf, indexPassages, type PassageIndex, type PassageUnit } from './answer-passages.js';
 import type { AnswerPassage, Citation } from './answer-types.js';
+import { questionCoverage } from './question-focus.js';
 import { contentTerms, cosine, vectorsFromIds } from './term-vectors.js';
 
 export interface ExtractiveAnswerOptions {
@@ -127,37 +128,15 @@ function selectEvidence(
   return picked;
 }
 
-/**
- * BM25 of every sentence against the question, and the share of the question's weight (Σ idf of
- * its distinct content terms; a term no sentence has weighs as much as the rarest) each sentence
- * matches.
- */
+/** BM25 of every sentence against the question, and the share of the question's weight each matches (`questionCoverage`). */
 function lexicalScores(question: string, index: PassageIndex): { bm25: Float64Array; coverage: Float64Array } {
   const n = index.units.length;
   const bm25 = new Float64Array(n);
-  const coverage = new Float64Array(n);
-  const idOf = new Map(index.tokens.vocabulary.map((term, id) => [term, id]));
-  const unseenIdf = Math.log(1 + (n + 0.5) / 0.5);
-  let mass = 0;
-  const queryIds = new Set<number>();
-  for (const term of new Set(contentTerms(question))) {
-    const id = idOf.get(term);
-    if (id === undefined) mass += unseenIdf;
-    else {
-      mass += index.idf[id]!;
-      queryIds.add(id);
-    }
-  }
-  if (queryIds.size === 0) return { bm25, coverage };
-
+  const { coverage, hasTerms } = questionCoverage(question, index.tokens, index.idf);
+  if (!hasTerms) return { bm25, coverage };
   const bm25Index = new BM25Index({ analyzer: contentTerms });
   index.units.forEach((unit, i) => bm25Index.add(String(i), unit.text));
   for (const hit of bm25Index.search(question, { k: n })) bm25[Number(hit.id)] = hit.score;
-  index.tokens.terms.forEach((ids, i) => {
-    let weight = 0;
-    for (const id of new Set(ids)) if (queryIds.has(id)) weight += index.idf[id]!;
-    coverage[i] = weight / mass;
-  });
   return { bm25, coverage };
 }
 

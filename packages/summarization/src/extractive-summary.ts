@@ -2,6 +2,7 @@ import { ChunkwiseError, createProgress, throwIfAborted, type ProgressCallback, 
 import { countWords } from './count-words.js';
 import { selectByMMR } from './mmr-selection.js';
 import { rankSentences, type RankingAlgorithm } from './sentence-graph.js';
+import { questionCoverage, termIdf } from './question-focus.js';
 import { quotedShares } from './quoted-speech.js';
 import { salienceOf, salientTerms } from './salient-terms.js';
 import { termIds, vectorsFromIds, type TermIds } from './term-vectors.js';
@@ -24,6 +25,12 @@ export interface ExtractiveOptions {
   sections?: readonly Span[];
   /** Above this many sentences, extraction is hierarchical: sections first (default 1500). */
   maxGraphSentences?: number;
+  /**
+   * Focus the summary on a question: each sentence's score is multiplied by the share of the
+   * question's weight it matches (plus a small floor, so a text that never touches the question
+   * still gets its most central sentences).
+   */
+  question?: string;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -58,6 +65,8 @@ const FULL_WEIGHT_WORDS = 16;
 const LONG_SENTENCE_WORDS = 30;
 /** A fully quoted sentence keeps this share of its score: a summary reports, it does not quote dialogue. */
 const QUOTED_WEIGHT = 0.15;
+/** A sentence that shares nothing with the question keeps this share of its score in a focused summary. */
+const QUESTION_FLOOR = 0.05;
 /** Up to this much extra score for a sentence rich in the text's salient terms. */
 const SALIENCE_BONUS = 0.6;
 /** Salient-term weight (in top-term units, per 16 words) that earns the whole bonus. */
@@ -86,6 +95,9 @@ export function extractiveSummary(text: string, options: ExtractiveOptions): Ext
   const { targetWords, tolerance = 0.1, algorithm = 'lexrank', lambda = 0.7, positionWeight = 0.2 } = options;
   const maxGraphSentences = options.maxGraphSentences ?? 1500;
   validate(targetWords, tolerance, algorithm, lambda, positionWeight, maxGraphSentences, options.sections);
+  if (options.question !== undefined && (typeof options.question !== 'string' || options.question.trim() === '')) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `question must be a non-empty string, got ${describeType(options.question)}.`);
+  }
   throwIfAborted(options.signal);
 
   const sectionSpans = options.sections ?? detectSections(text);
@@ -119,7 +131,9 @@ function summarizeUnits(
   } else {
     const tokens = termIds(units.map((unit) => unit.text));
     const excluded = choosable(units, duplicates, targetWords, fragments);
-    const context: SelectContext = { ...settings, units, tokens, excluded, quality: sentenceQuality(text, units, tokens) };
+    const quality = sentenceQuality(text, units, tokens);
+    if (settings.options.question !== undefined) focusOn(settings.options.question, tokens, quality);
+    const context: SelectContext = { ...settings, units, tokens, excluded, quality };
     const result = selectHierarchically(all, targetWords, context, 1);
     chosen = result.chosen;
     levels = result.levels;
@@ -158,6 +172,13 @@ function choosable(units: readonly TextUnit[], duplicates: ReadonlySet<number>, 
  * lines, built from the names everyone repeats), sentences with the text's salient terms — frequent
  * and spread over its sections — are preferred.
  */
+/** Query-focused summarization: weights each sentence by how much of the question it matches. */
+function focusOn(question: string, tokens: TermIds, quality: Float64Array): void {
+  const { coverage, hasTerms } = questionCoverage(question, tokens, termIdf(tokens));
+  if (!hasTerms) return;
+  for (let i = 0; i < quality.length; i++) quality[i]! *= QUESTION_FLOOR + coverage[i]!;
+}
+
 function sentenceQuality(text: string, units: readonly TextUnit[], tokens: TermIds): Float64Array {
   const quoted = quotedShares(text, units.map((unit) => unit.span));
   const salient = salientTerms(tokens, units.map((unit) => unit.section));

@@ -26,6 +26,12 @@ export interface ModelCallsOptions {
   method: string;
   signal?: AbortSignal | undefined;
   cache?: SummaryCache | undefined;
+  /**
+   * Appended to every request's system prompt (a question to focus on). The run plans with
+   * `budget`, which must have reserved room for it; requests are checked against `sendBudget`.
+   */
+  focus?: string | undefined;
+  sendBudget?: PromptBudget | undefined;
 }
 
 /**
@@ -69,11 +75,12 @@ export class ModelCalls {
   /** One call. Throws ChunkwiseError('ABORTED') when the signal fires, before or during the call. */
   async generate(prompt: Prompt): Promise<Completion> {
     this.throwIfStopped();
-    const counted = this.budget.assertFits(prompt);
+    const sent = this.focused(prompt);
+    const counted = (this.options.sendBudget ?? this.budget).assertFits(sent);
     this.stats.calls++;
     let result: GenerateResult;
     try {
-      result = await this.model.generate(this.request(prompt));
+      result = await this.model.generate(this.request(sent));
     } catch (error) {
       throw this.failure(error);
     }
@@ -93,12 +100,13 @@ export class ModelCalls {
       return completion;
     }
     this.throwIfStopped();
-    const counted = this.budget.assertFits(prompt);
+    const sent = this.focused(prompt);
+    const counted = (this.options.sendBudget ?? this.budget).assertFits(sent);
     this.stats.calls++;
     let text = '';
     const result: GenerateResult = { text };
     try {
-      for await (const part of this.model.generateStream(this.request(prompt))) {
+      for await (const part of this.model.generateStream(this.request(sent))) {
         if (part.type === 'text') {
           if (typeof part.text !== 'string') throw new ChunkwiseError('UPSTREAM', 'The model streamed a text part without text.');
           text += part.text;
@@ -114,6 +122,10 @@ export class ModelCalls {
     this.throwIfStopped();
     result.text = text;
     return this.account(result, counted);
+  }
+
+  private focused(prompt: Prompt): Prompt {
+    return this.options.focus ? { system: prompt.system + this.options.focus, prompt: prompt.prompt } : prompt;
   }
 
   private request(prompt: Prompt): GenerateRequest {
@@ -152,6 +164,7 @@ export class ModelCalls {
       prompt: prompt.prompt,
       targetWords,
       tolerance,
+      ...(this.options.focus ? { focus: this.options.focus } : {}),
     });
   }
 

@@ -15,6 +15,17 @@ export const SYSTEM_PROMPT =
   'You summarize documents faithfully. Write plain prose: no title, headings, lists or preamble, and no comments about the task. ' +
   'Never invent facts. Always end with a complete sentence.';
 
+/**
+ * Query-focused summarization: appended to the system prompt of every call of a run given a
+ * question, so every method (and every level of a merge tree) keeps to it.
+ */
+export function focusInstruction(question: string): string {
+  return (
+    `\n\nThe reader wants to know: ${question.trim()}\nFocus the summary on what bears on this question and leave out what ` +
+    'does not. If the text says nothing about it, summarize what the text does say.'
+  );
+}
+
 /** Why the previous answer was rejected; appended to the same prompt on a retry. */
 export type Correction = { kind: 'length'; got: number } | { kind: 'unfinished' };
 

@@ -6,7 +6,7 @@ import { chunkBesideSummary, incrementalUpdate } from './incremental-update.js';
 import { summaryCap, templateTokens, type LlmOutcome, type LlmRun } from './llm-run.js';
 import { mapReduce } from './map-reduce.js';
 import { ModelCalls } from './model-calls.js';
-import { mergePrompt, refinePrompt, updatePrompt } from './prompts.js';
+import { focusInstruction, mergePrompt, refinePrompt, updatePrompt } from './prompts.js';
 import { refineSummary } from './refine.js';
 import type { SummaryCache } from './summary-cache.js';
 import { promptBudgetFor } from './token-budget.js';
@@ -36,6 +36,11 @@ export interface SummarizeOptions {
   mergeContext?: boolean;
   /** Finished summaries by key; a rerun after a crash reuses them instead of calling the model. */
   cache?: SummaryCache;
+  /**
+   * A question to focus the summary on (query-focused summarization): the extractive method weights
+   * sentences by how much of the question they match; the model methods get it in every prompt.
+   */
+  question?: string;
   /** Options of the extractive method. */
   extractive?: Pick<ExtractiveOptions, 'algorithm' | 'lambda' | 'positionWeight' | 'sections' | 'maxGraphSentences'>;
   signal?: AbortSignal;
@@ -70,6 +75,8 @@ export interface SummarizeResult {
 }
 
 const DEFAULT_CHUNK_TOKENS = 2048;
+/** Slack for tokens that appending the focus line to a system prompt can add at the seam. */
+const FOCUS_SEAM_TOKENS = 4;
 
 /**
  * Summarises `text` to about `targetWords` words. `extractive` (default) picks sentences offline;
@@ -89,6 +96,7 @@ export async function summarize(text: string, options: SummarizeOptions): Promis
       ...options.extractive,
       targetWords,
       tolerance,
+      ...(options.question !== undefined ? { question: options.question } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -107,8 +115,14 @@ export async function summarize(text: string, options: SummarizeOptions): Promis
       { details: { maxTokens, contextWindow: model.contextWindow, targetWords } },
     );
   }
-  const budget = await promptBudgetFor(model, maxTokens);
-  const calls = new ModelCalls(model, budget, { method, signal: options.signal, cache: options.cache });
+  const fullBudget = await promptBudgetFor(model, maxTokens);
+  // A question goes into every request: plan every prompt with room kept for it.
+  const focus = options.question !== undefined ? focusInstruction(options.question) : undefined;
+  const budget = focus ? fullBudget.reserving(fullBudget.count(focus) + FOCUS_SEAM_TOKENS) : fullBudget;
+  if (budget.limit < fullBudget.limit / 2) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `The question takes more than half of the prompt budget (${fullBudget.limit} tokens); shorten it or use a model with a bigger window.`);
+  }
+  const calls = new ModelCalls(model, budget, { method, signal: options.signal, cache: options.cache, focus, sendBudget: fullBudget });
   const run: LlmRun = {
     calls,
     budget,
@@ -209,6 +223,9 @@ function validate(text: string, method: SummarizationMethod, options: SummarizeO
   if (typeof text !== 'string') invalid(`summarize() takes a string, got ${typeof text}.`);
   if (!SUMMARIZATION_METHODS.includes(method)) invalid(`Unknown method ${JSON.stringify(method)}; use one of ${SUMMARIZATION_METHODS.join(', ')}.`);
   if (!Number.isInteger(options.targetWords) || options.targetWords < 1) invalid(`targetWords must be a positive integer, got ${options.targetWords}.`);
+  if (options.question !== undefined && (typeof options.question !== 'string' || options.question.trim() === '')) {
+    invalid('question must be a non-empty string: the question the summary should focus on.');
+  }
   if (method !== 'extractive' && !options.model) {
     invalid(`The ${method} method needs a model: pass { model } (e.g. openAICompatible(...) from @chunkwise/providers), or use method 'extractive'.`);
   }

@@ -36,6 +36,11 @@ export class PromptBudget {
     return this.count(request.system ?? '') + this.count(request.prompt) + MESSAGE_OVERHEAD;
   }
 
+  /** The same budget with `tokens` fewer for prompts: room kept for text every request adds (a question to focus on). */
+  reserving(tokens: number): PromptBudget {
+    return new PromptBudget(this.limit + this.maxTokens - tokens, this.maxTokens, this.tokenizer, this.margin === 1);
+  }
+
   /** A limit in budget tokens as a limit in tokenizer tokens (for chunkers that count raw). */
   toTokenizerTokens(budgetTokens: number): number {
     return Math.floor(budgetTokens / this.margin);
