@@ -11,5 +11,6 @@ export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   chunking: () => import('./chunking.js'),
   cache: () => import('./cache.js'),
   retrieval: () => import('./retrieval.js'),
+  embedders: () => import('./embedders.js'),
   quality: () => import('./quality.js'),
 };

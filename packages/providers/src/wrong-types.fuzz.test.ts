@@ -166,6 +166,8 @@ describe('every export answers wrong types with a ChunkwiseError', () => {
     await fuzz('float32ToBase64', 1, (a) => testing.float32ToBase64(a as never));
     await fuzz('mockChatStream', 4, (a, b, c, d) => testing.mockChatStream(a as never, b as never, c as never, d as never));
     await fuzz('server.enqueue', 1, (a) => server.enqueue(a as never));
+    await fuzz('writeTinyTransformersModel', 1, (a) => (typeof a === 'string' ? undefined : testing.writeTinyTransformersModel(a as never)));
+    await fuzz('tinyModelRow', 1, (a) => testing.tinyModelRow(a as never));
     server.reset();
   });
 });

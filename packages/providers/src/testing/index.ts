@@ -11,3 +11,4 @@ export {
   float32ToBase64,
 } from './mock-responder.js';
 export type { MockRequest, MockResponse, MockResponder } from './mock-responder.js';
+export { writeTinyTransformersModel, tinyModelRow, TINY_MODEL_VOCAB, TINY_MODEL_HIDDEN } from './tiny-transformers-model.js';

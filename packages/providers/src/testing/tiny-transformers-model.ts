@@ -1,14 +1,22 @@
-// Writes a tiny but real transformers.js model folder for tests: a word-level tokenizer and an
-// ONNX graph with one Gather node (token id → row of a fixed table), so mean pooling over it has
-// a value the test can compute by hand. Built at test time; no weights are stored or downloaded.
+// A tiny but real transformers.js model folder for tests and benchmarks that must not download:
+// a word-level tokenizer and an ONNX graph with one Gather node (token id → row of a fixed table),
+// so mean pooling over it has a value a test can compute by hand. Written on demand; no weights are
+// stored or downloaded. It measures transformers.js' own cost (tokenizer, ONNX session, pooling),
+// not a real transformer's.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChunkwiseError } from '@chunkwise/core';
 
-export const VOCAB = ['[UNK]', '[PAD]', 'call', 'me', 'ishmael', 'whale', 'ship', 'sea', 'white', 'captain'];
-export const HIDDEN = 4;
+/** The tiny model's vocabulary (lower-cased words; anything else is `[UNK]`). */
+export const TINY_MODEL_VOCAB = ['[UNK]', '[PAD]', 'call', 'me', 'ishmael', 'whale', 'ship', 'sea', 'white', 'captain'];
+/** Its hidden size: the embedder's `dimensions`. */
+export const TINY_MODEL_HIDDEN = 4;
+const VOCAB = TINY_MODEL_VOCAB;
+const HIDDEN = TINY_MODEL_HIDDEN;
 
-/** Row `id` of the embedding table: small integers, distinct per token. */
-export function tableRow(id: number): number[] {
+/** Row `id` of the tiny model's embedding table: small integers, distinct per token. */
+export function tinyModelRow(id: number): number[] {
+  if (!Number.isInteger(id) || id < 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'tinyModelRow(id) needs a token id (an integer ≥ 0).');
   return Array.from({ length: HIDDEN }, (_, d) => ((id * 7 + d * 3) % 11) - 5 + (d === id % HIDDEN ? 2 : 0));
 }
 
@@ -46,7 +54,7 @@ const valueInfo = (field: number, name: string, elemType: number, dims: Array<nu
 
 function onnxModel(): Uint8Array {
   const table = new Float32Array(VOCAB.length * HIDDEN);
-  VOCAB.forEach((_, id) => table.set(tableRow(id), id * HIDDEN));
+  VOCAB.forEach((_, id) => table.set(tinyModelRow(id), id * HIDDEN));
   const initializer = msg(5, int(1, VOCAB.length), int(1, HIDDEN), int(2, FLOAT), str(8, 'table'), bytes(9, new Uint8Array(table.buffer)));
   const gather = msg(1, str(1, 'table'), str(1, 'input_ids'), str(2, 'last_hidden_state'), str(3, 'lookup'), str(4, 'Gather'), msg(5, str(1, 'axis'), int(3, 0), int(20, 2)));
   const graph = msg(
@@ -60,8 +68,9 @@ function onnxModel(): Uint8Array {
   return concat([int(1, 8), str(2, 'chunkwise-test'), graph, msg(8, str(1, ''), int(2, 13))]);
 }
 
-/** Writes the model folder into `dir` and returns `dir`. */
-export function writeTinyModel(dir: string): string {
+/** Writes the tiny model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx) into `dir` and returns `dir`. */
+export function writeTinyTransformersModel(dir: string): string {
+  if (typeof dir !== 'string' || dir === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'writeTinyTransformersModel(dir) needs a folder path.');
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   writeFileSync(join(dir, 'onnx', 'model.onnx'), onnxModel());
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: HIDDEN, architectures: ['BertModel'] }));

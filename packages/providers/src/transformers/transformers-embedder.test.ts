@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { caught } from '../__fixtures__/caught.js';
-import { HIDDEN, VOCAB, tableRow, writeTinyModel } from './__fixtures__/tiny-model.js';
+import { TINY_MODEL_HIDDEN as HIDDEN, TINY_MODEL_VOCAB as VOCAB, tinyModelRow as tableRow, writeTinyTransformersModel as writeTinyModel } from '../testing/tiny-transformers-model.js';
 import { transformersEmbedder, type TransformersEmbedder } from './transformers-embedder.js';
 
 let root: string;
