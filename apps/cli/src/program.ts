@@ -13,6 +13,15 @@ export function createProgram(): Command {
     .option('--json', 'print machine-readable JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .showHelpAfterError('(run chunkwise --help for usage)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 done (also when the reader of stdout went away, as `| head` does), 1 error,',
+        '2 usage mistake, 130 interrupted by Ctrl-C (143 by SIGTERM) after the current write.',
+        'Guide: docs/cli.md',
+      ].join('\n'),
+    )
     .exitOverride();
   for (const register of COMMANDS) register(program);
   program.commands.forEach((command) => command.exitOverride());

@@ -8,7 +8,7 @@ export function registerCount(program: Command): void {
     .command('count')
     .description('count the tokens of a text (special-token text counts as plain text)')
     .argument('<file>', 'UTF-8 text file, or - for stdin');
-  addTokenizerOption(command, { encodingAlias: true }).action(async (file: string, options: { tokenizer: string }, cmd: Command) => {
+  addTokenizerOption(command, { encodingAlias: true, description: 'tokenizer to count with' }).action(async (file: string, options: { tokenizer: string }, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const tokenizer = await loadTokenizer(options.tokenizer);
     const input = await readInput(file);

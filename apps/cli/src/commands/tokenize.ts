@@ -17,7 +17,7 @@ export function registerTokenize(program: Command): void {
     .argument('<file>', 'UTF-8 text file, or - for stdin')
     .option('--offsets', 'include each token’s [start, end) UTF-16 span and its text')
     .option('--allow-special', 'encode special tokens such as <|endoftext|> as their ids (default: plain text)');
-  addTokenizerOption(command, { encodingAlias: true }).action(async (file: string, options: TokenizeOptions, cmd: Command) => {
+  addTokenizerOption(command, { encodingAlias: true, description: 'tokenizer whose ids to print' }).action(async (file: string, options: TokenizeOptions, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const tokenizer = await loadTokenizer(options.tokenizer);
     const input = await readInput(file);
