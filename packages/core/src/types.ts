@@ -17,9 +17,12 @@ export interface Chunk extends Span {
 }
 
 /**
- * Token ids of a text with the UTF-16 span `[starts[i], ends[i])` of each token. A token that
- * covers only part of a character (byte-level BPE splits a multi-byte character over several
- * tokens) has the span of that whole character, so spans of neighbours may coincide.
+ * Token ids of a text with the UTF-16 span `[starts[i], ends[i])` of each token; spans are in
+ * order and within the text. Where byte-level BPE splits one character's bytes over several
+ * tokens, implementations say which convention they use: **tiling** (the character belongs to the
+ * token holding its first byte, the others get an empty span at its end, so spans never overlap —
+ * the default of `@chunkwise/tokenizers`) or **tiktoken's `decode_with_offsets`** (each token spans
+ * every character it holds a byte of, so neighbours overlap on a split character).
  */
 export interface TokenOffsets {
   readonly ids: Uint32Array;
