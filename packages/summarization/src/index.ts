@@ -9,5 +9,7 @@ export { countWords } from './count-words.js';
 export { packGroups } from './merge-groups.js';
 export { leadBaseline } from './lead-baseline.js';
 export { answer, answerStream, ANSWER_METHODS } from './answer.js';
+export { suggestQuestions } from './suggest-questions.js';
+export type { SuggestedQuestion, SuggestQuestionsOptions } from './suggest-questions.js';
 export type { AnswerMethod, AnswerOptions, AnswerPassage, AnswerRepair, AnswerResult, AnswerStreamPart, Citation } from './answer-types.js';
 export type { LeadBaseline } from './lead-baseline.js';
