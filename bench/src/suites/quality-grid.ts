@@ -1,6 +1,6 @@
 import { createChunker, type Chunker } from '@chunkwise/chunking';
 import type { Tokenizer } from '@chunkwise/core';
-import { buildChunkIndex, evaluateRetrieval, mean, type EmbedderSource, type QuestionResult, type RetrieverName } from '@chunkwise/eval';
+import { buildChunkIndex, evaluateRetrieval, mean, standardDeviation, type EmbedderSource, type QuestionResult, type RetrieverName } from '@chunkwise/eval';
 import type { ContextStrategy } from '@chunkwise/retrieval';
 import type { QualityTask } from './quality-tasks.js';
 
@@ -19,6 +19,8 @@ export interface QualityConfig {
 export interface FamilyScores {
   questions: number;
   recall: number;
+  /** Sample standard deviation of recall over the questions. */
+  recallStd: number;
   precision: number;
   iou: number;
   precisionOmega: number;
@@ -57,7 +59,7 @@ export interface GridOptions {
 
 function familyScores(results: readonly QuestionResult[]): FamilyScores {
   const of = (key: 'recall' | 'precision' | 'iou' | 'precisionOmega' | 'tokens') => mean(results.map((r) => r[key]));
-  return { questions: results.length, recall: of('recall'), precision: of('precision'), iou: of('iou'), precisionOmega: of('precisionOmega'), tokens: of('tokens') };
+  return { questions: results.length, recall: of('recall'), recallStd: standardDeviation(results.map((r) => r.recall)), precision: of('precision'), iou: of('iou'), precisionOmega: of('precisionOmega'), tokens: of('tokens') };
 }
 
 /** Every chunker × size × overlap, indexed once, then every retriever × context strategy on it. */
@@ -102,6 +104,7 @@ export async function runQualityGrid(options: GridOptions): Promise<QualityRow[]
       }
       const indexMs = index.chunkMs + index.bm25Ms + (config.retriever === 'bm25' ? 0 : index.embedMs);
       rows.push({ ...config, chunks: index.chunks, indexMs, searchMs: result.timings.searchMs, scores });
+      log(`  ${config.retriever} ${config.context}: searched and scored in ${(result.timings.searchMs / 1000).toFixed(1)} s`);
     }
   }
   return rows;
@@ -110,4 +113,23 @@ export async function runQualityGrid(options: GridOptions): Promise<QualityRow[]
 /** The number a configuration is chosen by: recall at the equal budget, averaged over the two task families. */
 export function score(row: QualityRow, split: Split): number {
   return (row.scores[split].synthetic.recall + row.scores[split]['held-out'].recall) / 2;
+}
+
+/** Standard error of `score`: the two family means are independent samples. */
+export function scoreError(row: QualityRow, split: Split): number {
+  const se = (f: FamilyScores) => (f.questions > 0 ? f.recallStd / Math.sqrt(f.questions) : 0);
+  return Math.hypot(se(row.scores[split].synthetic), se(row.scores[split]['held-out'])) / 2;
+}
+
+/**
+ * The one-standard-error rule (Breiman et al. 1984): of the configurations whose tune score is
+ * within one standard error of the best, the one with the smallest mean context (fewest tokens
+ * per answer), then the fewest chunks. Differences smaller than the noise do not decide.
+ */
+export function choose(rows: readonly QualityRow[]): { best: QualityRow; chosen: QualityRow; threshold: number } {
+  const best = [...rows].sort((a, b) => score(b, 'tune') - score(a, 'tune'))[0] as QualityRow;
+  const threshold = score(best, 'tune') - scoreError(best, 'tune');
+  const tokens = (r: QualityRow) => (r.scores.tune.synthetic.tokens + r.scores.tune['held-out'].tokens) / 2;
+  const chosen = rows.filter((r) => score(r, 'tune') >= threshold).sort((a, b) => tokens(a) - tokens(b) || a.chunks - b.chunks)[0] as QualityRow;
+  return { best, chosen, threshold };
 }

@@ -1,16 +1,16 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { getEncoding } from '@chunkwise/tokenizers';
 import type { RetrieverName } from '@chunkwise/eval';
 import type { ContextStrategy } from '@chunkwise/retrieval';
 import type { Suite } from '../harness.js';
 import { loadQualityEmbedder } from './quality-embedder.js';
-import { runQualityGrid, score, type Family, type QualityConfig, type QualityRow, type Split } from './quality-grid.js';
+import { choose, runQualityGrid, score, scoreError, type Family, type QualityConfig, type QualityRow, type Split } from './quality-grid.js';
 import { qualityTasks, type QualityTask } from './quality-tasks.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /** RULER questions per needle type and source, and held-out sentences per source (half tune, half test). */
-const RULER_PER_TYPE = env('CHUNKWISE_BENCH_QUALITY_RULER', 12);
-const HELD_OUT = env('CHUNKWISE_BENCH_QUALITY_HELD_OUT', 48);
+const RULER_PER_TYPE = env('CHUNKWISE_BENCH_QUALITY_RULER', 16);
+const HELD_OUT = env('CHUNKWISE_BENCH_QUALITY_HELD_OUT', 96);
 /** The equal token budget every configuration fills (the digest's answer budget). */
 const BUDGET = env('CHUNKWISE_BENCH_QUALITY_BUDGET', 1200);
 const CHUNKERS = (process.env.CHUNKWISE_BENCH_QUALITY_CHUNKERS ?? 'token,sentence,recursive,perplexity,optimal').split(',');
@@ -24,6 +24,7 @@ let rows: QualityRow[] = [];
 let tasks: QualityTask[] = [];
 let embedderNote = '';
 let wallMs = 0;
+let cpuMs = 0;
 
 const pct = (x: number) => x.toFixed(3);
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -56,6 +57,7 @@ const suite: Suite = {
   },
   async notes() {
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     const tokenizer = await getEncoding('o200k_base');
     tasks = qualityTasks({ rulerPerType: RULER_PER_TYPE, heldOut: HELD_OUT });
     const embedder = await loadQualityEmbedder();
@@ -75,6 +77,8 @@ const suite: Suite = {
       log: (message) => process.stdout.write(`  ${message}\n`),
     });
     wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMs = (cpu.user + cpu.system) / 1000;
     return report();
   },
 };
@@ -82,8 +86,8 @@ const suite: Suite = {
 function report(): string {
   const grid = rows.filter((r) => !same(r, CURRENT_DEFAULT));
   const baseline = rows.find((r) => same(r, CURRENT_DEFAULT)) as QualityRow;
-  const ranked = [...grid].sort((a, b) => score(b, 'tune') - score(a, 'tune') || a.indexMs - b.indexMs);
-  const best = ranked[0] as QualityRow;
+  const ranked = [...grid].sort((a, b) => score(b, 'tune') - score(a, 'tune'));
+  const { best: top, chosen: best, threshold } = choose(grid);
   const count = (split: Split) => tasks.reduce((n, t) => n + t[split].length, 0);
   const corpusChars = tasks.reduce((n, t) => n + Object.values(t.corpora).reduce((m, c) => m + c.length, 0), 0);
   const out: string[] = [
@@ -97,14 +101,14 @@ function report(): string {
     '',
     `**Chunkers.** ${CHUNKERS.join(', ')} from \`createChunker\`; \`markdown\` and \`code\` are left out (on plain prose markdown cuts exactly like recursive, and the corpora hold no code); \`semantic\` and \`late\` need an embedding model in the chunker itself.`,
     '',
-    `Whole run: ${seconds(wallMs)} s on ${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${cpus().length}.`,
+    `Whole run: ${seconds(wallMs)} s wall, ${seconds(cpuMs)} s CPU (one thread; the machine was shared with other work, load average ${loadavg()[0]?.toFixed(0)}) on ${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${cpus().length}.`,
     '',
     '### Chosen on the tune split',
     '',
-    `Best mean recall on **tune**: **${name(best)}** (tune ${pct(score(best, 'tune'))}, test ${pct(score(best, 'test'))}). The ten best on tune, with their **test** figures, and today's default:`,
+    `Best mean recall on **tune**: ${name(top)} (${pct(score(top, 'tune'))} ± ${pct(scoreError(top, 'tune'))} standard error). By the one-standard-error rule (of the configurations within one standard error of the best, the one with the smallest context), the choice is **${name(best)}**: tune ${pct(score(best, 'tune'))}, **test ${pct(score(best, 'test'))} ± ${pct(scoreError(best, 'test'))}**, ${grid.filter((r) => score(r, 'tune') >= threshold).length} configurations within the standard error. The ten best on tune, with their **test** figures, and today's default:`,
     '',
     HEADER,
-    ...ranked.slice(0, 10).map((r) => line(r, 'test')),
+    ...[...ranked.slice(0, 10), ...(ranked.slice(0, 10).includes(best) ? [] : [best])].map((r) => line(r, 'test', r === best ? `**${name(r)}** (chosen)` : name(r))),
     line(baseline, 'test', `today: ${name(baseline)}`),
     '',
     '### One choice at a time (test split)',
