@@ -16,3 +16,24 @@ openAICompatible({ baseURL: 'http://localhost:11434/v1', model: 'm', contextWind
 
 // @ts-expect-error contextWindow is required: servers do not report it.
 openAICompatible({ baseURL: 'http://localhost:11434/v1', model: 'm' });
+
+// The static embedders are Embedders and LateChunker TokenEmbedders; the bridges give the other
+// libraries' own types.
+import type { TokenEmbedder } from '@chunkwise/chunking';
+import type { EmbeddingModel } from 'ai';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { SifEmbedder, StaticModelEmbedder, SifState } from './static/index.js';
+import { fromAISDKEmbeddingModel, toAISDKEmbeddingModel } from './ai-sdk/index.js';
+import { fromLangChainEmbeddings, toLangChainEmbeddings } from './langchain/index.js';
+
+expectTypeOf<SifEmbedder>().toExtend<Embedder>();
+expectTypeOf<SifEmbedder>().toExtend<TokenEmbedder>();
+expectTypeOf<StaticModelEmbedder>().toExtend<Embedder>();
+expectTypeOf<StaticModelEmbedder>().toExtend<TokenEmbedder>();
+expectTypeOf<SifEmbedder['fit']>().returns.toEqualTypeOf<SifState>();
+expectTypeOf(openAICompatible).returns.toHaveProperty('generateStream');
+expectTypeOf(fromAISDK).returns.toHaveProperty('generateStream');
+expectTypeOf(toAISDKEmbeddingModel).returns.toExtend<EmbeddingModel>();
+expectTypeOf(fromAISDKEmbeddingModel).returns.toExtend<Embedder>();
+expectTypeOf(toLangChainEmbeddings).returns.toExtend<EmbeddingsInterface>();
+expectTypeOf(fromLangChainEmbeddings).returns.toExtend<Embedder>();
