@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'pg';
 import { RecursiveChunker } from '@chunkwise/chunking';
-import { SqliteStore } from '@chunkwise/retrieval/sqlite';
+import { SqliteStore, verifySqliteStore } from '@chunkwise/retrieval/sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exited, runChunkwise, spawnChunkwise } from './__fixtures__/run-chunkwise.js';
 
@@ -106,6 +106,8 @@ describe('chunkwise index is a sync', () => {
     const { code, stderr } = await done;
     expect(code).toBe(130);
     expect(stderr).toContain('interrupted');
+    // The file verifies: SQLite's check, every record's checksum, the counts and the saved index.
+    expect(verifySqliteStore(join(dir, 'book.db'))).toMatchObject({ ok: true, snapshot: 'current', damaged: [], missing: 0 });
 
     const store = SqliteStore.open(join(dir, 'book.db'));
     try {
