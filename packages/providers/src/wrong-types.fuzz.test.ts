@@ -95,6 +95,9 @@ describe('every export answers wrong types with a ChunkwiseError', () => {
     await fuzz('fromAISDKEmbeddingModel', 2, (a, b) => aiSdk.fromAISDKEmbeddingModel(a as never, b as never));
     await fuzz('fromAISDKEmbeddingModel.embed', 2, (a, b) => aiSdk.fromAISDKEmbeddingModel(embeddingModel, { maxRetries: 0 }).embed(a as never, b as never));
     await fuzz('toAISDKEmbeddingModel', 2, (a, b) => aiSdk.toAISDKEmbeddingModel(a as never, b as never));
+    await fuzz('fromAISDK(model, options)', 1, (a) => aiSdk.fromAISDK(llm, a as never));
+    await fuzz('fromAISDKEmbeddingModel(model, options)', 1, (a) => aiSdk.fromAISDKEmbeddingModel(embeddingModel, a as never).embed(['x']));
+    await fuzz('toAISDKEmbeddingModel(embedder, options)', 1, (a) => aiSdk.toAISDKEmbeddingModel(new staticEntry.SifEmbedder(vectors), a as never));
     await fuzz('toAISDKEmbeddingModel.doEmbed', 1, (a) => aiSdk.toAISDKEmbeddingModel(new staticEntry.SifEmbedder(vectors)).doEmbed(a as never));
   });
 
@@ -111,6 +114,8 @@ describe('every export answers wrong types with a ChunkwiseError', () => {
     await fuzz('embedDocuments', 1, (a) => langchain.toLangChainEmbeddings(sif).embedDocuments(a as never));
     await fuzz('embedQuery', 1, (a) => langchain.toLangChainEmbeddings(sif).embedQuery(a as never));
     await fuzz('fromLangChainEmbeddings', 2, (a, b) => langchain.fromLangChainEmbeddings(a as never, b as never));
+    await fuzz('toLangChainEmbeddings(embedder, params)', 1, (a) => langchain.toLangChainEmbeddings(sif, a as never).embedQuery('sea'));
+    await fuzz('fromLangChainEmbeddings(embeddings, options)', 1, (a) => langchain.fromLangChainEmbeddings(lc, a as never).embed(['sea']));
     await fuzz('fromLangChainEmbeddings.embed', 2, (a, b) => langchain.fromLangChainEmbeddings(lc).embed(a as never, b as never));
   });
 
@@ -125,6 +130,8 @@ describe('every export answers wrong types with a ChunkwiseError', () => {
     await fuzz('WordVectorsBuilder', 2, (a, b) => new staticEntry.WordVectorsBuilder(a as never, b as never));
     await fuzz('WordVectorsBuilder.add', 2, (a, b) => new staticEntry.WordVectorsBuilder(2).add(a as never, b as never));
     await fuzz('SifEmbedder', 2, (a, b) => new staticEntry.SifEmbedder(a as never, b as never));
+    await fuzz('SifEmbedder(vectors, options)', 1, (a) => new staticEntry.SifEmbedder(vectors, a as never));
+    await fuzz('parseTextVectors(text, options)', 1, (a) => staticEntry.parseTextVectors('sea 1 2\n', a as never));
     await fuzz('SifEmbedder(options)', 3, (a, b, c) => new staticEntry.SifEmbedder(vectors, { a, priorTokens: b, normalize: c, state: a } as never));
     await fuzz('SifEmbedder.fit', 1, (a) => new staticEntry.SifEmbedder(vectors).fit(a as never));
     await fuzz('SifEmbedder.embed', 2, (a, b) => new staticEntry.SifEmbedder(vectors).embed(a as never, b as never));

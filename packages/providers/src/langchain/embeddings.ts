@@ -1,7 +1,7 @@
 import { Embeddings, type EmbeddingsInterface, type EmbeddingsParams } from '@langchain/core/embeddings';
 import { ChunkwiseError, isChunkwiseError, throwIfAborted, type Embedder } from '@chunkwise/core';
 import { checkDimensionsOption, checkTextArray, toFloat32Vectors } from '../vector-checks.js';
-import { signalOf } from '../argument-checks.js';
+import { optionsOf, signalOf } from '../argument-checks.js';
 
 /**
  * A LangChain `Embeddings` over a Chunkwise `Embedder`, for vector stores, retrievers and chains.
@@ -46,11 +46,11 @@ export interface FromLangChainEmbeddingsOptions {
  * are checked: one vector per text, the same size every time (DIMENSION_MISMATCH), finite values
  * (UPSTREAM otherwise). LangChain calls take no signal: it is checked before and after each call.
  */
-export function fromLangChainEmbeddings(embeddings: EmbeddingsInterface, options: FromLangChainEmbeddingsOptions = {}): Embedder {
+export function fromLangChainEmbeddings(embeddings: EmbeddingsInterface, options?: FromLangChainEmbeddingsOptions): Embedder {
   if (embeddings === null || typeof embeddings !== 'object' || typeof embeddings.embedDocuments !== 'function') {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'fromLangChainEmbeddings needs a LangChain Embeddings object (with embedDocuments).');
   }
-  let dimensions = checkDimensionsOption(options?.dimensions);
+  let dimensions = checkDimensionsOption(optionsOf(options, 'fromLangChainEmbeddings options').dimensions);
   return {
     get dimensions() {
       return dimensions;

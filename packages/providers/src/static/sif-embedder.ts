@@ -4,7 +4,7 @@ import { SecondMoment } from './principal-component.js';
 import { checkSifState, type SifState } from './sif-state.js';
 import { WordLookup, forEachWord } from './word-lookup.js';
 import type { WordVectors } from './word-vectors.js';
-import { show, signalOf } from '../argument-checks.js';
+import { optionsOf, show, signalOf } from '../argument-checks.js';
 
 export interface SifOptions {
   /** SIF's smoothing `a` in the weight `a / (a + p(w))`. Default 1e-3 (Arora et al. use 1e-3 to 1e-4). */
@@ -50,7 +50,9 @@ export class SifEmbedder implements Embedder {
   private weights: Float32Array;
   private component: Float64Array | undefined;
 
-  constructor(vectors: WordVectors, options: SifOptions = {}) {
+  constructor(vectors: WordVectors, options?: SifOptions) {
+    options = optionsOf(options, 'SifEmbedder options');
+    if (options.normalize !== undefined && typeof options.normalize !== 'boolean') throw new ChunkwiseError('INVALID_ARGUMENT', `normalize must be a boolean, got ${show(options.normalize)}.`);
     if (vectors === null || typeof vectors !== 'object' || typeof (vectors as Partial<WordVectors>).addTo !== 'function') {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'SifEmbedder needs a WordVectors table (WordVectors.fromBytes, or loadGloveVectors from @chunkwise/providers/static/node).');
     }
