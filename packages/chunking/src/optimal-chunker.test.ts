@@ -21,6 +21,15 @@ describe('OptimalChunker', () => {
     expect(score).toBeGreaterThan(greedyScore);
   });
 
+  it('lets cohesion, not only the length penalty, place the cut: an unequal split at the topic change', async () => {
+    // Two whale sentences, then four bread sentences: balanced halves would cut inside the bread topic.
+    const whales = 'The whale swam under the ship. The whale dived beneath the ship. ';
+    const bread = 'Bake bread in the oven. Knead bread before the oven. Slice warm bread from the oven. Bread from the oven is warm.';
+    const chunker = new OptimalChunker({ tokenizer: characterTokenizer, maxTokens: 160, minTokens: 10, lengthPenalty: 0.05 });
+    const { chunks } = await chunker.segment(whales + bread);
+    expect(chunks.map((chunk) => chunk.text)).toEqual([whales, bread]);
+  });
+
   it('never scores below greedy on the same scorer, and keeps the limit on Moby Dick', async () => {
     const text = mobyDick().slice(0, 40_000);
     const chunker = new OptimalChunker({ tokenizer: o200k_base, maxTokens: 200 });

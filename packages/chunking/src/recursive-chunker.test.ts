@@ -25,6 +25,13 @@ describe('RecursiveChunker', () => {
     expectChunkInvariants(text, chunks, characterTokenizer, { maxTokens: 50 });
   });
 
+  it('prefers a paragraph end to a line end: a paragraph that fits is never followed by a line of the next', async () => {
+    const text = 'Line one of A\nline two of A\n\nLine one of B\nline two of B\n';
+    // A (28 characters with its blank line) plus B's first line would fit 44; paragraphs come first.
+    const chunks = await new RecursiveChunker({ tokenizer: characterTokenizer, maxTokens: 44 }).chunk(text);
+    expect(chunks.map((chunk) => chunk.text)).toEqual(['Line one of A\nline two of A\n\n', 'Line one of B\nline two of B\n']);
+  });
+
   it('packs small paragraphs together up to the limit', async () => {
     const text = 'a b.\n\nc d.\n\ne f.\n\ng h.';
     const chunks = await new RecursiveChunker({ tokenizer: characterTokenizer, maxTokens: 12 }).chunk(text);

@@ -6,6 +6,8 @@ import { sotu } from './__fixtures__/corpora.js';
 import { HashingEmbedder } from './__fixtures__/test-embedder.js';
 import { OffsetByteTripletTokenizer } from './__fixtures__/test-tokenizer.js';
 import { unicodeText } from './__fixtures__/unicode.js';
+import { sentenceSpans } from './boundaries/sentences.js';
+import { movingAverage, percentile } from './scoring/vectors.js';
 import { SemanticChunker } from './semantic-chunker.js';
 
 const WHALES = [
@@ -20,6 +22,18 @@ const KITCHEN = [
   'Slice the warm bread from the oven.',
   'Butter tastes good on fresh bread.',
 ];
+
+describe('similarity curve helpers', () => {
+  it('smooths with a centred moving average that shrinks at the edges', () => {
+    expect(movingAverage([0, 3, 0, 3, 0], 3)).toEqual([1.5, 1, 2, 1, 1.5]);
+    expect(movingAverage([5, 1, 5], 1)).toEqual([5, 1, 5]);
+  });
+
+  it('interpolates percentiles linearly', () => {
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5], 25)).toBe(2);
+  });
+});
 
 describe('SemanticChunker', () => {
   it('cuts where the topic changes', async () => {
@@ -45,6 +59,19 @@ describe('SemanticChunker', () => {
     const double = await new SemanticChunker({ ...options, skipWindow: 1 }).chunk(text);
     expect(single.length).toBeGreaterThan(1);
     expect(double.length).toBe(1);
+  });
+
+  it("'auto' picks the fewest cuts whose groups fit: one topic cut when everything fits, more only when the limit needs them", async () => {
+    const text = [...WHALES, ...KITCHEN, ...WHALES.map((sentence) => sentence.replace('whale', 'shark'))].join(' ');
+    const roomy = new SemanticChunker({ tokenizer: o200k_base, maxTokens: 400, embedder: new HashingEmbedder(), windowSize: 1, threshold: 'auto', skipWindow: 0 });
+    const lowest = new SemanticChunker({ tokenizer: o200k_base, maxTokens: 400, embedder: new HashingEmbedder(), windowSize: 1, threshold: { percentile: 1 }, skipWindow: 0 });
+    expect((await roomy.chunk(text)).map((chunk) => chunk.text)).toEqual((await lowest.chunk(text)).map((chunk) => chunk.text));
+    const tight = new SemanticChunker({ tokenizer: o200k_base, maxTokens: 60, embedder: new HashingEmbedder(), windowSize: 1, threshold: 'auto', skipWindow: 0 });
+    const chunks = await tight.chunk(text);
+    expect(chunks.length).toBeGreaterThan(2);
+    // Every group fits, so no chunk ends inside a sentence.
+    const ends = new Set(sentenceSpans(text).map((sentence) => sentence.end));
+    expect(chunks.every((chunk) => ends.has(chunk.end))).toBe(true);
   });
 
   it('keeps every invariant on random Unicode', async () => {
