@@ -7,14 +7,14 @@ import { englishAnalyzer } from '@chunkwise/retrieval';
  */
 const FUNCTION_WORDS = new Set(
   englishAnalyzer(
-    `about above after again against all also am any because been before being below between both can could did do does doing down during each
-     even ever every few from further had has have having he her here hers herself him himself his how i its itself just let like made make
-     many may me might more most much must my myself nor now off often once one only other ought our ours ourselves out over own said same
-     say says see seem seemed shall she should so some still than thee thou thus thy too two under until up upon us very we were what when where
-     which while who whom whose why would yet you your yours yourself yourselves ye o oh yes well way thing things though through upon among
-     within without almost always another around away back come came get go going got know knew like little long look mr mrs must never
-     new next old per put quite rather really right seen set since something sometimes take taken tell therefore thing think thought time
-     took toward towards upon used whether whole yet first last`,
+    `about above after again against all also am any because been before being below between both can could did do does doing down
+     during each even ever every few from further had has have having he her here hers herself him himself his how i its itself just
+     let like made make many may me might more most much must my myself nor now off often once one only other ought our ours ourselves
+     out over own said same say says see seem seemed shall she should so some still than thee thou thus thy too two under until up upon
+     us very we were what when where which while who whom whose why would yet you your yours yourself yourselves ye o oh yes well way
+     thing things though through among within without almost always another around away back come came get go going got know knew
+     little long look mr mrs never new next old per put quite rather really right seen set since something sometimes take taken tell
+     therefore think thought time took toward towards used whether whole first last`,
   ),
 );
 
