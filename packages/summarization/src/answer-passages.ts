@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { describeValue } from './argument-checks.js';
 import type { AnswerPassage, Citation } from './answer-types.js';
 import { countWords } from './count-words.js';
 import { termIdf } from './question-focus.js';
@@ -105,26 +106,18 @@ export function validatePassages(passages: unknown): readonly AnswerPassage[] {
   const invalid = (message: string): never => {
     throw new ChunkwiseError('INVALID_ARGUMENT', message);
   };
-  if (!Array.isArray(passages)) return invalid(`answer() takes the passages as an array of { id, text } or a text string, got ${describe(passages)}.`);
+  if (!Array.isArray(passages)) return invalid(`answer() takes the passages as an array of { id, text } or a text string, got ${describeValue(passages)}.`);
   if (passages.length === 0) invalid('answer() needs at least one passage to answer from; pass the passages your search returned, or the text itself.');
   const ids = new Set<string>();
   passages.forEach((passage: unknown, i) => {
-    if (typeof passage !== 'object' || passage === null) invalid(`Passage ${i} must be an object { id, text }, got ${describe(passage)}.`);
+    if (typeof passage !== 'object' || passage === null) invalid(`Passage ${i} must be an object { id, text }, got ${describeValue(passage)}.`);
     const { id, text, docId, start } = passage as Record<string, unknown>;
-    if (typeof id !== 'string' || id.length === 0) invalid(`Passage ${i} needs a non-empty string id, got ${describe(id)}.`);
+    if (typeof id !== 'string' || id.length === 0) invalid(`Passage ${i} needs a non-empty string id, got ${describeValue(id)}.`);
     if (ids.has(id as string)) invalid(`Passage id ${JSON.stringify(id)} appears twice; citations name passages by id, so ids must be unique.`);
     ids.add(id as string);
-    if (typeof text !== 'string') invalid(`Passage ${JSON.stringify(id)} needs its text as a string, got ${describe(text)}.`);
-    if (docId !== undefined && typeof docId !== 'string') invalid(`Passage ${JSON.stringify(id)}: docId must be a string, got ${describe(docId)}.`);
-    if (start !== undefined && !(Number.isInteger(start) && (start as number) >= 0)) invalid(`Passage ${JSON.stringify(id)}: start must be a non-negative integer offset, got ${describe(start)}.`);
+    if (typeof text !== 'string') invalid(`Passage ${JSON.stringify(id)} needs its text as a string, got ${describeValue(text)}.`);
+    if (docId !== undefined && typeof docId !== 'string') invalid(`Passage ${JSON.stringify(id)}: docId must be a string, got ${describeValue(docId)}.`);
+    if (start !== undefined && !(Number.isInteger(start) && (start as number) >= 0)) invalid(`Passage ${JSON.stringify(id)}: start must be a non-negative integer offset, got ${describeValue(start)}.`);
   });
   return passages as AnswerPassage[];
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value;
 }

@@ -1,6 +1,7 @@
-import { ChunkwiseError, throwIfAborted, type LanguageModel } from '@chunkwise/core';
+import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import { checkAnswer } from './answer-citations.js';
-import { describe, indexPassages, passagesOfText, validatePassages } from './answer-passages.js';
+import { checkCache, checkModel, describeValue, isAbortSignal } from './argument-checks.js';
+import { indexPassages, passagesOfText, validatePassages } from './answer-passages.js';
 import type { AnswerMethod, AnswerOptions, AnswerPassage, AnswerRepair, AnswerResult, AnswerStreamPart } from './answer-types.js';
 import { MarkerRewriter } from './citation-markers.js';
 import { countWords } from './count-words.js';
@@ -233,31 +234,31 @@ function validate(question: unknown, options: unknown): Settings {
   const invalid = (message: string): never => {
     throw new ChunkwiseError('INVALID_ARGUMENT', message);
   };
-  if (typeof question !== 'string') invalid(`answer() takes the question as a string, got ${describe(question)}.`);
+  if (typeof question !== 'string') invalid(`answer() takes the question as a string, got ${describeValue(question)}.`);
   if ((question as string).trim() === '') invalid('The question is empty: ask something, e.g. answer("Who is Ahab?", passages).');
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) invalid(`answer() options must be an object, got ${describe(options)}.`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) invalid(`answer() options must be an object, got ${describeValue(options)}.`);
   const o = options as AnswerOptions;
   const method = o.method ?? 'extractive';
-  if (!ANSWER_METHODS.includes(method)) invalid(`Unknown method ${describe(method)}; use one of ${ANSWER_METHODS.join(', ')}.`);
+  if (!ANSWER_METHODS.includes(method)) invalid(`Unknown method ${describeValue(method)}; use one of ${ANSWER_METHODS.join(', ')}.`);
   if (method !== 'extractive') {
     if (o.model === undefined) invalid(`The ${method} method needs a model: pass { model } (e.g. openAICompatible(...) from @chunkwise/providers), or use method 'extractive'.`);
     checkModel(o.model);
   }
   const positiveInteger = (name: string, value: unknown) => {
-    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) invalid(`${name} must be a positive integer, got ${describe(value)}.`);
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) invalid(`${name} must be a positive integer, got ${describeValue(value)}.`);
   };
   positiveInteger('targetWords', o.targetWords);
   positiveInteger('maxTokens', o.maxTokens);
   positiveInteger('concurrency', o.concurrency);
-  if (o.maxRetries !== undefined && !(Number.isInteger(o.maxRetries) && o.maxRetries >= 0)) invalid(`maxRetries must be a non-negative integer, got ${describe(o.maxRetries)}.`);
+  if (o.maxRetries !== undefined && !(Number.isInteger(o.maxRetries) && o.maxRetries >= 0)) invalid(`maxRetries must be a non-negative integer, got ${describeValue(o.maxRetries)}.`);
   const inRange = (name: string, value: unknown, low: number, high: number) => {
-    if (value !== undefined && !(typeof value === 'number' && value >= low && value <= high)) invalid(`${name} must be a number in [${low}, ${high}], got ${describe(value)}.`);
+    if (value !== undefined && !(typeof value === 'number' && value >= low && value <= high)) invalid(`${name} must be a number in [${low}, ${high}], got ${describeValue(value)}.`);
   };
   inRange('tolerance', o.tolerance, 0, 0.99);
   inRange('minRelevance', o.minRelevance, 0, 1);
   inRange('minSimilarity', o.minSimilarity, -1, 1);
   inRange('lambda', o.lambda, 0, 1);
-  if (o.cache !== undefined && (typeof o.cache?.get !== 'function' || typeof o.cache?.set !== 'function')) invalid('cache must have get(key) and set(key, value) methods.');
+  if (o.cache !== undefined) checkCache(o.cache);
   if (o.embedder !== undefined && typeof o.embedder?.embed !== 'function') invalid('embedder must be an Embedder with an embed(texts) method.');
   if (o.signal !== undefined && !isAbortSignal(o.signal)) invalid('signal must be an AbortSignal.');
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') invalid('onProgress must be a function.');
@@ -270,18 +271,4 @@ function validate(question: unknown, options: unknown): Settings {
     minSimilarity: o.minSimilarity ?? 0.6,
     lambda: o.lambda ?? 0.7,
   };
-}
-
-function checkModel(model: unknown): asserts model is LanguageModel {
-  const candidate = model as Partial<LanguageModel> | null;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.generate !== 'function') {
-    throw new ChunkwiseError('INVALID_ARGUMENT', 'model must be a LanguageModel with a generate(request) method.');
-  }
-  if (!(Number.isInteger(candidate.contextWindow) && (candidate.contextWindow as number) > 0)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `model.contextWindow must be a positive integer, got ${describe(candidate.contextWindow)}.`);
-  }
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
 }

@@ -1,3 +1,5 @@
+import { ChunkwiseError } from '@chunkwise/core';
+
 const WORD = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
 
 /**
@@ -6,6 +8,7 @@ const WORD = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
  * every reported length in this package uses this count.
  */
 export function countWords(text: string): number {
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `countWords() takes a string, got ${text === null ? 'null' : typeof text}.`);
   let count = 0;
   WORD.lastIndex = 0;
   while (WORD.exec(text) !== null) count++;

@@ -1,4 +1,5 @@
 import { ChunkwiseError, createProgress, throwIfAborted, type ProgressCallback, type Span } from '@chunkwise/core';
+import { describeValue } from './argument-checks.js';
 import { countWords } from './count-words.js';
 import { selectByMMR } from './mmr-selection.js';
 import { rankSentences, type RankingAlgorithm } from './sentence-graph.js';
@@ -90,13 +91,13 @@ const SECTION_START = /^(?:#{1,6}[ \t]+\S.*|(?:CHAPTER|Chapter|BOOK|Book|PART|Pa
  * into pieces, and when whole sentences cannot reach the target, pieces of sentences are chosen.
  */
 export function extractiveSummary(text: string, options: ExtractiveOptions): ExtractiveSummary {
-  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `extractiveSummary() takes a string, got ${describeType(text)}.`);
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `extractiveSummary() takes a string, got ${describeValue(text)}.`);
   if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', 'extractiveSummary() needs options: { targetWords }.');
   const { targetWords, tolerance = 0.1, algorithm = 'lexrank', lambda = 0.7, positionWeight = 0.2 } = options;
   const maxGraphSentences = options.maxGraphSentences ?? 1500;
   validate(targetWords, tolerance, algorithm, lambda, positionWeight, maxGraphSentences, options.sections);
   if (options.question !== undefined && (typeof options.question !== 'string' || options.question.trim() === '')) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `question must be a non-empty string, got ${describeType(options.question)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `question must be a non-empty string, got ${describeValue(options.question)}.`);
   }
   throwIfAborted(options.signal);
 
@@ -335,6 +336,7 @@ const normalise = (sentence: string) => sentence.toLowerCase().replace(/[^\p{L}\
 
 /** Section starts from Markdown headings and CHAPTER/BOOK/PART lines; none gives one section. */
 export function detectSections(text: string): Span[] {
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `detectSections() takes a string, got ${describeValue(text)}.`);
   const starts = [0];
   for (const match of text.matchAll(SECTION_START)) if (match.index > 0) starts.push(match.index);
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
@@ -358,12 +360,12 @@ function validate(
   const fail = (message: string) => {
     throw new ChunkwiseError('INVALID_ARGUMENT', message);
   };
-  if (!Number.isInteger(targetWords) || (targetWords as number) < 1) fail(`targetWords must be a positive integer, got ${String(targetWords)}.`);
-  if (!(typeof tolerance === 'number' && tolerance >= 0 && tolerance < 1)) fail(`tolerance must be in [0, 1), got ${String(tolerance)}.`);
-  if (algorithm !== 'lexrank' && algorithm !== 'textrank') fail(`algorithm must be 'lexrank' or 'textrank', got ${String(algorithm)}.`);
-  if (!(typeof lambda === 'number' && lambda >= 0 && lambda <= 1)) fail(`lambda must be in [0, 1], got ${String(lambda)}.`);
-  if (!(typeof positionWeight === 'number' && positionWeight >= 0 && Number.isFinite(positionWeight))) fail(`positionWeight must be a finite number ≥ 0, got ${String(positionWeight)}.`);
-  if (!Number.isInteger(maxGraph) || (maxGraph as number) < 10) fail(`maxGraphSentences must be an integer ≥ 10, got ${String(maxGraph)}.`);
+  if (!Number.isInteger(targetWords) || (targetWords as number) < 1) fail(`targetWords must be a positive integer, got ${describeValue(targetWords)}.`);
+  if (!(typeof tolerance === 'number' && tolerance >= 0 && tolerance < 1)) fail(`tolerance must be in [0, 1), got ${describeValue(tolerance)}.`);
+  if (algorithm !== 'lexrank' && algorithm !== 'textrank') fail(`algorithm must be 'lexrank' or 'textrank', got ${describeValue(algorithm)}.`);
+  if (!(typeof lambda === 'number' && lambda >= 0 && lambda <= 1)) fail(`lambda must be in [0, 1], got ${describeValue(lambda)}.`);
+  if (!(typeof positionWeight === 'number' && positionWeight >= 0 && Number.isFinite(positionWeight))) fail(`positionWeight must be a finite number ≥ 0, got ${describeValue(positionWeight)}.`);
+  if (!Number.isInteger(maxGraph) || (maxGraph as number) < 10) fail(`maxGraphSentences must be an integer ≥ 10, got ${describeValue(maxGraph)}.`);
   if (sections !== undefined) {
     const valid =
       Array.isArray(sections) &&
@@ -375,6 +377,3 @@ function validate(
   }
 }
 
-function describeType(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-}

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from './argument-checks.js';
 import { countWords } from './count-words.js';
 import { splitSentences } from './sentence-splitter.js';
 
@@ -14,17 +15,21 @@ export interface LeadBaseline {
  * `{ targetWords }` it takes whole sentences while the total stays nearest the target.
  */
 export function leadBaseline(text: string, size: { sentences: number } | { targetWords: number }): LeadBaseline {
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `leadBaseline() takes a string, got ${text === null ? 'null' : typeof text}.`);
+  if (typeof size !== 'object' || size === null || !('sentences' in size || 'targetWords' in size)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'leadBaseline() needs a size: { sentences: k } or { targetWords: n }.');
+  }
   const spans = splitSentences(text);
   const sentences = spans.map((span) => text.slice(span.start, span.end).replace(/\s+/g, ' '));
   let count: number;
   if ('sentences' in size) {
     if (!Number.isInteger(size.sentences) || size.sentences < 1) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `sentences must be a positive integer, got ${size.sentences}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `sentences must be a positive integer, got ${describeValue(size.sentences)}.`);
     }
     count = Math.min(size.sentences, sentences.length);
   } else {
     if (!Number.isInteger(size.targetWords) || size.targetWords < 1) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `targetWords must be a positive integer, got ${size.targetWords}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `targetWords must be a positive integer, got ${describeValue(size.targetWords)}.`);
     }
     count = 0;
     let total = 0;

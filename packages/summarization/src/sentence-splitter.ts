@@ -1,4 +1,4 @@
-import type { Span } from '@chunkwise/core';
+import { ChunkwiseError, type Span } from '@chunkwise/core';
 
 /**
  * Sentence spans for English prose: UAX #29 via `Intl.Segmenter`, then a pass that removes the
@@ -88,6 +88,7 @@ function blockRanges(text: string, paragraph: Span): Span[] {
  * letter or digit (stray punctuation) are dropped. `text.slice(span.start, span.end)` is the sentence.
  */
 export function splitSentences(text: string): Span[] {
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `splitSentences() takes a string, got ${text === null ? 'null' : typeof text}.`);
   const spans: Span[] = [];
   for (const paragraph of paragraphRanges(text)) {
     // Candidate breaks inside the paragraph; block edges count as candidates too.

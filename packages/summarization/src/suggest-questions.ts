@@ -1,5 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { describe } from './answer-passages.js';
+import { describeValue } from './argument-checks.js';
 import { detectSections } from './extractive-summary.js';
 import { salientTerms } from './salient-terms.js';
 import { contentTerms, termIds } from './term-vectors.js';
@@ -60,10 +60,10 @@ const ADJECTIVE = /(?:an|ian|ese|ish|ic|ean|al)$/;
  * subject is mentioned in at least three sentences, so the extractive `answer` has evidence to quote.
  */
 export function suggestQuestions(text: string, options: SuggestQuestionsOptions = {}): SuggestedQuestion[] {
-  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `suggestQuestions() takes a string, got ${describe(text)}.`);
-  if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', `suggestQuestions() options must be an object, got ${describe(options)}.`);
+  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `suggestQuestions() takes a string, got ${describeValue(text)}.`);
+  if (typeof options !== 'object' || options === null) throw new ChunkwiseError('INVALID_ARGUMENT', `suggestQuestions() options must be an object, got ${describeValue(options)}.`);
   const { count = 3 } = options;
-  if (!Number.isInteger(count) || count < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `count must be a positive integer, got ${describe(count)}.`);
+  if (!Number.isInteger(count) || count < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `count must be a positive integer, got ${describeValue(count)}.`);
 
   const sentences = textUnits(text, detectSections(text), 120, 40).filter((unit) => !unit.piece && unit.words >= 5 && TERMINATED.test(unit.text));
   if (sentences.length === 0) return [];

@@ -1,4 +1,5 @@
 import { ChunkwiseError, throwIfAborted, type LanguageModel, type ProgressCallback } from '@chunkwise/core';
+import { checkCache, checkModel, describeValue, isAbortSignal } from './argument-checks.js';
 import { countWords } from './count-words.js';
 import { extractiveSummary, type ExtractiveOptions } from './extractive-summary.js';
 import { chunkForSummaries, hierarchicalMerge, CONTEXT_SHARE } from './hierarchical-merge.js';
@@ -85,8 +86,8 @@ const FOCUS_SEAM_TOKENS = 4;
  * ever exceeds `model.contextWindow − maxTokens` tokens.
  */
 export async function summarize(text: string, options: SummarizeOptions): Promise<SummarizeResult> {
+  validate(text, options);
   const method = options.method ?? 'extractive';
-  validate(text, method, options);
   throwIfAborted(options.signal);
   const { targetWords } = options;
   const tolerance = options.tolerance ?? 0.1;
@@ -216,27 +217,36 @@ function checkRoom(run: LlmRun, method: SummarizationMethod): void {
   }
 }
 
-function validate(text: string, method: SummarizationMethod, options: SummarizeOptions): void {
-  const invalid = (message: string) => {
+function validate(text: unknown, options: unknown): asserts options is SummarizeOptions {
+  const invalid = (message: string): never => {
     throw new ChunkwiseError('INVALID_ARGUMENT', message);
   };
-  if (typeof text !== 'string') invalid(`summarize() takes a string, got ${typeof text}.`);
-  if (!SUMMARIZATION_METHODS.includes(method)) invalid(`Unknown method ${JSON.stringify(method)}; use one of ${SUMMARIZATION_METHODS.join(', ')}.`);
-  if (!Number.isInteger(options.targetWords) || options.targetWords < 1) invalid(`targetWords must be a positive integer, got ${options.targetWords}.`);
-  if (options.question !== undefined && (typeof options.question !== 'string' || options.question.trim() === '')) {
+  if (typeof text !== 'string') invalid(`summarize() takes a string, got ${describeValue(text)}.`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) invalid(`summarize() needs options { targetWords }, got ${describeValue(options)}.`);
+  const o = options as SummarizeOptions;
+  const method = o.method ?? 'extractive';
+  if (!SUMMARIZATION_METHODS.includes(method)) invalid(`Unknown method ${describeValue(method)}; use one of ${SUMMARIZATION_METHODS.join(', ')}.`);
+  if (!Number.isInteger(o.targetWords) || o.targetWords < 1) invalid(`targetWords must be a positive integer, got ${describeValue(o.targetWords)}.`);
+  if (o.question !== undefined && (typeof o.question !== 'string' || o.question.trim() === '')) {
     invalid('question must be a non-empty string: the question the summary should focus on.');
   }
-  if (method !== 'extractive' && !options.model) {
-    invalid(`The ${method} method needs a model: pass { model } (e.g. openAICompatible(...) from @chunkwise/providers), or use method 'extractive'.`);
+  if (method !== 'extractive') {
+    if (o.model === undefined) invalid(`The ${method} method needs a model: pass { model } (e.g. openAICompatible(...) from @chunkwise/providers), or use method 'extractive'.`);
+    checkModel(o.model);
   }
-  const positiveInteger = (name: string, value: number | undefined) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) invalid(`${name} must be a positive integer, got ${value}.`);
+  const positiveInteger = (name: string, value: unknown) => {
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) invalid(`${name} must be a positive integer, got ${describeValue(value)}.`);
   };
-  positiveInteger('chunkTokens', options.chunkTokens);
-  positiveInteger('maxTokens', options.maxTokens);
-  positiveInteger('concurrency', options.concurrency);
-  if (options.maxRetries !== undefined && (!Number.isInteger(options.maxRetries) || options.maxRetries < 0)) {
-    invalid(`maxRetries must be a non-negative integer, got ${options.maxRetries}.`);
+  positiveInteger('chunkTokens', o.chunkTokens);
+  positiveInteger('maxTokens', o.maxTokens);
+  positiveInteger('concurrency', o.concurrency);
+  if (o.maxRetries !== undefined && !(Number.isInteger(o.maxRetries) && o.maxRetries >= 0)) invalid(`maxRetries must be a non-negative integer, got ${describeValue(o.maxRetries)}.`);
+  if (o.tolerance !== undefined && !(typeof o.tolerance === 'number' && o.tolerance >= 0 && o.tolerance < 1)) invalid(`tolerance must be in [0, 1), got ${describeValue(o.tolerance)}.`);
+  if (o.mergeContext !== undefined && typeof o.mergeContext !== 'boolean') invalid(`mergeContext must be true or false, got ${describeValue(o.mergeContext)}.`);
+  if (o.cache !== undefined) checkCache(o.cache);
+  if (o.extractive !== undefined && (typeof o.extractive !== 'object' || o.extractive === null || Array.isArray(o.extractive))) {
+    invalid(`extractive must be an object of extractive options, got ${describeValue(o.extractive)}.`);
   }
-  if (options.tolerance !== undefined && !(options.tolerance >= 0 && options.tolerance < 1)) invalid(`tolerance must be in [0, 1), got ${options.tolerance}.`);
+  if (o.signal !== undefined && !isAbortSignal(o.signal)) invalid('signal must be an AbortSignal.');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') invalid('onProgress must be a function.');
 }
