@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from '../argument-checks.js';
 import { cjkAnalyzer } from './cjk.js';
 import { englishAnalyzer } from './english.js';
 import { simpleAnalyzer } from './simple.js';
@@ -15,5 +16,5 @@ export function resolveAnalyzer(analyzer: Analyzer | AnalyzerName | undefined): 
   if (analyzer === 'english') return englishAnalyzer;
   if (analyzer === 'cjk') return cjkAnalyzer;
   if (typeof analyzer === 'function') return analyzer;
-  throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown analyzer ${JSON.stringify(analyzer)}: use 'simple', 'english', 'cjk' or a function (text) => string[].`);
+  throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown analyzer ${describeValue(analyzer)}: use 'simple', 'english', 'cjk' or a function (text) => string[].`);
 }

@@ -11,6 +11,7 @@ const CJK_SPLIT = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Scri
  */
 export function cjkAnalyzer(text: string): string[] {
   const out: string[] = [];
+  // simpleAnalyzer checks that text is a string.
   for (const token of simpleAnalyzer(text)) {
     if (!CJK_RUN.test(token)) {
       out.push(token);

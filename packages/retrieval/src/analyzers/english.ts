@@ -18,6 +18,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set([
  */
 export function englishAnalyzer(text: string): string[] {
   const out: string[] = [];
+  // simpleAnalyzer checks that text is a string.
   for (const token of simpleAnalyzer(text)) {
     if (ENGLISH_STOPWORDS.has(token)) continue;
     out.push(stem(token));

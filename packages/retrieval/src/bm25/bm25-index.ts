@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, isPlainObject, optionsObject, positiveInteger } from '../argument-checks.js';
 import { resolveAnalyzer, type Analyzer, type AnalyzerName } from '../analyzers/analyzer.js';
 import { cjkAnalyzer } from '../analyzers/cjk.js';
 import { englishAnalyzer } from '../analyzers/english.js';
@@ -71,17 +72,16 @@ export class BM25Index<M = unknown> {
   private readonly searcher: BM25Search<M>;
 
   constructor(options: BM25Options = {}) {
-    if (options === null || typeof options !== 'object') throw new ChunkwiseError('INVALID_ARGUMENT', 'BM25Index options must be an object: { k1?, b?, analyzer?, fields? }.');
-    const { k1 = 1.2, b = 0.75, fields = { text: 1 } } = options;
-    if (typeof k1 !== 'number' || !Number.isFinite(k1) || k1 < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `k1 must be a finite number ≥ 0, got ${String(k1)}.`);
-    if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 1) throw new ChunkwiseError('INVALID_ARGUMENT', `b must be between 0 and 1, got ${String(b)}.`);
-    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) throw new ChunkwiseError('INVALID_ARGUMENT', 'fields must be an object of weights, e.g. { text: 1, title: 2 }.');
+    const { k1 = 1.2, b = 0.75, fields = { text: 1 } } = optionsObject(options, 'BM25Index options');
+    if (typeof k1 !== 'number' || !Number.isFinite(k1) || k1 < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `k1 must be a finite number ≥ 0, got ${describeValue(k1)}.`);
+    if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 1) throw new ChunkwiseError('INVALID_ARGUMENT', `b must be between 0 and 1, got ${describeValue(b)}.`);
+    if (!isPlainObject(fields)) throw new ChunkwiseError('INVALID_ARGUMENT', 'fields must be an object of weights, e.g. { text: 1, title: 2 }.');
     const names = Object.keys(fields);
     if (names.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'fields needs at least one field, e.g. { text: 1 }.');
     for (const name of names) {
       const weight = fields[name] as number;
       if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
-        throw new ChunkwiseError('INVALID_ARGUMENT', `Field weight for "${name}" must be a finite number > 0, got ${String(weight)}.`);
+        throw new ChunkwiseError('INVALID_ARGUMENT', `Field weight for "${name}" must be a finite number > 0, got ${describeValue(weight)}.`);
       }
     }
     this.k1 = k1;
@@ -160,7 +160,8 @@ export class BM25Index<M = unknown> {
 
   /** Replaces an existing document; throws NOT_FOUND if the id is not indexed. */
   update(id: string, doc: BM25Document, meta?: M): this {
-    if (!this.has(id)) throw new ChunkwiseError('NOT_FOUND', `No document with id "${String(id)}" to update; use add() for new documents.`);
+    if (typeof id !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `A document id must be a string, got ${describeValue(id)}.`);
+    if (!this.has(id)) throw new ChunkwiseError('NOT_FOUND', `No document with id "${id}" to update; use add() for new documents.`);
     return this.add(id, doc, meta);
   }
 
@@ -168,6 +169,13 @@ export class BM25Index<M = unknown> {
   remove(id: string): this {
     this.index.remove(id);
     return this;
+  }
+
+  /** How many documents contain `token` (an analyzed term, as analyzeQuery returns them); 0 if none. */
+  documentFrequency(token: string): number {
+    if (typeof token !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'documentFrequency needs a term string.');
+    const term = this.index.termIds.get(token);
+    return term === undefined ? 0 : (this.index.df[term] as number);
   }
 
   /** The metadata stored with a document. */
@@ -189,9 +197,8 @@ export class BM25Index<M = unknown> {
    */
   search(query: string, options: BM25SearchOptions<M> = {}): ScoredId[] {
     if (typeof query !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'The query must be a string.');
-    if (options === null || typeof options !== 'object') throw new ChunkwiseError('INVALID_ARGUMENT', 'Search options must be an object: { k?, filter?, pruning? }.');
-    const { k = 10, filter, pruning = true } = options;
-    if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${String(k)}.`);
+    const { k = 10, filter, pruning = true } = optionsObject(options, 'Search options');
+    positiveInteger(k, 'k');
     if (filter !== undefined && typeof filter !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'filter must be a function (id, meta) => boolean.');
     const tokens = this.analyze(query);
     if (!Array.isArray(tokens)) throw new ChunkwiseError('INVALID_ARGUMENT', 'The analyzer must return an array of strings.');

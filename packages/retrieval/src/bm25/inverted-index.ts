@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from '../argument-checks.js';
 import { PostingsArena } from './postings.js';
 import type { SimpleTermScanner } from './simple-term-scanner.js';
 
@@ -140,6 +141,7 @@ export class InvertedIndex<M> {
   /** Tombstones a document and takes it out of df, N and the length totals at once. */
   remove(id: string): void {
     const slot = this.slotOf.get(id);
+    if (typeof id !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `A document id must be a string, got ${describeValue(id)}.`);
     if (slot === undefined) throw new ChunkwiseError('NOT_FOUND', `No document with id "${id}" to remove.`, { details: { id } });
     this.slotOf.delete(id);
     this.alive[slot] = 0;

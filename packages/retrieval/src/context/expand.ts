@@ -1,3 +1,4 @@
+import { ChunkwiseError } from '@chunkwise/core';
 import type { ContextHit, SelectContextOptions } from './types.js';
 
 /** A candidate passage before token counting: an expanded hit. */
@@ -23,10 +24,16 @@ export function expandHits(hits: readonly ContextHit[], expand: SelectContextOpt
   for (const hit of ordered) {
     let unit: Unit = { id: hit.id, ids: [hit.id], text: hit.text, docId: hit.docId, start: hit.start, end: hit.end, score: hit.score };
     const parent = expand?.parent?.(hit);
+    if (parent !== undefined && parent !== null && (typeof parent !== 'object' || typeof parent.id !== 'string' || typeof parent.text !== 'string')) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `expand.parent must return { id, text, start?, end? } or undefined (for hit "${hit.id}").`);
+    }
     if (parent) unit = { ...unit, ids: [hit.id, parent.id], text: parent.text, start: parent.start, end: parent.end };
     const radius = expand?.neighbours ?? 0;
     if (!parent && radius > 0 && hit.docId !== undefined && expand?.chunks) {
       const chunks = expand.chunks(hit.docId) ?? [];
+      if (!Array.isArray(chunks) || chunks.some((c) => c === null || typeof c !== 'object' || typeof c.id !== 'string' || typeof c.text !== 'string')) {
+        throw new ChunkwiseError('INVALID_ARGUMENT', `expand.chunks must return the document's chunks as hits ({ id, text, … }) or undefined (for "${hit.docId}").`);
+      }
       const at = chunks.findIndex((c) => c.id === hit.id);
       if (at >= 0) {
         const window = chunks.slice(Math.max(0, at - radius), at + radius + 1);

@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { simpleAnalyzer } from '../analyzers/simple.js';
+import { describeValue, optionalFunction, optionsObject, requireArray, requireObject, requireString } from '../argument-checks.js';
 import { expandHits, type Unit } from './expand.js';
 import { knapsack } from './knapsack.js';
 import { mctsSelect, mctsSelectAsync, type MCTSOptions } from './mcts-search.js';
@@ -48,36 +49,65 @@ interface Plan {
 }
 
 function prepare(hits: readonly ContextHit[], options: SelectContextOptions | SelectContextAsyncOptions): Plan {
+  requireObject(options, 'selectContext options');
   const { budgetTokens, tokenizer, strategy = 'top-k', separator = '\n\n' } = options;
-  if (!Number.isInteger(budgetTokens) || budgetTokens < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${budgetTokens}.`);
+  if (typeof budgetTokens !== 'number' || !Number.isInteger(budgetTokens) || budgetTokens < 1) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${describeValue(budgetTokens)}.`);
   }
-  if (!tokenizer || typeof tokenizer.count !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'selectContext needs a tokenizer with count(text).');
-  if (!(CONTEXT_STRATEGIES as readonly string[]).includes(strategy)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown strategy ${JSON.stringify(strategy)}: use ${CONTEXT_STRATEGIES.map((name) => `'${name}'`).join(', ')}.`);
+  if (tokenizer === null || typeof tokenizer !== 'object' || typeof tokenizer.count !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'selectContext needs a tokenizer with count(text).');
+  if (typeof strategy !== 'string' || !(CONTEXT_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown strategy ${describeValue(strategy)}: use ${CONTEXT_STRATEGIES.map((name) => `'${name}'`).join(', ')}.`);
   }
   const k = options.k ?? Number.POSITIVE_INFINITY;
-  if (!(k >= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be ≥ 1, got ${k}.`);
-  for (const hit of hits) {
-    if (typeof hit.text !== 'string' || !Number.isFinite(hit.score)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Hit "${hit.id}" needs a text string and a finite score.`);
+  if (typeof k !== 'number' || !(k >= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be ≥ 1, got ${describeValue(k)}.`);
+  requireString(separator, 'separator');
+  checkStrategyOptions(options);
+  for (const hit of requireArray<ContextHit>(hits, 'The hits')) {
+    if (hit === null || typeof hit !== 'object' || typeof hit.id !== 'string' || typeof hit.text !== 'string' || typeof hit.score !== 'number' || !Number.isFinite(hit.score)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Each hit needs a string id, a text string and a finite score, got ${describeValue(hit)}${hit !== null && typeof hit === 'object' && typeof hit.id === 'string' ? ` ("${hit.id}")` : ''}.`);
     }
+    for (const key of ['start', 'end', 'chunkIndex'] as const) {
+      if (hit[key] !== undefined && (typeof hit[key] !== 'number' || !Number.isFinite(hit[key]))) throw new ChunkwiseError('INVALID_ARGUMENT', `${key} of hit "${hit.id}" must be a finite number.`);
+    }
+    if (hit.docId !== undefined && typeof hit.docId !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `docId of hit "${hit.id}" must be a string.`);
   }
+  const count = (text: string): number => {
+    const n = tokenizer.count(text);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `tokenizer.count must return an integer ≥ 0, got ${describeValue(n)}.`);
+    return n;
+  };
   const units = expandHits(hits, options.expand);
-  const passages: ContextPassage[] = units.map((u: Unit) => ({ ...u, tokens: tokenizer.count(u.text) }));
-  const separatorTokens = tokenizer.count(separator);
+  const passages: ContextPassage[] = units.map((u: Unit) => ({ ...u, tokens: count(u.text) }));
+  const separatorTokens = count(separator);
   // n passages need n − 1 separators: charge one per passage and grant one extra.
   const costs = passages.map((p) => p.tokens + separatorTokens);
   return { passages, costs, capacity: budgetTokens + separatorTokens, budgetTokens, k };
 }
 
+/** The nested options of the strategies and of expansion, checked before any work. */
+function checkStrategyOptions(options: SelectContextOptions | SelectContextAsyncOptions): void {
+  const { threshold = 0.25, minCount = 1 } = optionsObject(options.scoreDrop, 'scoreDrop');
+  if (typeof threshold !== 'number' || !(threshold >= 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `scoreDrop.threshold must be ≥ 0, got ${describeValue(threshold)}.`);
+  if (typeof minCount !== 'number' || !Number.isInteger(minCount) || minCount < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `scoreDrop.minCount must be an integer ≥ 0, got ${describeValue(minCount)}.`);
+  const search = optionsObject(options.search, 'search');
+  for (const key of ['iterations', 'exploration', 'lengthPenalty', 'maxCandidates'] as const) {
+    const value = search[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `search.${key} must be a finite number ≥ 0, got ${describeValue(value)}.`);
+  }
+  optionalFunction(search.utility, 'search.utility');
+  const expand = optionsObject(options.expand, 'expand');
+  if (expand.neighbours !== undefined && (typeof expand.neighbours !== 'number' || !Number.isInteger(expand.neighbours) || expand.neighbours < 0)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `expand.neighbours must be an integer ≥ 0, got ${describeValue(expand.neighbours)}.`);
+  }
+  optionalFunction(expand.chunks, 'expand.chunks');
+  optionalFunction(expand.parent, 'expand.parent');
+}
 
 /** The synchronous strategies. */
 function choose({ passages, costs, capacity, k }: Plan, options: SelectContextOptions | SelectContextAsyncOptions): number[] {
   switch (options.strategy ?? 'top-k') {
     case 'score-drop': {
       const { threshold = 0.25, minCount = 1 } = options.scoreDrop ?? {};
-      if (!(threshold >= 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `scoreDrop.threshold must be ≥ 0, got ${threshold}.`);
       let cut = passages.length;
       const top = Math.abs(passages[0]?.score ?? 0);
       for (let i = 1; i < passages.length; i++) {
@@ -152,6 +182,9 @@ function documentOrder(a: ContextPassage, b: ContextPassage): number {
  * utility, which is the non-monotonic case CORAG's search is built for.
  */
 export const redundancyDiscountedUtility: ContextUtility = (passages) => {
+  for (const p of requireArray<ContextPassage>(passages, 'The passages')) {
+    if (p === null || typeof p !== 'object' || typeof p.text !== 'string' || typeof p.score !== 'number') throw new ChunkwiseError('INVALID_ARGUMENT', 'Each passage needs a text string and a numeric score.');
+  }
   const seen = new Set<string>();
   let total = 0;
   for (const p of [...passages].sort((a, b) => b.score - a.score)) {

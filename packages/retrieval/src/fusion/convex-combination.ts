@@ -1,4 +1,7 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, optionsObject } from '../argument-checks.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
+import { checkHitLists, checkLimit } from './hit-lists.js';
 import { checkWeights } from './rrf.js';
 import { sortHits } from './sort-hits.js';
 
@@ -17,9 +20,12 @@ export interface ConvexCombinationOptions {
  * is confident.
  */
 export function convexCombination(lists: readonly (readonly ScoredId[])[], options: ConvexCombinationOptions = {}): ScoredId[] {
-  const { normalization = 'min-max', limit } = options;
-  checkWeights(options.weights, lists.length);
-  const weights = options.weights ?? lists.map(() => 1 / lists.length);
+  const { normalization = 'min-max', limit, weights: given } = optionsObject(options, 'convexCombination options');
+  checkHitLists(lists);
+  checkLimit(limit);
+  if (normalization !== 'min-max' && normalization !== 'max') throw new ChunkwiseError('INVALID_ARGUMENT', `normalization must be 'min-max' or 'max', got ${describeValue(normalization)}.`);
+  checkWeights(given, lists.length);
+  const weights = given ?? lists.map(() => 1 / lists.length);
   const fused = new Map<string, number>();
   lists.forEach((list, i) => {
     if (list.length === 0) return;

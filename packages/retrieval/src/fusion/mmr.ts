@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import type { ScoredId } from '../bm25/top-k-heap.js';
+import { describeValue, optionsObject, requireArray, requireObject } from '../argument-checks.js';
 import { prepareVector } from '../vector/metric.js';
 
 export interface MMRCandidate {
@@ -21,9 +22,13 @@ export interface MMROptions {
  * its marginal score at the time it was picked; ties go to the smaller id.
  */
 export function maximalMarginalRelevance(query: ArrayLike<number>, candidates: readonly MMRCandidate[], options: MMROptions = {}): ScoredId[] {
-  const { k = 10, lambda = 0.5 } = options;
-  if (!(lambda >= 0 && lambda <= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `lambda must be between 0 and 1, got ${lambda}.`);
-  if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${k}.`);
+  const { k = 10, lambda = 0.5 } = optionsObject(options, 'MMR options');
+  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `lambda must be between 0 and 1, got ${describeValue(lambda)}.`);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${describeValue(k)}.`);
+  for (const c of requireArray<MMRCandidate>(candidates, 'The MMR candidates')) {
+    if (typeof requireObject(c, 'Each MMR candidate').id !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'Each MMR candidate needs a string id.');
+  }
+  if (query === null || typeof query !== 'object' || typeof query.length !== 'number') throw new ChunkwiseError('INVALID_ARGUMENT', `The MMR query must be an array of numbers, got ${describeValue(query)}.`);
   const dimensions = query.length;
   const q = prepareVector(query, dimensions, 'cosine', 'The MMR query');
   const vectors = candidates.map((c) => prepareVector(c.vector, dimensions, 'cosine', `MMR candidate "${c.id}"`));

@@ -1,5 +1,7 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, optionsObject, requireArray } from '../argument-checks.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
+import { checkHitLists, checkLimit } from './hit-lists.js';
 import { sortHits } from './sort-hits.js';
 
 export interface RRFOptions {
@@ -18,8 +20,10 @@ export interface RRFOptions {
  * Qdrant's default k is 2.
  */
 export function reciprocalRankFusion(lists: readonly (readonly ScoredId[])[], options: RRFOptions = {}): ScoredId[] {
-  const { k = 60, weights, limit } = options;
-  if (!Number.isFinite(k) || k < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `The RRF constant k must be a finite number ≥ 0, got ${k}.`);
+  const { k = 60, weights, limit } = optionsObject(options, 'RRF options');
+  checkHitLists(lists);
+  checkLimit(limit);
+  if (typeof k !== 'number' || !Number.isFinite(k) || k < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `The RRF constant k must be a finite number ≥ 0, got ${describeValue(k)}.`);
   checkWeights(weights, lists.length);
   const fused = new Map<string, number>();
   lists.forEach((list, i) => {
@@ -37,6 +41,7 @@ export function reciprocalRankFusion(lists: readonly (readonly ScoredId[])[], op
 
 export function checkWeights(weights: readonly number[] | undefined, lists: number): void {
   if (weights === undefined) return;
+  requireArray(weights, 'weights');
   if (weights.length !== lists) throw new ChunkwiseError('INVALID_ARGUMENT', `Got ${weights.length} weights for ${lists} lists; give one weight per list.`);
-  for (const w of weights) if (!Number.isFinite(w) || w < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `Weights must be finite and ≥ 0, got ${w}.`);
+  for (const w of weights) if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `Weights must be finite and ≥ 0, got ${describeValue(w)}.`);
 }

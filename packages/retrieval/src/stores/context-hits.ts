@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, optionalFunction, optionsObject } from '../argument-checks.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import type { ContextHit } from '../context/types.js';
 import type { Store, StoredRecord } from './store.js';
@@ -22,9 +23,13 @@ export function recordToContextHit(record: StoredRecord, score: number, options:
     throw new ChunkwiseError('INVALID_ARGUMENT', 'recordToContextHit needs a stored record ({ id, text, meta? }).');
   }
   if (typeof score !== 'number' || Number.isNaN(score)) throw new ChunkwiseError('INVALID_ARGUMENT', `The score of "${record.id}" must be a number.`);
+  optionsObject(options, 'options');
+  optionalFunction(options.docId, 'options.docId');
+  if (record.meta !== undefined && (record.meta === null || typeof record.meta !== 'object')) throw new ChunkwiseError('INVALID_ARGUMENT', `meta of "${record.id}" must be an object.`);
   const meta = record.meta ?? {};
   const hit: ContextHit = { id: record.id, score, text: record.text };
   const docId = options.docId ? options.docId(record) : typeof meta.source === 'string' ? meta.source : undefined;
+  if (docId !== undefined && typeof docId !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `options.docId must return a string or undefined, got ${describeValue(docId)}.`);
   if (docId !== undefined) hit.docId = docId;
   if (Number.isInteger(meta.start)) hit.start = meta.start as number;
   if (Number.isInteger(meta.end)) hit.end = meta.end as number;
@@ -41,9 +46,8 @@ export async function hitsToContext(store: Store, hits: readonly ScoredId[], opt
     throw new ChunkwiseError('INVALID_ARGUMENT', 'hitsToContext needs a Store (MemoryStore, SqliteStore, PostgresStore).');
   }
   if (!Array.isArray(hits)) throw new ChunkwiseError('INVALID_ARGUMENT', 'hitsToContext needs the array of hits a search returned.');
-  if (options === null || typeof options !== 'object' || (options.docId !== undefined && typeof options.docId !== 'function')) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', 'options.docId must be a function (record) => string.');
-  }
+  optionsObject(options, 'options');
+  optionalFunction(options.docId, 'options.docId');
   const out: ContextHit[] = [];
   for (const hit of hits) {
     if (hit === null || typeof hit !== 'object' || typeof hit.id !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'Each hit needs an id and a score, as searchText returns.');

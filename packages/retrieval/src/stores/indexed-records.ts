@@ -6,9 +6,10 @@ import { simpleAnalyzer } from '../analyzers/simple.js';
 import { BM25Index, type BM25Options } from '../bm25/bm25-index.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import { HNSWIndex } from '../vector/hnsw-index.js';
-import { prepareVector, type Metric } from '../vector/metric.js';
+import { assertDimensions, assertMetric, prepareVector, type Metric } from '../vector/metric.js';
 import { VectorIndex } from '../vector/vector-index.js';
 import { compareCodePoints } from './code-point-order.js';
+import { describeValue, isPlainObject, optionsObject, requireArray, requireIterable } from '../argument-checks.js';
 import { validateRecord } from './record-validation.js';
 import { metaFilter, validateSearchOptions } from './search-options.js';
 import type { RecordMeta, StoredRecord, StoreRecord, StoreSearchOptions } from './store.js';
@@ -54,6 +55,11 @@ export class IndexedRecords {
     private readonly options: IndexedStoreOptions = {},
     private readonly keepRecords = true,
   ) {
+    optionsObject(options, 'Store options');
+    if (options.fields !== undefined && !isPlainObject(options.fields)) throw new ChunkwiseError('INVALID_ARGUMENT', `fields must be an object of weights, got ${describeValue(options.fields)}.`);
+    optionsObject(options.hnsw, 'hnsw options');
+    if (options.metric !== undefined) assertMetric(options.metric);
+    if (options.dimensions !== undefined) assertDimensions(options.dimensions);
     this.fieldWeights = { text: 1, ...options.fields };
     this.declaredFields = new Set(Object.keys(this.fieldWeights));
     const bm25Options = { fields: this.fieldWeights, ...(options.analyzer !== undefined && { analyzer: options.analyzer }), ...(options.k1 !== undefined && { k1: options.k1 }), ...(options.b !== undefined && { b: options.b }) };
@@ -83,7 +89,7 @@ export class IndexedRecords {
   validateAll(records: Iterable<StoreRecord>): StoredRecord[] {
     let dimensions = this.dimensions;
     const out: StoredRecord[] = [];
-    for (const record of records) {
+    for (const record of requireIterable<StoreRecord>(records, 'The records')) {
       const valid = this.validate(record, dimensions);
       if (valid.vector) dimensions ??= valid.vector.length;
       out.push(valid);
@@ -153,7 +159,8 @@ export class IndexedRecords {
   }
 
   assertAllExist(ids: readonly string[]): void {
-    for (const id of ids) {
+    for (const id of requireArray<string>(ids, 'The ids to delete')) {
+      if (typeof id !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Ids to delete must be strings, got ${describeValue(id)}.`);
       if (!this.bm25.has(id)) throw new ChunkwiseError('NOT_FOUND', `No record with id "${id}" to delete; nothing was deleted.`, { details: { id } });
     }
   }

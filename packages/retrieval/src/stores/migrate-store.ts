@@ -1,4 +1,5 @@
 import { ChunkwiseError, throwIfAborted, type ProgressEvent } from '@chunkwise/core';
+import { describeValue, optionalFunction, optionsObject, positiveInteger } from '../argument-checks.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import type { Store, StoredRecord } from './store.js';
 
@@ -38,13 +39,15 @@ export async function migrateStore(from: Store, to: Store, options: MigrateStore
     }
   }
   if (from === to) throw new ChunkwiseError('INVALID_ARGUMENT', 'migrateStore needs two different stores.');
-  if (options === null || typeof options !== 'object') throw new ChunkwiseError('INVALID_ARGUMENT', 'migrateStore options must be an object.');
+  optionsObject(options, 'migrateStore options');
   const { check = true, batchSize = 500, signal, onProgress } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${String(batchSize)}.`);
+  positiveInteger(batchSize, 'batchSize');
+  optionalFunction(onProgress, 'onProgress');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ChunkwiseError('INVALID_ARGUMENT', 'signal must be an AbortSignal.');
   const checkOptions = check === true ? {} : check === false ? undefined : check;
   if (checkOptions !== undefined && (checkOptions === null || typeof checkOptions !== 'object')) throw new ChunkwiseError('INVALID_ARGUMENT', 'check must be a boolean or { queries?, sample? }.');
   const sample = checkOptions?.sample ?? DEFAULT_SAMPLE;
-  if (!Number.isInteger(sample) || sample < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `check.sample must be an integer ≥ 0, got ${String(sample)}.`);
+  if (typeof sample !== 'number' || !Number.isInteger(sample) || sample < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `check.sample must be an integer ≥ 0, got ${describeValue(sample)}.`);
   const given = checkOptions?.queries;
   if (given !== undefined && (!Array.isArray(given) || !given.every((q) => typeof q === 'string'))) throw new ChunkwiseError('INVALID_ARGUMENT', 'check.queries must be an array of strings.');
 

@@ -2,8 +2,9 @@ import { ChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import type { Analyzer, AnalyzerName } from '../analyzers/analyzer.js';
 import { BM25Index } from '../bm25/bm25-index.js';
-import { prepareVector, type Metric } from '../vector/metric.js';
+import { assertMetric, prepareVector, type Metric } from '../vector/metric.js';
 import { compareCodePoints } from './code-point-order.js';
+import { describeValue, optionsObject, requireArray, requireIterable, requireString } from '../argument-checks.js';
 import { recordsBatchSize } from './records-options.js';
 import { validateRecord } from './record-validation.js';
 import { validateSearchOptions } from './search-options.js';
@@ -65,28 +66,33 @@ export class PostgresStore implements Store {
     private readonly client: PgQueryable,
     private readonly options: PostgresStoreOptions,
   ) {
+    if (options.table !== undefined && typeof options.table !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `Table name must be a string, got ${describeValue(options.table)}.`);
     const parts = (options.table ?? 'chunkwise_records').split('.');
     if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p)) || (parts.at(-1) as string).length > 50) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `Table name ${JSON.stringify(options.table)} must be an identifier or schema.identifier (letters, digits, _; at most 50 characters).`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Table name ${describeValue(options.table)} must be an identifier or schema.identifier (letters, digits, _; at most 50 characters).`);
     }
     const name = (suffix: string) => [...parts.slice(0, -1), `${parts.at(-1) as string}${suffix}`].map((p) => `"${p}"`).join('.');
     this.table = name('');
     this.postings = name('_postings');
     this.stats = name('_bm25');
     this.metric = options.metric ?? 'cosine';
+    assertMetric(this.metric);
     const fields: Record<string, number> = { text: 1, ...options.fields };
     this.bm25 = new BM25Index({ fields, ...(options.analyzer !== undefined && { analyzer: options.analyzer }), ...(options.k1 !== undefined && { k1: options.k1 }), ...(options.b !== undefined && { b: options.b }) });
     this.fieldNames = Object.keys(fields);
     this.declaredFields = new Set(this.fieldNames);
     this.fieldWeights = this.fieldNames.map((f) => fields[f] as number);
     this.analyzerName = typeof options.analyzer === 'string' ? options.analyzer : options.analyzer === undefined ? 'simple' : 'custom';
-    if (options.dimensions !== undefined && (!Number.isInteger(options.dimensions) || options.dimensions < 1 || options.dimensions > 16000)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer between 1 and 16000 (pgvector's limit), got ${options.dimensions}.`);
+    if (options.dimensions !== undefined && (typeof options.dimensions !== 'number' || !Number.isInteger(options.dimensions) || options.dimensions < 1 || options.dimensions > 16000)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be an integer between 1 and 16000 (pgvector's limit), got ${describeValue(options.dimensions)}.`);
     }
   }
 
   static async open(client: PgQueryable, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const store = new PostgresStore(client, options);
+    if (client === null || typeof client !== 'object' || typeof (client as Partial<PgQueryable>).query !== 'function') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'PostgresStore.open needs a connection with query(text, params): a pg.Client, a checked-out pg.PoolClient or a PGlite instance.');
+    }
+    const store = new PostgresStore(client, { ...optionsObject(options, 'PostgresStore options') });
     await store.migrate();
     return store;
   }
@@ -94,7 +100,7 @@ export class PostgresStore implements Store {
   async upsert(records: Iterable<StoreRecord>): Promise<void> {
     // The last occurrence of an id in a batch wins, as with successive upserts.
     const byId = new Map<string, AnalyzedRecord>();
-    for (const record of records) {
+    for (const record of requireIterable<StoreRecord>(records, 'The records')) {
       const valid = this.analyzeRecord(this.validate(record));
       byId.delete(valid.id);
       byId.set(valid.id, valid);
@@ -104,6 +110,7 @@ export class PostgresStore implements Store {
   }
 
   async delete(ids: readonly string[]): Promise<void> {
+    for (const id of requireArray<unknown>(ids, 'The ids to delete')) requireString(id, 'Each id to delete');
     await this.transaction(async () => {
       const unique = [...new Set(ids)];
       const previous = await this.lockLengths(unique);
@@ -114,6 +121,7 @@ export class PostgresStore implements Store {
   }
 
   async get(id: string): Promise<StoredRecord | undefined> {
+    requireString(id, 'The id');
     const { rows } = await this.query(`SELECT ${this.columns} FROM ${this.table} WHERE id = $1`, [id]);
     const row = rows[0] as Row | undefined;
     return row && decodeRow(row);

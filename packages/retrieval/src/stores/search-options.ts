@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, isPlainObject } from '../argument-checks.js';
 import type { RecordMeta, StoreSearchOptions } from './store.js';
 
 /**
@@ -10,12 +11,12 @@ import type { RecordMeta, StoreSearchOptions } from './store.js';
  */
 export function validateFilter(filter: unknown): RecordMeta | undefined {
   if (filter === undefined) return undefined;
-  if (filter === null || typeof filter !== 'object' || Array.isArray(filter) || (Object.getPrototypeOf(filter) !== Object.prototype && Object.getPrototypeOf(filter) !== null)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `A filter must be a plain object such as { source: 'notes.md' }, got ${describe(filter)}.`);
+  if (!isPlainObject(filter)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `A filter must be a plain object such as { source: 'notes.md' }, got ${describeValue(filter)}.`);
   }
   for (const [key, value] of Object.entries(filter)) {
     if (value !== null && typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `filter.${key} must be a string, finite number, boolean or null (records match on equal values), got ${describe(value)}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `filter.${key} must be a string, finite number, boolean or null (records match on equal values), got ${describeValue(value)}.`);
     }
   }
   return filter as RecordMeta;
@@ -24,9 +25,9 @@ export function validateFilter(filter: unknown): RecordMeta | undefined {
 /** Checks a store search's options; returns k (default 10) and the filter. */
 export function validateSearchOptions(options: unknown): { k: number; filter: RecordMeta | undefined } {
   if (options === undefined) return { k: 10, filter: undefined };
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ChunkwiseError('INVALID_ARGUMENT', `Search options must be an object { k?, filter? }, got ${describe(options)}.`);
+  if (!isPlainObject(options)) throw new ChunkwiseError('INVALID_ARGUMENT', `Search options must be an object { k?, filter? }, got ${describeValue(options)}.`);
   const { k = 10, filter } = options as StoreSearchOptions;
-  if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${describe(k)}.`);
+  if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${describeValue(k)}.`);
   return { k, filter: validateFilter(filter) };
 }
 
@@ -36,11 +37,4 @@ export function metaFilter(filter: RecordMeta | undefined): ((id: string, meta: 
   const entries = Object.entries(filter);
   if (entries.length === 0) return undefined;
   return (_id, meta) => meta !== undefined && entries.every(([key, value]) => Object.hasOwn(meta, key) && meta[key] === value);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
 }

@@ -1,5 +1,6 @@
 import { ChunkwiseError, isChunkwiseError, throwIfAborted } from '@chunkwise/core';
 import Database from 'better-sqlite3';
+import { describeValue, optionsObject } from '../argument-checks.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import { IndexedRecords, type IndexedStoreOptions, type IndexSnapshot } from './indexed-records.js';
 import { recordsBatchSize } from './records-options.js';
@@ -73,9 +74,9 @@ export class SqliteStore implements Store {
   /** Opens (or creates) a store file. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     if (typeof path !== 'string' || path === '') throw new ChunkwiseError('INVALID_ARGUMENT', 'SqliteStore.open needs a file path.');
-    if (options === null || typeof options !== 'object') throw new ChunkwiseError('INVALID_ARGUMENT', 'SqliteStore options must be an object.');
-    const { busyTimeoutMs = 30_000 } = options;
-    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `busyTimeoutMs must be an integer ≥ 0, got ${String(busyTimeoutMs)}.`);
+    const { busyTimeoutMs = 30_000, snapshots } = optionsObject(options, 'SqliteStore options');
+    if (typeof busyTimeoutMs !== 'number' || !Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `busyTimeoutMs must be an integer ≥ 0, got ${describeValue(busyTimeoutMs)}.`);
+    if (snapshots !== undefined && typeof snapshots !== 'boolean') throw new ChunkwiseError('INVALID_ARGUMENT', `snapshots must be true or false, got ${describeValue(snapshots)}.`);
     // Validates the index options before the file is touched.
     new IndexedRecords(options, false);
     let db: Database.Database;

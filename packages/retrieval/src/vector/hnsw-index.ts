@@ -1,4 +1,5 @@
 import { ChunkwiseError, seededRandom } from '@chunkwise/core';
+import { describeValue, finiteNumber, optionalFunction, optionsObject, positiveInteger, requireIterable, requireObject } from '../argument-checks.js';
 import { TopKHeap, type ScoredId } from '../bm25/top-k-heap.js';
 import { DistHeap } from './dist-heap.js';
 import { assertDimensions, assertMetric, dotAt, prepareVector, squaredL2At, type Metric } from './metric.js';
@@ -70,12 +71,14 @@ export class HNSWIndex<M = unknown> {
   private visitStamp = 0;
 
   constructor(options: HNSWOptions) {
+    requireObject(options, 'HNSWIndex options');
     assertDimensions(options.dimensions);
     const metric = options.metric ?? 'cosine';
     assertMetric(metric);
     const { M = 16, efConstruction = 200, efSearch = 64, seed = 42 } = options;
+    finiteNumber(seed, 'seed');
     for (const [name, value, min] of [['M', M, 2], ['efConstruction', efConstruction, 1], ['efSearch', efSearch, 1]] as const) {
-      if (!Number.isInteger(value) || value < min) throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${value}.`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${describeValue(value)}.`);
     }
     this.dimensions = options.dimensions;
     this.metric = metric;
@@ -110,13 +113,16 @@ export class HNSWIndex<M = unknown> {
   }
 
   addAll(items: Iterable<{ id: string; vector: ArrayLike<number>; meta?: M }>): this {
-    for (const { id, vector, meta } of items) this.add(id, vector, meta);
+    for (const item of requireIterable<{ id: string; vector: ArrayLike<number>; meta?: M }>(items, 'addAll items')) {
+      const { id, vector, meta } = requireObject(item, 'Each item') as { id: string; vector: ArrayLike<number>; meta?: M };
+      this.add(id, vector, meta);
+    }
     return this;
   }
 
   remove(id: string): this {
     const node = this.nodeOf.get(id);
-    if (node === undefined) throw new ChunkwiseError('NOT_FOUND', `No vector with id "${id}" to remove.`, { details: { id } });
+    if (node === undefined) throw new ChunkwiseError('NOT_FOUND', `No vector with id ${describeValue(id)} to remove.`, { details: { id } });
     this.deleted[node] = 1;
     this.deletedCount++;
     this.nodeOf.delete(id);
@@ -141,9 +147,11 @@ export class HNSWIndex<M = unknown> {
   }
 
   search(query: ArrayLike<number>, options: HNSWSearchOptions<M> = {}): ScoredId[] {
-    const { k = 10, filter } = options;
-    if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${k}.`);
-    const ef = Math.max(options.efSearch ?? this.efSearch, k);
+    const { k = 10, filter, efSearch = this.efSearch } = optionsObject(options, 'Search options');
+    positiveInteger(k, 'k');
+    positiveInteger(efSearch, 'efSearch');
+    optionalFunction(filter, 'filter');
+    const ef = Math.max(efSearch, k);
     const q = prepareVector(query, this.dimensions, this.metric, 'The query');
     if (this.entryPoint < 0 || this.size === 0) return [];
     let ep = this.entryPoint;
@@ -204,6 +212,8 @@ export class HNSWIndex<M = unknown> {
 
   /** Restores a snapshot written by save(); damaged or foreign bytes throw CORRUPT_DATA. */
   static load<M = unknown>(bytes: Uint8Array, options: { seed?: number } = {}): HNSWIndex<M> {
+    const { seed } = optionsObject(options, 'HNSWIndex.load options');
+    if (seed !== undefined) finiteNumber(seed, 'seed');
     const corrupt = (why: string): never => {
       throw new ChunkwiseError('CORRUPT_DATA', `This is not a valid HNSW snapshot: ${why}.`);
     };

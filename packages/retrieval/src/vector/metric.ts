@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from '../argument-checks.js';
 
 /**
  * How vectors are compared. Scores are "higher is better" everywhere: cosine similarity, dot
@@ -8,13 +9,13 @@ export type Metric = 'cosine' | 'dot' | 'l2';
 
 export function assertMetric(metric: unknown): asserts metric is Metric {
   if (metric !== 'cosine' && metric !== 'dot' && metric !== 'l2') {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown metric ${JSON.stringify(metric)}: use 'cosine', 'dot' or 'l2'.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown metric ${describeValue(metric)}: use 'cosine', 'dot' or 'l2'.`);
   }
 }
 
 export function assertDimensions(dimensions: unknown): asserts dimensions is number {
   if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be a positive integer, got ${String(dimensions)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `dimensions must be a positive integer, got ${describeValue(dimensions)}.`);
   }
 }
 
@@ -36,7 +37,7 @@ export function prepareVector(vector: ArrayLike<number>, dimensions: number, met
   for (let i = 0; i < dimensions; i++) {
     const value = vector[i] as number;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `${what} has a non-finite value (${String(value)}) at position ${i}.`);
+      throw new ChunkwiseError('INVALID_ARGUMENT', `${what} has a non-finite value (${describeValue(value)}) at position ${i}.`);
     }
     out[i] = value;
     norm += value * value;

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, optionalFunction, optionsObject, positiveInteger, requireArray, requireIterable, requireObject } from '../argument-checks.js';
 import { TopKHeap, type ScoredId } from '../bm25/top-k-heap.js';
 import { assertDimensions, assertMetric, prepareVector, scoreAt, type Metric } from './metric.js';
 
@@ -28,6 +29,7 @@ export class VectorIndex<M = unknown> {
   private readonly rowOf = new Map<string, number>();
 
   constructor(options: VectorIndexOptions) {
+    requireObject(options, 'VectorIndex options');
     assertDimensions(options.dimensions);
     const metric = options.metric ?? 'cosine';
     assertMetric(metric);
@@ -67,13 +69,16 @@ export class VectorIndex<M = unknown> {
   }
 
   addAll(items: Iterable<{ id: string; vector: ArrayLike<number>; meta?: M }>): this {
-    for (const { id, vector, meta } of items) this.add(id, vector, meta);
+    for (const item of requireIterable<{ id: string; vector: ArrayLike<number>; meta?: M }>(items, 'addAll items')) {
+      const { id, vector, meta } = requireObject(item, 'Each item') as { id: string; vector: ArrayLike<number>; meta?: M };
+      this.add(id, vector, meta);
+    }
     return this;
   }
 
   remove(id: string): this {
     const row = this.rowOf.get(id);
-    if (row === undefined) throw new ChunkwiseError('NOT_FOUND', `No vector with id "${id}" to remove.`, { details: { id } });
+    if (row === undefined) throw new ChunkwiseError('NOT_FOUND', `No vector with id ${describeValue(id)} to remove.`, { details: { id } });
     const last = this.ids.length - 1;
     if (row !== last) {
       const movedId = this.ids[last] as string;
@@ -108,9 +113,10 @@ export class VectorIndex<M = unknown> {
    * query while it is in cache.
    */
   searchBatch(queries: readonly ArrayLike<number>[], options: VectorSearchOptions<M> = {}): ScoredId[][] {
-    const { k = 10, filter } = options;
-    if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${k}.`);
-    const prepared = queries.map((q, i) => prepareVector(q, this.dimensions, this.metric, `Query ${i}`));
+    const { k = 10, filter } = optionsObject(options, 'Search options');
+    positiveInteger(k, 'k');
+    optionalFunction(filter, 'filter');
+    const prepared = requireArray<ArrayLike<number>>(queries, 'The queries').map((q, i) => prepareVector(q, this.dimensions, this.metric, `Query ${i}`));
     const heaps = prepared.map(() => new TopKHeap(k));
     const thresholds = new Float64Array(prepared.length).fill(Number.NEGATIVE_INFINITY);
     const n = this.dimensions;
