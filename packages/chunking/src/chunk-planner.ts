@@ -237,15 +237,19 @@ export class ChunkPlanner {
     const chunks: Chunk[] = [];
     const budget = maxTokens - overlap;
     const pieces: Span[] = [];
+    // Ends inside a given span, where planning cannot resume (only a given span's end is a resume point).
+    const innerEnds = new Set<number>();
     for (const span of spans) {
       if (this.estimate(span.start, span.end) > (pieces.length === 0 && previous === undefined ? maxTokens : budget)) {
-        for (const piece of this.plan(span.start, span.end, levels, budget, false, maxTokens)) pieces.push(piece);
+        for (const piece of this.plan(span.start, span.end, levels, budget, false, maxTokens)) {
+          pieces.push(piece);
+          if (piece.end < span.end) innerEnds.add(piece.end);
+        }
       } else pieces.push(span);
     }
     const settled = this.joinBlanks(pieces, budget, previous === undefined ? maxTokens : budget);
-    // Planning resumes from the end of a given span, but not where whitespace after it was pulled in.
-    const givenEnds = new Set(spans.map((span) => span.end));
-    for (const piece of settled) if (!piece.tookTrailingBlank && givenEnds.has(piece.end)) this.spanEnds.add(piece.end);
+    // Nor where whitespace after a span was pulled into it.
+    for (const piece of settled) if (!piece.tookTrailingBlank && !innerEnds.has(piece.end)) this.spanEnds.add(piece.end);
 
     const emit = (span: Span): void => {
       const last = chunks[chunks.length - 1];
@@ -293,24 +297,26 @@ export class ChunkPlanner {
       if (!this.hasContent(span.start, span.end)) {
         const last = out[out.length - 1];
         if (blankStart < 0 && last && last.end === span.start && measure(last.start, span.end) <= (out.length === 1 ? firstBudget : budget)) {
-          last.end = span.end;
-          last.tookTrailingBlank = true;
+          out[out.length - 1] = { start: last.start, end: span.end, tookTrailingBlank: true };
         } else if (blankStart < 0) blankStart = span.start;
         continue;
       }
-      let start = span.start;
-      if (blankStart >= 0 && measure(blankStart, span.end) <= (out.length === 0 ? firstBudget : budget)) start = blankStart;
+      if (blankStart >= 0 && measure(blankStart, span.end) <= (out.length === 0 ? firstBudget : budget)) out.push({ start: blankStart, end: span.end });
+      else out.push(span);
       blankStart = -1;
-      out.push({ start, end: span.end });
     }
     return out;
   }
 
-  /** True when `[start, end)` holds a character that is not whitespace. */
+  /** True when `[start, end)` holds a character that is not whitespace (`\s`); most spans answer at their first character. */
   private hasContent(start: number, end: number): boolean {
-    CONTENT.lastIndex = start;
-    const found = CONTENT.exec(this.text);
-    return found !== null && found.index < end;
+    const { text } = this;
+    for (let i = start; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 32 || (code >= 9 && code <= 13)) continue;
+      if (code < 128 || !WHITESPACE.test(text[i] ?? '')) return true;
+    }
+    return false;
   }
 
   /**
@@ -348,4 +354,4 @@ interface Sizing {
   exact: boolean;
 }
 
-const CONTENT = /\S/gu;
+const WHITESPACE = /\s/u;

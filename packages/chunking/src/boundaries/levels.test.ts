@@ -23,3 +23,26 @@ describe('punctuationSentenceLevel', () => {
     expect(pieces).toEqual(['Mr. Smith left. ', '"Why?" she asked. ', 'J. R. wrote it. ', '日本語の文です。', '二つ目。 ', 'End']);
   });
 });
+
+describe('regexLevel', () => {
+  it('gives the same cuts over a run of ranges as a fresh search of each range (the no-match memo is exact)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b ', '\n', '- item\n', ' ', 'x,', '\n\n'), { maxLength: 80 }).map((pieces) => pieces.join('')),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.constantFrom(/^[ \t]{0,3}[-*+][ \t]/mu, /,/u, /\s+/u),
+        fc.constantFrom('before' as const, 'after' as const),
+        (text, marks, pattern, side) => {
+          const cuts = [...new Set(marks.map((mark) => mark % (text.length + 1)))].sort((a, b) => a - b);
+          const remembering = regexLevel('memo', pattern, side);
+          let from = 0;
+          for (const to of [...cuts, text.length]) {
+            expect(remembering.splits(text, from, to)).toEqual(regexLevel('fresh', pattern, side).splits(text, from, to));
+            from = to;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
