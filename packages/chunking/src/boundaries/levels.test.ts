@@ -42,7 +42,7 @@ describe('regexLevel', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 });

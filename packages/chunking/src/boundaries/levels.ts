@@ -48,16 +48,20 @@ export function regexLevel(name: string, pattern: RegExp, side: 'before' | 'afte
       if (text === searchedText && start >= searchedFrom && end <= nextMatch) return [];
       const splits: number[] = [];
       regex.lastIndex = start;
-      let match = regex.exec(text);
-      for (; match !== null && match.index < end; match = regex.exec(text)) {
+      for (;;) {
+        // exec finds the leftmost match from lastIndex on: none starts in [from, match.index).
+        const from = regex.lastIndex;
+        const match = regex.exec(text);
+        if (match === null || match.index >= end) {
+          searchedText = text;
+          searchedFrom = from;
+          nextMatch = match?.index ?? text.length;
+          return splits;
+        }
         const cut = side === 'after' ? match.index + match[0].length : match.index;
         if (cut > start && cut < end && cut !== splits[splits.length - 1]) splits.push(cut);
         if (match[0].length === 0) regex.lastIndex++;
       }
-      searchedText = text;
-      searchedFrom = end;
-      nextMatch = match?.index ?? text.length;
-      return splits;
     },
   };
 }
