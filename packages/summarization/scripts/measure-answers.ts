@@ -8,10 +8,10 @@
  *
  *   pnpm --filter @chunkwise/summarization measure:answers [--seed 2] [--words 80]
  */
-import { RecursiveChunker } from '@chunkwise/chunking';
+import { RecursiveChunker, splitSentences } from '@chunkwise/chunking';
 import { buildChunkIndex, evidenceScores, heldOutSentenceTasks, mean, rulerTasks, type EvalDataset, type SourceSpan } from '@chunkwise/eval';
 import { o200k_base } from '@chunkwise/tokenizers/o200k_base';
-import { answer, countWords, splitSentences, type AnswerPassage } from '../src/index.js';
+import { answer, countWords, type AnswerPassage } from '../src/index.js';
 import { mobyDick, sotuAddresses } from '../src/__fixtures__/datasets.js';
 
 const argument = (name: string, fallback: number) => {

@@ -3,7 +3,7 @@ import { citationOf, wholePassage, type PassageIndex } from './answer-passages.j
 import type { AnswerRepair, Citation } from './answer-types.js';
 import { MarkerRewriter, stripMarkers } from './citation-markers.js';
 import { countWords } from './count-words.js';
-import { splitSentences } from './sentence-splitter.js';
+import { splitSentences } from '@chunkwise/chunking';
 import { contentTerms } from './term-vectors.js';
 
 /**

@@ -4,7 +4,6 @@ export type { SummaryCache } from './summary-cache.js';
 export { extractiveSummary, detectSections } from './extractive-summary.js';
 export type { ExtractiveOptions, ExtractiveSummary } from './extractive-summary.js';
 export type { RankingAlgorithm } from './sentence-graph.js';
-export { splitSentences } from './sentence-splitter.js';
 export { countWords } from './count-words.js';
 export { packGroups } from './merge-groups.js';
 export { leadBaseline } from './lead-baseline.js';

@@ -1,7 +1,7 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { describeValue } from './argument-checks.js';
 import { countWords } from './count-words.js';
-import { splitSentences } from './sentence-splitter.js';
+import { splitSentences } from '@chunkwise/chunking';
 
 export interface LeadBaseline {
   summary: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quotedShares } from './quoted-speech.js';
-import { splitSentences } from './sentence-splitter.js';
+import { splitSentences } from '@chunkwise/chunking';
 
 const shares = (text: string) => Array.from(quotedShares(text, splitSentences(text)), (x) => Number(x.toFixed(2)));
 

@@ -1,6 +1,6 @@
 import { RecursiveChunker } from '@chunkwise/chunking';
 import { ChunkwiseError } from '@chunkwise/core';
-import { splitSentences } from './sentence-splitter.js';
+import { splitSentences } from '@chunkwise/chunking';
 import type { PromptBudget } from './token-budget.js';
 
 /**

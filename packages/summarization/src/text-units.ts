@@ -1,5 +1,5 @@
 import type { Span } from '@chunkwise/core';
-import { splitSentences } from './sentence-splitter.js';
+import { splitSentences } from '@chunkwise/chunking';
 
 /** A sentence, or a piece of one too long to choose whole, with what selection needs to know. */
 export interface TextUnit {
