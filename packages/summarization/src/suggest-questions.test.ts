@@ -35,6 +35,11 @@ describe('suggestQuestions', () => {
     expect(modern).not.toContain('Federal');
   });
 
+  it('does not run two names together across punctuation', () => {
+    const text = 'The whale rammed the Pequod, Ahab was dragged under. Then Ahab cried out to the crew. Later Ahab sank below the waves. The Pequod went down with all hands.';
+    expect(suggestQuestions(text, { count: 3 }).map((q) => q.about)).toEqual(['Ahab']);
+  });
+
   it('falls back to salient common terms when a text names nobody; headings and list lines do not count', () => {
     const text =
       '# Installing The Tool\n\n- Download The Archive\n- Run The Installer\n\n' +

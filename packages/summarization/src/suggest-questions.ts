@@ -91,7 +91,10 @@ function properNames(sentences: readonly TextUnit[]): Name[] {
   const names = new Map<string, Name>();
   const lowercase = new Map<string, number>();
   for (const sentence of sentences) {
-    const words = [...sentence.text.matchAll(/[\p{L}][\p{L}'’-]*/gu)].map((match) => match[0].replace(/['’]s$/, ''));
+    const matches = [...sentence.text.matchAll(/[\p{L}][\p{L}'’-]*/gu)];
+    const words = matches.map((match) => match[0].replace(/['’]s$/, ''));
+    // A name runs on only across plain spaces: "the Pequod, Ahab was" is two names.
+    const joined = (k: number) => /^[ \t\n]+$/.test(sentence.text.slice(matches[k - 1]!.index + matches[k - 1]![0].length, matches[k]!.index));
     const seen = new Set<string>();
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
@@ -100,9 +103,9 @@ function properNames(sentences: readonly TextUnit[]): Name[] {
       if (i === 0 || !NAME_WORD.test(word) || NOT_NAMES.has(word) || TITLES.test(word)) continue;
       let end = i + 1;
       for (;;) {
-        if (end < words.length && NAME_WORD.test(words[end]!) && !NOT_NAMES.has(words[end]!)) end++;
+        if (end < words.length && joined(end) && NAME_WORD.test(words[end]!) && !NOT_NAMES.has(words[end]!)) end++;
         // "House of Representatives", "Bank of England": "of" between two capitalised words.
-        else if (words[end] === 'of' && end + 1 < words.length && NAME_WORD.test(words[end + 1]!) && !NOT_NAMES.has(words[end + 1]!)) end += 2;
+        else if (words[end] === 'of' && end + 1 < words.length && joined(end) && joined(end + 1) && NAME_WORD.test(words[end + 1]!) && !NOT_NAMES.has(words[end + 1]!)) end += 2;
         else break;
       }
       const surface = words.slice(i, end).join(' ');
