@@ -14,10 +14,11 @@ export interface Level {
 
 /** A level over a splitting function, answering a bad range with INVALID_ARGUMENT at the API edge. */
 function checkedLevel(name: string, splits: (text: string, start: number, end: number) => number[]): Level {
+  const label = `The ${name} level`;
   return {
     name,
     splits(text, start, end) {
-      validateRange(text, start, end, `The ${name} level`);
+      validateRange(text, start, end, label);
       return splits(text, start, end);
     },
   };
@@ -41,10 +42,11 @@ export function regexLevel(name: string, pattern: RegExp, side: 'before' | 'afte
   let searchedText: string | undefined;
   let searchedFrom = 0;
   let nextMatch = 0;
+  const label = `The ${name} level`;
   return {
     name,
     splits(text, start, end) {
-      validateRange(text, start, end, `The ${name} level`);
+      validateRange(text, start, end, label);
       if (text === searchedText && start >= searchedFrom && end <= nextMatch) return [];
       const splits: number[] = [];
       regex.lastIndex = start;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mobyDick, sotu } from '../__fixtures__/corpora.js';
 import { unicodeText } from '../__fixtures__/unicode.js';
-import { sentenceSplits, sentenceSpans, splitSentences } from './sentences.js';
+import { continuesInLowercase, sentenceSplits, sentenceSpans, splitSentences } from './sentences.js';
 
 const sentences = (text: string) => splitSentences(text).map((span) => text.slice(span.start, span.end));
 
@@ -152,5 +152,20 @@ describe('sentenceSpans / sentenceSplits', () => {
     }
     expect(count).toBeGreaterThan(60_000);
     expect(missed).toEqual([]);
+  });
+});
+
+describe('continuesInLowercase', () => {
+  it('is "past spaces, quotes and brackets (16 at most), a lower-case letter"', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(' ', '\n', '"', '“', '‘', "'", '(', 'a', 'A', 'é', 'É', '5', '.', '\u00a0', '𝐚'), { maxLength: 24 }), fc.nat(24), (parts, at) => {
+        const text = parts.join('');
+        const position = Math.min(at, text.length);
+        let i = position;
+        while (i < text.length && i < position + 16 && /[\s"'“”‘’(]/u.test(text[i] ?? '')) i++;
+        expect(continuesInLowercase(text, position)).toBe(/\p{Ll}/u.test(text[i] ?? ''));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -51,9 +51,18 @@ export function endsInAbbreviation(text: string, position: number): boolean {
 
 /** True when the first word at `position` (past spaces, quotes and brackets) starts lower-case. */
 export function continuesInLowercase(text: string, position: number): boolean {
-  let at = position;
-  while (at < text.length && at < position + 16 && OPENING.test(text[at] ?? '')) at++;
-  return LOWERCASE.test(text[at] ?? '');
+  const limit = Math.min(text.length, position + 16);
+  for (let at = position; at < limit; at++) {
+    const code = text.charCodeAt(at);
+    // ASCII without a regex (this runs at every candidate sentence end): skip spaces, quotes and "(".
+    if (code < 128) {
+      if ((code >= 9 && code <= 13) || code === 32 || code === 34 || code === 39 || code === 40) continue;
+      return code >= 97 && code <= 122;
+    }
+    const char = text[at] ?? '';
+    if (!OPENING.test(char)) return LOWERCASE.test(char);
+  }
+  return LOWERCASE.test(text[limit] ?? '');
 }
 
 /** Characters segmented per `Intl.Segmenter` call: V8's segmenter slows down with the string's length. */
