@@ -18,7 +18,7 @@ let stalled = false;
 const connection: PgQueryable = {
   async query(text, params) {
     const result = await client.query(text, params);
-    if (batch === stallAt && !stalled && /^\s*INSERT INTO/.test(text)) {
+    if (stallAt >= 0 && batch === stallAt && !stalled && /^\s*INSERT INTO/.test(text)) {
       stalled = true;
       writeSync(1, `mid ${batch}\n`);
       // Blocks the whole process with the transaction open, as a machine that dies mid-batch would.

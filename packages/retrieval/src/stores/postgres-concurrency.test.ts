@@ -143,6 +143,55 @@ describe.runIf(url !== undefined || process.env.CI !== undefined)('PostgresStore
     );
   });
 
+  it('serves concurrent calls in parallel from a pg.Pool, each on its own client', async () => {
+    const pool = new pg.Pool({ connectionString, max: 4 });
+    pool.on('error', () => {});
+    try {
+      const store = await PostgresStore.open(pool, { table: newTable() });
+      await fortyOneAtOnce(store);
+      expect(pool.totalCount).toBeGreaterThan(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('lets two writers replace the same source at once: the second finds the first one’s records unchanged', async () => {
+    const table = newTable();
+    const [a, b] = [await PostgresStore.open(await connect(), { table }), await PostgresStore.open(await connect(), { table })];
+    const records = passages.slice(0, 40).map((p, i): StoreRecord => ({ id: `doc#${i}`, text: p.text, meta: { source: 'doc' } }));
+    const results = await Promise.all([a.replaceSource('doc', records), b.replaceSource('doc', records)]);
+    expect(results.map((r) => [r.added, r.unchanged]).sort()).toEqual([
+      [0, 40],
+      [40, 0],
+    ]);
+    await expectSingleWriterScores(a);
+  });
+
+  it('folds the appended statistics deltas into the base row as writers go, without changing a score', async () => {
+    const table = newTable();
+    const client = await connect();
+    const stores = [await PostgresStore.open(client, { table }), await PostgresStore.open(await connect(), { table })];
+    await Promise.all(stores.map((store, w) => (async () => {
+      for (let i = 0; i < 70; i++) await store.upsert([{ id: `w${w}-${i % 50}`, text: passages[i * 3 + w]?.text as string }]);
+    })()));
+    const { rows } = await client.query<{ deltas: number; documents: number }>(`SELECT (SELECT count(*)::int FROM ${table}_bm25_delta) AS deltas, documents::int FROM ${table}_bm25`);
+    expect(rows[0]?.deltas).toBeLessThan(140);
+    expect(rows[0]?.documents).toBeGreaterThan(0);
+    await expectSingleWriterScores(stores[1] as PostgresStore);
+  });
+
+  it('recounts the statistics of a table written before the delta table existed (they may have been wrong)', async () => {
+    const table = newTable();
+    const client = await connect();
+    const store = await PostgresStore.open(client, { table });
+    await store.upsert(passages.slice(0, 50).map((p) => ({ id: p.id, text: p.text })));
+    // What the old code could leave behind: N counted twice, and no delta table.
+    await client.query(`DROP TABLE ${table}_bm25_delta`);
+    await client.query(`UPDATE ${table}_bm25 SET documents = 100`);
+    const reopened = await PostgresStore.open(client, { table });
+    await expectSingleWriterScores(reopened);
+  });
+
   const writer = fileURLToPath(new URL('../__fixtures__/postgres-writer.ts', import.meta.url));
   const startWriter = (table: string, name: string, batches: number, stallAt = -1) => {
     const child = spawn(process.execPath, ['--conditions=@chunkwise/source', '--import', 'tsx', writer, connectionString, table, name, String(batches), String(stallAt)], { stdio: ['ignore', 'pipe', 'pipe'] });

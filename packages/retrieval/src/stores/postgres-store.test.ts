@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sotuPassages, type Passage } from '../__fixtures__/sotu-passages.js';
 import { storeContract } from '../__fixtures__/store-contract.js';
 import { BM25Index } from '../bm25/bm25-index.js';
+import { clusteredVectors } from '../__fixtures__/clustered-vectors.js';
+import { VectorIndex } from '../vector/vector-index.js';
 import { MemoryStore } from './memory-store.js';
 import type { StoreRecord } from './store.js';
 import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
@@ -137,4 +139,32 @@ describe.runIf(url !== undefined || process.env.CI !== undefined)('PostgresStore
     },
     { vectors: false },
   );
+  // Without pgvector, vectors go to a real[] column searched by an exact scan in SQL.
+  storeContract(
+    'PostgresStore/PostgreSQL, vectorType array',
+    async () => {
+      await connect();
+      return PostgresStore.open(client, { table: `${runId}.t${tables++}`, dimensions: 3, vectorType: 'array' });
+    },
+    { vectors: true },
+  );
+  it('scores vectors in a real[] column exactly as VectorIndex does, for every metric', async () => {
+    await connect();
+    const vectors = clusteredVectors(300, 16, 3);
+    const queries = clusteredVectors(8, 16, 4);
+    for (const metric of ['cosine', 'dot', 'l2'] as const) {
+      const store = await PostgresStore.open(client, { table: `${runId}.t${tables++}`, dimensions: 16, vectorType: 'array', metric });
+      const index = new VectorIndex({ dimensions: 16, metric });
+      await store.upsert(vectors.map((v, i) => ({ id: `v${i}`, text: `vector ${i}`, vector: v, meta: { odd: i % 2 === 1 } })));
+      vectors.forEach((v, i) => index.add(`v${i}`, v));
+      for (const query of queries) {
+        const hits = await store.searchVector(query, { k: 10 });
+        const expected = index.search(query, { k: 10 });
+        expect(hits.map((h) => h.id)).toEqual(expected.map((h) => h.id));
+        hits.forEach((h, i) => expect(h.score).toBeCloseTo((expected[i] as { score: number }).score, 4));
+      }
+      const back = await store.get('v7');
+      expect(Array.from(back?.vector ?? [])).toEqual(Array.from(vectors[7] as Float32Array));
+    }
+  });
 });
