@@ -142,6 +142,13 @@ describe('answer: bad input is a ChunkwiseError that says what to change', () =>
     ['a zero target', () => answer('Who is Ahab?', passages, { targetWords: 0 }), /targetWords/],
     ['a minRelevance over 1', () => answer('Who is Ahab?', passages, { minRelevance: 2 }), /minRelevance/],
     ['options that are not an object', () => answer('Who is Ahab?', passages, 'fast' as never), /options must be an object/],
+    [
+      'streamed, options that are not an object',
+      async () => {
+        for await (const part of answerStream('Who is Ahab?', passages, 'fast' as never)) void part;
+      },
+      /options must be an object/,
+    ],
   ];
   it.each(cases)('%s', async (_name, run, message) => {
     await expect(run()).rejects.toSatisfy((error) => isChunkwiseError(error, 'INVALID_ARGUMENT') && message.test((error as Error).message));

@@ -40,8 +40,12 @@ export async function* answerStream(
   passages: readonly AnswerPassage[] | string,
   options: AnswerOptions = {},
 ): AsyncGenerator<AnswerStreamPart, void, undefined> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `answerStream() options must be an object, got ${describeValue(options)}.`);
+  }
+  if (options.signal !== undefined && !isAbortSignal(options.signal)) throw new ChunkwiseError('INVALID_ARGUMENT', 'signal must be an AbortSignal.');
   const stop = new AbortController();
-  const signal = isAbortSignal(options.signal) ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const queue: string[] = [];
   let wake: (() => void) | undefined;
   let outcome: { result: AnswerResult } | { error: unknown } | undefined;

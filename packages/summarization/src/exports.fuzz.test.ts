@@ -75,6 +75,7 @@ describe('every export answers wrong types with a ChunkwiseError', () => {
   const optionKeys: [string, Call, [unknown, unknown], string[]][] = [
     ['summarize', entry('summarize').call, entry('summarize').valid, ['method', 'model', 'targetWords', 'tolerance', 'maxRetries', 'chunkTokens', 'maxTokens', 'concurrency', 'mergeContext', 'cache', 'question', 'extractive', 'signal', 'onProgress']],
     ['extractiveSummary', entry('extractiveSummary').call, entry('extractiveSummary').valid, ['targetWords', 'tolerance', 'algorithm', 'lambda', 'positionWeight', 'sections', 'maxGraphSentences', 'question', 'signal']],
+    ['answerStream', entry('answerStream').call, entry('answerStream').valid, ['method', 'targetWords', 'cache', 'embedder', 'minRelevance', 'signal', 'onProgress']],
     ['answer', entry('answer').call, entry('answer').valid, ['method', 'model', 'targetWords', 'tolerance', 'maxRetries', 'maxTokens', 'concurrency', 'cache', 'embedder', 'minRelevance', 'minSimilarity', 'lambda', 'signal', 'onProgress']],
     ['suggestQuestions', entry('suggestQuestions').call, entry('suggestQuestions').valid, ['count']],
     ['leadBaseline', entry('leadBaseline').call, entry('leadBaseline').valid, ['sentences', 'targetWords']],
