@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { WordHash } from './word-hash.js';
 
 /**
  * A binary container for index snapshots: a small JSON header and typed arrays, each aligned to 8
@@ -177,12 +178,9 @@ function asciiOrUtf8(bytes: Uint8Array, from: number, to: number, decoder: TextD
   return decoder.decode(bytes.subarray(from, to));
 }
 
-/** FNV-1a over the 32-bit words of the parts, in order (each part is a whole number of words). */
+/** The checksum of the parts, in order (each part is a whole number of 32-bit words). */
 function checksumParts(parts: readonly Uint8Array[]): number {
-  let hash = 0x811c9dc5 | 0;
-  for (const part of parts) {
-    const words = part.byteOffset % 4 === 0 ? new Int32Array(part.buffer, part.byteOffset, part.byteLength >> 2) : new Int32Array(part.slice().buffer);
-    for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ (words[i] as number), 0x01000193);
-  }
-  return hash >>> 0;
+  const hash = new WordHash();
+  for (const part of parts) hash.updateBytes(part);
+  return hash.digest();
 }
