@@ -19,3 +19,4 @@ export type { Store, StoreRecord, StoredRecord, StoreSearchOptions, StoreRecords
 export { chunksToRecords, syncSource } from './stores/chunk-records.js';
 export { recordToContextHit, hitsToContext, type ContextHitOptions } from './stores/context-hits.js';
 export { migrateStore, type MigrateStoreOptions, type MigrateStoreResult } from './stores/migrate-store.js';
+export { ingestSource, type IngestSourceOptions, type IngestResult, type IngestTimings, type IngestTarget } from './ingest/ingest-source.js';
