@@ -8,7 +8,8 @@ export const SCHEMA_VERSION = 3;
 
 /**
  * Schema 3. Every record row carries the checksum of its columns. One state row holds the write
- * generation, the record count and the sum of all record checksums (mod 2³²), kept by triggers in
+ * generation, the record count, the sum of all record checksums (mod 2³²) and the number of
+ * records with a vector, kept by triggers in
  * the same transaction as every change (also changes made outside Chunkwise), so a full read can
  * tell a missing or extra row from a damaged one. Each change is logged with its generation in
  * `changes`, so another handle on the file catches up on exactly the records that changed.
@@ -17,21 +18,21 @@ export const SCHEMA_VERSION = 3;
  */
 const SCHEMA_3 = `
   CREATE TABLE records (id TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL, fields TEXT, meta TEXT, vector BLOB, checksum INTEGER NOT NULL) WITHOUT ROWID;
-  CREATE TABLE store_state (one INTEGER PRIMARY KEY CHECK (one = 1), generation INTEGER NOT NULL, records INTEGER NOT NULL, digest INTEGER NOT NULL);
-  INSERT INTO store_state (one, generation, records, digest) VALUES (1, 0, 0, 0);
+  CREATE TABLE store_state (one INTEGER PRIMARY KEY CHECK (one = 1), generation INTEGER NOT NULL, records INTEGER NOT NULL, digest INTEGER NOT NULL, vectors INTEGER NOT NULL);
+  INSERT INTO store_state (one, generation, records, digest, vectors) VALUES (1, 0, 0, 0, 0);
   CREATE TABLE changes (generation INTEGER PRIMARY KEY, id TEXT NOT NULL);
   CREATE TRIGGER records_insert AFTER INSERT ON records BEGIN
-    UPDATE store_state SET generation = generation + 1, records = records + 1, digest = (digest + NEW.checksum) % 4294967296;
+    UPDATE store_state SET generation = generation + 1, records = records + 1, digest = (digest + NEW.checksum) % 4294967296, vectors = vectors + (NEW.vector IS NOT NULL);
     INSERT INTO changes (generation, id) SELECT generation, NEW.id FROM store_state;
   END;
   CREATE TRIGGER records_update AFTER UPDATE ON records BEGIN
-    UPDATE store_state SET generation = generation + 1, digest = (digest - OLD.checksum + NEW.checksum + 4294967296) % 4294967296;
+    UPDATE store_state SET generation = generation + 1, digest = (digest - OLD.checksum + NEW.checksum + 4294967296) % 4294967296, vectors = vectors + (NEW.vector IS NOT NULL) - (OLD.vector IS NOT NULL);
     INSERT INTO changes (generation, id) SELECT generation, NEW.id FROM store_state;
     UPDATE store_state SET generation = generation + 1 WHERE OLD.id IS NOT NEW.id;
     INSERT INTO changes (generation, id) SELECT generation, OLD.id FROM store_state WHERE OLD.id IS NOT NEW.id;
   END;
   CREATE TRIGGER records_delete AFTER DELETE ON records BEGIN
-    UPDATE store_state SET generation = generation + 1, records = records - 1, digest = (digest - OLD.checksum + 4294967296) % 4294967296;
+    UPDATE store_state SET generation = generation + 1, records = records - 1, digest = (digest - OLD.checksum + 4294967296) % 4294967296, vectors = vectors - (OLD.vector IS NOT NULL);
     INSERT INTO changes (generation, id) SELECT generation, OLD.id FROM store_state;
   END;
   CREATE TABLE snapshots (name TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL, records INTEGER NOT NULL, digest INTEGER NOT NULL, bytes INTEGER NOT NULL, pages INTEGER NOT NULL, checksum INTEGER NOT NULL) WITHOUT ROWID;
@@ -59,7 +60,13 @@ export function openSchema(db: Database.Database, path: string): boolean {
     throw new ChunkwiseError('CORRUPT_DATA', `${path} is a SQLite database, but not a Chunkwise store (application_id ${applicationId}); refusing to touch it.`);
   }
   // Never write into a file SQLite itself reports damaged: check before the first write.
-  checkStructure(db, path);
+  // Memory-mapped reads make the check several times cheaper on a large file.
+  db.pragma(`mmap_size = ${2 ** 32}`);
+  try {
+    checkStructure(db, path);
+  } finally {
+    db.pragma('mmap_size = 0');
+  }
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === 1 || version === 2) upgrade(db, version);
   else if (version !== SCHEMA_VERSION) throw new ChunkwiseError('CORRUPT_DATA', `${path} has store schema version ${version}; this version of Chunkwise reads ${SCHEMA_VERSION}.`);
