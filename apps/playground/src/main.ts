@@ -1,4 +1,5 @@
 import './styles.css';
+import { ComputeClient } from './shell/compute-client.js';
 import { h } from './shell/dom.js';
 import { createInputPanel } from './shell/input-panel.js';
 import { createTabs, type Tab } from './shell/tabs.js';
@@ -9,9 +10,18 @@ import { createChunksView } from './views/chunks-view.js';
 import { createSearchView } from './views/search-view.js';
 import { createTokensView } from './views/tokens-view.js';
 
+// Tokenizing, chunking, indexing and answering run in a worker, so a pasted book never freezes the page.
+const compute = new ComputeClient(new Worker(new URL('./worker/compute.worker.ts', import.meta.url), { type: 'module', name: 'chunkwise-compute' }), document.baseURI);
 const store = new TextStore();
+// Subscribed first: the worker gets each text before any view asks about it.
+store.subscribe(() => compute.setText(store.text));
 const chunkSettings = new ChunkSettings();
-const views: Tab[] = [createTokensView(store), createChunksView(store, chunkSettings), createSearchView(store, chunkSettings), createAttentionView(store)];
+const views: Tab[] = [
+  createTokensView(store, compute),
+  createChunksView(store, chunkSettings, compute),
+  createSearchView(store, chunkSettings, compute),
+  createAttentionView(store, compute),
+];
 
 const app = document.querySelector<HTMLElement>('#app');
 if (!app) throw new Error('index.html lost its #app element.');

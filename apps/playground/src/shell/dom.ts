@@ -41,6 +41,16 @@ export function readNumber(input: HTMLInputElement, fallback: number): number {
   return Math.min(Number(input.max || Infinity), Math.max(Number(input.min || -Infinity), value));
 }
 
+/**
+ * Reads a number input as typed, without clamping or rounding: a value the packages refuse (an
+ * overlap at or over the limit, a fraction) must reach them and come back as their error, not be
+ * quietly changed here. An empty box gives `fallback`.
+ */
+export function readNumberAsTyped(input: HTMLInputElement, fallback: number): number {
+  const value = Number(input.value.trim());
+  return input.value.trim() === '' || !Number.isFinite(value) ? fallback : value;
+}
+
 export const formatInt = (n: number): string => n.toLocaleString('en-US');
 
 /** Runs `work` after the browser has painted a "working" state, so long computations show progress. */

@@ -3,7 +3,8 @@ import { afterPaint, h } from './dom.js';
 /**
  * Recomputes a view when its inputs change, but only while it is visible, and marks progress on
  * the panel (`data-status="busy" | "ready" | "error"`), which the end-to-end test waits on.
- * `work` gets `stale()`: true once a newer run has started, so a slow run never paints over it.
+ * `work` gets `stale()`: true once a newer run has started, so a slow run never paints over it,
+ * and `startedAt`, the `performance.now()` of the change (or showing) that asked for this run.
  */
 export class ViewRunner {
   #dirty = true;
@@ -12,7 +13,7 @@ export class ViewRunner {
 
   constructor(
     private readonly panel: HTMLElement,
-    private readonly work: (stale: () => boolean) => Promise<void> | void,
+    private readonly work: (stale: () => boolean, startedAt: number) => Promise<void> | void,
   ) {
     panel.dataset.status = 'idle';
     panel.prepend(this.#error);
@@ -32,12 +33,13 @@ export class ViewRunner {
     this.#dirty = false;
     const generation = ++this.#generation;
     const stale = (): boolean => generation !== this.#generation;
+    const startedAt = performance.now();
     this.panel.dataset.status = 'busy';
     this.panel.setAttribute('aria-busy', 'true');
     afterPaint(() => {
       if (stale()) return;
       Promise.resolve()
-        .then(() => this.work(stale))
+        .then(() => this.work(stale, startedAt))
         .then(
           () => {
             if (stale()) return;

@@ -1,5 +1,5 @@
 import { attentionSinksMask, causalMask, dhsaSelect, intersectMasks, lambdaShapedMask, slidingWindowMask, type AttentionMask } from '@chunkwise/attention';
-import { getEncoding } from '@chunkwise/tokenizers';
+import type { ComputeClient } from '../shell/compute-client.js';
 import { field, formatInt, h, numberInput, readNumber, select } from '../shell/dom.js';
 import type { Tab } from '../shell/tabs.js';
 import type { TextStore } from '../shell/text-store.js';
@@ -28,7 +28,7 @@ const MASKS: readonly MaskChoice[] = [
   { id: 'dhsa', label: 'DHSA (dynamic, from q and k)', about: 'Dynamic Hierarchical Sparse Attention (arXiv 2510.24606): keys cut into chunks where the key stream changes, chunks scored against each query block, the best kept up to a budget, plus a local window.', params: ['top', 'localTokens', 'queryBlock', 'embeddings'], dynamic: true },
 ];
 
-export function createAttentionView(store: TextStore): Tab {
+export function createAttentionView(store: TextStore, compute: ComputeClient): Tab {
   const maskSelect = select('mask-kind', MASKS.map((m) => [m.id, m.label] as const), 'sinks');
   const lengthInput = numberInput('mask-length', 256, 16, 2048);
   const inputs: Record<string, HTMLInputElement | HTMLSelectElement> = {
@@ -95,9 +95,8 @@ export function createAttentionView(store: TextStore): Tab {
     let n = readNumber(lengthInput, 256);
     let ids: Uint32Array | undefined;
     if (choice.dynamic && useText) {
-      const o200k = await getEncoding('o200k_base');
+      ids = await compute.run({ kind: 'prefix-ids', count: n }).result;
       if (stale()) return;
-      ids = o200k.encode(store.text, { disallowedSpecial: [] }).subarray(0, n);
       if (ids.length < 2) throw new Error('The text has fewer than 2 tokens: paste more text, or use random embeddings.');
       n = ids.length;
     }

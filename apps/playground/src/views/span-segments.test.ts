@@ -1,5 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { segmentBySpans } from './span-segments.js';
+
+/** The definition, checked segment by segment against every span: quadratic, for tests only. */
+function segmentsByDefinition(length: number, spans: readonly { start: number; end: number }[]) {
+  const edges = [...new Set([0, length, ...spans.flatMap((span) => [span.start, span.end])])].sort((a, b) => a - b);
+  return edges.slice(0, -1).map((start, i) => {
+    const end = edges[i + 1]!;
+    return { start, end, owners: spans.flatMap((span, index) => (span.start <= start && end <= span.end ? [index] : [])) };
+  });
+}
 
 describe('segmentBySpans', () => {
   it('tiles the whole text, gaps included', () => {
@@ -44,6 +54,28 @@ describe('segmentBySpans', () => {
       expect(own[0]!.start).toBe(span.start);
       expect(own.at(-1)!.end).toBe(span.end);
     });
+  });
+
+  it('gives exactly the segments and owners of its definition, for any spans', () => {
+    const spansIn = (length: number) => fc.array(fc.tuple(fc.nat(length), fc.nat(length)).map(([a, b]) => ({ start: Math.min(a, b), end: Math.max(a, b) })), { maxLength: 40 });
+    fc.assert(
+      fc.property(
+        fc.nat(300).chain((length) => fc.tuple(fc.constant(length), spansIn(length))),
+        ([length, spans]) => {
+          expect(segmentBySpans(length, spans)).toEqual(segmentsByDefinition(length, spans));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('segments the 20,000 overlapping chunks of a book, each overlap owned by both neighbours', () => {
+    // Chunks of 500 characters overlapping their neighbours by 50 (the definition above would make
+    // 20,000 × 40,000 checks here).
+    const spans = Array.from({ length: 20_000 }, (_, i) => ({ start: i * 450, end: i * 450 + 500 }));
+    const segments = segmentBySpans(20_000 * 450 + 50, spans);
+    expect(segments).toHaveLength(39_999);
+    expect(segments.filter((segment) => segment.owners.length === 2)).toHaveLength(19_999);
   });
 
   it('rejects spans outside the text', () => {

@@ -9,7 +9,8 @@ export interface Segment extends Span {
 /**
  * Cuts `[0, length)` at every span edge, so each span is a whole number of segments and each
  * segment knows which spans cover it. Text outside every span gets a segment with no owners, so
- * the segments always tile the text exactly.
+ * the segments always tile the text exactly. Each span visits only the segments it covers, so
+ * chunks (which overlap their neighbours at most) cost linear time after the sort of the edges.
  */
 export function segmentBySpans(length: number, spans: readonly Span[]): Segment[] {
   const cuts = new Set<number>([0, length]);
@@ -18,16 +19,22 @@ export function segmentBySpans(length: number, spans: readonly Span[]): Segment[
     cuts.add(start);
     cuts.add(end);
   }
-  const edges = [...cuts].sort((a, b) => a - b);
+  const edges = Float64Array.from(cuts).sort();
   const segments: Segment[] = [];
-  for (let i = 0; i + 1 < edges.length; i++) {
-    const start = edges[i]!;
-    const end = edges[i + 1]!;
-    const owners: number[] = [];
-    spans.forEach((span, index) => {
-      if (span.start <= start && end <= span.end) owners.push(index);
-    });
-    segments.push({ start, end, owners });
-  }
+  for (let i = 0; i + 1 < edges.length; i++) segments.push({ start: edges[i]!, end: edges[i + 1]!, owners: [] });
+  spans.forEach(({ start, end }, index) => {
+    for (let s = firstEdgeAtLeast(edges, start); s < segments.length && edges[s]! < end; s++) segments[s]!.owners.push(index);
+  });
   return segments;
+}
+
+function firstEdgeAtLeast(edges: Float64Array, value: number): number {
+  let low = 0;
+  let high = edges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (edges[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

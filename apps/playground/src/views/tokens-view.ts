@@ -1,14 +1,14 @@
+import { tokenizerOptions } from '../compute/tokenizer-names.js';
+import type { ComputeClient } from '../shell/compute-client.js';
 import { field, formatInt, h, select } from '../shell/dom.js';
 import type { Tab } from '../shell/tabs.js';
 import type { TextStore } from '../shell/text-store.js';
 import { ViewRunner } from '../shell/view-runner.js';
-import { ordinaryTokens, tokenizerChoice, tokenizerOptions } from './tokenizer-choices.js';
-import { tokenPieces } from './token-pieces.js';
 
 /** Beyond this many pieces the page stops drawing (the counts still cover the whole text). */
 const MAX_DRAWN_PIECES = 30_000;
 
-export function createTokensView(store: TextStore): Tab {
+export function createTokensView(store: TextStore, compute: ComputeClient): Tab {
   const encodingSelect = select('tokens-encoding', tokenizerOptions(), 'o200k_base');
   const compareSelect = select('tokens-compare', tokenizerOptions(), 'cl100k_base');
   const showIds = h('input', { id: 'tokens-show-ids', type: 'checkbox' });
@@ -42,44 +42,34 @@ export function createTokensView(store: TextStore): Tab {
 
   const runner = new ViewRunner(panel, async (stale) => {
     const text = store.text;
-    const [tokenizer, other] = await Promise.all([tokenizerChoice(encodingSelect.value).load(), tokenizerChoice(compareSelect.value).load()]);
+    const report = await compute.run({ kind: 'tokens', tokenizer: encodingSelect.value, compare: compareSelect.value, maxPieces: MAX_DRAWN_PIECES }).result;
     if (stale()) return;
-    const { ids, spans } = ordinaryTokens(tokenizer, text);
     // The library's own count: for a tokenizer.json model it includes the special tokens its
-    // post-processor adds (Llama 3's <|begin_of_text|>), which the pieces below do not show.
-    const total = tokenizer.count(text);
-    const otherCount = other.count(text);
-    count.textContent = formatInt(total);
-    count.dataset.value = String(total);
+    // post-processor adds (Llama 3's <|begin_of_text|>), drawn in the first piece.
+    count.textContent = formatInt(report.count);
+    count.dataset.value = String(report.count);
     const labelled = panel.querySelector('#compare-label');
-    if (labelled) labelled.textContent = other.name;
-    const delta = total === 0 ? 0 : ((otherCount - total) / total) * 100;
-    compareCount.textContent = `${formatInt(otherCount)} (${delta >= 0 ? '+' : ''}${delta.toFixed(1)}% vs ${tokenizer.name})`;
-    compareCount.dataset.value = String(otherCount);
-    ratio.textContent = ids.length === 0 ? '–' : (text.length / ids.length).toFixed(2);
+    if (labelled) labelled.textContent = report.compareName;
+    const delta = report.count === 0 ? 0 : ((report.compareCount - report.count) / report.count) * 100;
+    compareCount.textContent = `${formatInt(report.compareCount)} (${delta >= 0 ? '+' : ''}${delta.toFixed(1)}% vs ${report.name})`;
+    compareCount.dataset.value = String(report.compareCount);
+    ratio.textContent = report.tokens === 0 ? '–' : (text.length / report.tokens).toFixed(2);
 
-    const pieces = spans ? tokenPieces(ids, spans.starts, spans.ends) : [];
-    const drawn = pieces.slice(0, MAX_DRAWN_PIECES);
     const withIds = showIds.checked;
     const fragment = document.createDocumentFragment();
-    for (const piece of drawn) {
+    for (const piece of report.pieces) {
       const span = h('span', { class: `tok c${String(piece.colour)}`, title: `id ${piece.ids.join(' + ')} · chars ${String(piece.start)}–${String(piece.end)}` }, text.slice(piece.start, piece.end));
       fragment.append(span);
       if (withIds) fragment.append(h('sub', { class: 'tok-id' }, piece.ids.join('+')));
     }
     tokenText.replaceChildren(fragment);
-    tokenText.dataset.pieces = String(drawn.length);
+    tokenText.dataset.pieces = String(report.pieces.length);
     const notes: string[] = [];
-    if (total !== ids.length) notes.push(`The count includes ${formatInt(total - ids.length)} special token(s) that ${tokenizer.name} adds around any text; the pieces show the text's own ${formatInt(ids.length)}.`);
-    if (!spans) notes.push(`${tokenizer.name} reports no character offsets, so its tokens cannot be placed on the text.`);
-    notes.push(
-      pieces.length > drawn.length
-        ? `Showing the first ${formatInt(drawn.length)} of ${formatInt(pieces.length)} pieces; the counts cover the whole text.`
-        : spans && pieces.length < ids.length
-          ? `${formatInt(ids.length - pieces.length)} tokens hold only part of a character; they share a piece with the token before.`
-          : '',
-    );
-    note.textContent = notes.filter(Boolean).join(' ');
+    if (report.count !== report.tokens) notes.push(`The count includes ${formatInt(report.count - report.tokens)} token(s) the pieces do not show.`);
+    if (!report.hasSpans) notes.push(`${report.name} reports no character offsets, so its tokens cannot be placed on the text.`);
+    if (report.pieceCount > report.pieces.length) notes.push(`Showing the first ${formatInt(report.pieces.length)} of ${formatInt(report.pieceCount)} pieces; the counts cover the whole text.`);
+    else if (report.hasSpans && report.pieceCount < report.tokens) notes.push(`${formatInt(report.tokens - report.pieceCount)} tokens hold only part of a character (or are special tokens); they share a piece with a neighbour.`);
+    note.textContent = notes.join(' ');
   });
 
   for (const control of [encodingSelect, compareSelect, showIds]) control.addEventListener('change', () => runner.invalidate());
