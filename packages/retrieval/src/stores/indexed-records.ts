@@ -27,7 +27,7 @@ export interface IndexedStoreOptions {
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
 }
 
-/** Saved indexes of a store (see IndexedRecords.snapshot). */
+/** Saved indexes of a store, as read back (IndexedRecords.snapshotParts writes them). */
 export interface IndexSnapshot {
   bm25: Uint8Array;
   hnsw?: Uint8Array;
