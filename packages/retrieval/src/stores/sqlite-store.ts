@@ -228,22 +228,21 @@ export class SqliteStore implements Store {
    * Saves the in-memory indexes (one transaction), so the next open loads them instead of
    * re-indexing. close() does this too; call it in long-running writers to keep reopening fast
    * after a crash. Writes of other handles are caught up first, so the snapshot reflects exactly
-   * the records it is tagged with. Does nothing when the saved snapshot is current or the analyzer
-   * is custom.
+   * the records it is tagged with. Writes no snapshot when the saved one is current, the analyzer
+   * is custom or `snapshots` is false; the change log is trimmed in every case.
    */
   checkpoint(): Promise<void> {
     return this.run(() => {
-      if (this.options.snapshots === false) return;
       this.write(() => {
         const tag = this.state();
-        if (this.snapshotGeneration === tag.generation) return;
+        // Older changes are only needed by handles that lag far behind; those re-index.
+        this.db.prepare('DELETE FROM changes WHERE generation <= ?').run(tag.generation - KEEP_CHANGES);
+        if (this.options.snapshots === false || this.snapshotGeneration === tag.generation) return;
         const saved = this.db.prepare('SELECT generation FROM snapshots WHERE name = ?').get('bm25') as { generation: number } | undefined;
         if (saved?.generation === tag.generation) return;
         const snapshot = this.indexed.snapshotParts();
         if (!snapshot) return;
         writeSnapshots(this.db, snapshot, tag);
-        // Older changes are only needed by handles that lag far behind; those re-index.
-        this.db.prepare('DELETE FROM changes WHERE generation <= ?').run(tag.generation - KEEP_CHANGES);
         this.snapshotGeneration = tag.generation;
       });
     });

@@ -94,6 +94,28 @@ describe('two writers on one SQLite store', () => {
     await reopened.close();
   });
 
+  it('a handle whose change log was trimmed away re-indexes the records instead of missing changes', async () => {
+    const path = join(dir, 'trimmed-log.db');
+    const a = SqliteStore.open(path);
+    const b = SqliteStore.open(path);
+    await a.upsert([{ id: 'x', text: 'the white whale' }]);
+    expect(ids(await b.searchText('whale'))).toEqual(['x']);
+    await a.upsert([
+      { id: 'x', text: 'the grey squid' },
+      { id: 'y', text: 'a white squall' },
+    ]);
+    await a.delete(['y']);
+    // As a checkpoint does for changes older than what lagging handles may need.
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM changes').run();
+    raw.close();
+    expect(await b.searchText('whale')).toEqual([]);
+    expect(ids(await b.searchText('squid'))).toEqual(['x']);
+    expect(await b.count()).toBe(1);
+    await a.close();
+    await b.close();
+  });
+
   for (const order of ['the child closes first', 'the parent closes first'] as const) {
     it(`two processes writing at once: each answer includes the other's committed writes, and the saved index equals the records (${order})`, async () => {
       const path = join(dir, `processes-${order.split(' ')[1] as string}.db`);
