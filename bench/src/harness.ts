@@ -179,7 +179,8 @@ export function formatSuiteSection(result: SuiteResult, machine: string, date: s
     '',
     result.description,
     '',
-    `Measured ${date} on ${machine}. Median of N alternating runs after warm-up; "time ours/peer" below 1 means Chunkwise is faster. Regenerate with \`pnpm bench ${result.suite}\`.`,
+    // A suite without timed cases (quality) reports measurements of its own: no median sentence for it.
+    `Measured ${date} on ${machine}.${result.cases.length ? ' Median of N alternating runs after warm-up; "time ours/peer" below 1 means Chunkwise is faster.' : ''} Regenerate with \`pnpm bench ${result.suite}\`.`,
   ];
   for (const caseResult of result.cases) parts.push('', `### ${caseResult.name}`, '', formatCaseTable(caseResult));
   if (result.notes.trim()) parts.push('', result.notes.trim());
