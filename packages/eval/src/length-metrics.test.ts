@@ -12,6 +12,16 @@ describe('length metrics', () => {
     expect(() => compressionRatioDelta(Number.NaN, 1, 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
+  it('relative error and ΔCR equal their definitions for any lengths', () => {
+    fc.assert(
+      fc.property(fc.nat(5000), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 20000 }), (actual, target, source) => {
+        expect(relativeLengthError(actual, target) * target).toBeCloseTo(actual - target, 9);
+        // ΔCR is the difference of the two compression ratios, in points.
+        expect(compressionRatioDelta(actual, target, source)).toBeCloseTo((actual / source) * 100 - (target / source) * 100, 9);
+      }),
+    );
+  });
+
   it('uses Ruler’s ranges: lower bound exclusive, upper inclusive', () => {
     const b150 = RULER_LENGTH_BUCKETS.find((b) => b.target === '150')!;
     expect(lengthMatch(130, b150)).toEqual({ precise: false, flexible: true });
