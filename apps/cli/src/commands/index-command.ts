@@ -10,8 +10,11 @@ import { print, printNote, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
 import { openStoreTarget, pointAtDoctor, type StoreTarget } from '../store-target.js';
 import { addTokenizerOption } from '../tokenizer-option.js';
+import { addScaleOutOptions, runQueueModes, type ScaleOutOptions } from '../ingest/distributed-index.js';
+import { expandGlobs } from '../ingest/glob-paths.js';
+import { indexInThreads } from '../ingest/local-workers.js';
 
-interface IndexOptions {
+interface IndexOptions extends ScaleOutOptions {
   db: string;
   table?: string;
   maxTokens: number;
@@ -28,13 +31,16 @@ export function registerIndex(program: Command): void {
   const command = program
     .command('index')
     .description('sync files, folders or stdin into a search index: each source’s chunks are replaced in one transaction')
-    .argument('<paths...>', 'UTF-8 text or Markdown files, folders (every .md, .markdown, .txt, .text file under them), or - for stdin')
-    .requiredOption('--db <path|url>', 'SQLite index file (created if missing) or postgres://user:pass@host/db')
+    .argument('[paths...]', 'UTF-8 text or Markdown files, folders (every .md, .markdown, .txt, .text file under them), quoted globs, or - for stdin')
+    .option('--db <path|url>', 'SQLite index file (created if missing) or postgres://user:pass@host/db (required)')
     .option('--table <name>', 'table of a postgres:// index (default chunkwise_records)')
     .addOption(integerOption('-m, --max-tokens <n>', 'chunk size limit (tokens of --tokenizer)', { min: 1, default: 512 }))
     .option('--prune', 'drop indexed sources under the given folders whose files no longer exist');
+  addScaleOutOptions(command);
   addTokenizerOption(command, { description: 'tokenizer that counts --max-tokens' }).action(async (paths: string[], options: IndexOptions, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
+    paths = await expandGlobs(paths);
+    if (await runQueueModes(paths, options, globals)) return;
     const { sources, folders } = await collectSources(paths);
     const chunker = new RecursiveChunker({ maxTokens: options.maxTokens, tokenizer: options.tokenizer, recipe: 'markdown' });
     const ui = new ProgressUI({ quiet: globals.quiet === true || globals.json === true });
@@ -47,7 +53,10 @@ export function registerIndex(program: Command): void {
       const target = await openStoreTarget(options.db, { create: true, ...(options.table === undefined ? {} : { table: options.table }) });
       label = target.label;
       try {
-        for (const [i, source] of sources.entries()) {
+        // --workers N: threads run the per-source job of `chunkwise worker`; this thread writes.
+        const onProgress = (done: number, total: number) => ui.onProgress({ stage: 'index', done, total, unit: 'files' });
+        if (options.workers > 1) indexed.push(...(await indexInThreads(target.store, sources, { ...options, signal, onProgress }, skipped)));
+        for (const [i, source] of (options.workers > 1 ? [] : sources).entries()) {
           throwIfAborted(signal);
           const text = await readSource(source, skipped);
           if (text !== undefined) {

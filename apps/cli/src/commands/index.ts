@@ -10,6 +10,7 @@ import { registerMigrate } from './migrate.js';
 import { registerSearch } from './search.js';
 import { registerSummarize } from './summarize.js';
 import { registerTokenize } from './tokenize.js';
+import { registerWorker } from './worker.js';
 
 /** Every subcommand, in the order `--help` lists them. Each package issue adds its own here. */
-export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerSearch, registerMigrate, registerDoctor, registerSummarize, registerEval, registerBench];
+export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerWorker, registerSearch, registerMigrate, registerDoctor, registerSummarize, registerEval, registerBench];
