@@ -37,8 +37,11 @@ export function followsBlankLine(text: string, position: number): boolean {
   let newlines = 0;
   for (let i = position - 1; i >= 0; i--) {
     const code = text.charCodeAt(i);
-    if (code === 10) newlines++;
-    else if (!isBlankRunChar(code)) return newlines >= 2;
+    if (code === 10) {
+      // Two line breaks settle it: scanning on to the text's start (whitespace-only text) would make
+      // every call linear and a splitter calling it per candidate quadratic.
+      if (++newlines >= 2) return true;
+    } else if (!isBlankRunChar(code)) return false;
   }
   return true;
 }

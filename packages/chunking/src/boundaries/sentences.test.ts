@@ -70,6 +70,14 @@ describe('splitSentences', () => {
     expect(sentences('Wait... what was that? Then... Silence.')).toEqual(['Wait... what was that?', 'Then...', 'Silence.']);
   });
 
+  it('reads whitespace-only text once: 400,000 blank lines, blank runs and scene breaks give no sentence (each took minutes: every candidate rescanned the rest)', () => {
+    for (const text of ['\n'.repeat(400_000), ' \n'.repeat(200_000), '\t \n\n'.repeat(100_000), '*\n\n'.repeat(130_000)]) {
+      expect(splitSentences(text)).toEqual([]);
+    }
+    const paragraphs = `${'\n'.repeat(200_000)}Call me Ishmael.${'\n'.repeat(200_000)}Some years ago.`;
+    expect(sentences(paragraphs)).toEqual(['Call me Ishmael.', 'Some years ago.']);
+  });
+
   it('answers a non-string with INVALID_ARGUMENT', () => {
     for (const bad of [undefined, null, 42, {}, ['a']]) {
       expect(() => splitSentences(bad as unknown as string)).toThrow(expect.objectContaining({ name: 'ChunkwiseError', code: 'INVALID_ARGUMENT' }) as Error);

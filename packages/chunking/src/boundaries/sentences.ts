@@ -142,9 +142,16 @@ function settle(text: string, context: number, end: number, candidates: number[]
   candidates.sort((a, b) => a - b);
   const kept: number[] = [];
   const hard = new Set<number>();
+  // Candidates are sorted: one inside the whitespace run the previous one was moved across lands
+  // where it did, so each character is scanned once (whitespace-only text has a candidate per line).
+  let scannedFrom = -1;
+  let scannedTo = -1;
   for (const candidate of candidates) {
     let cut = candidate;
-    while (cut < end && /\s/u.test(text[cut] ?? '')) cut++;
+    if (candidate >= scannedFrom && candidate <= scannedTo) cut = scannedTo;
+    else while (cut < end && /\s/u.test(text[cut] ?? '')) cut++;
+    scannedFrom = candidate;
+    scannedTo = cut;
     if (cut <= context || cut >= end || cut === kept[kept.length - 1]) continue;
     const isHard = structural.has(candidate) || followsBlankLine(text, cut);
     if (!isHard && (endsInAbbreviation(text, cut) || continuesInLowercase(text, cut))) continue;
@@ -154,10 +161,16 @@ function settle(text: string, context: number, end: number, candidates: number[]
   // Join pieces without a letter or digit to a neighbour, so no "sentence" is only punctuation.
   const cuts: number[] = [];
   let pieceStart = context;
+  // Piece starts only grow: remember the next letter or digit instead of searching from each one.
+  let contentAt = -1;
+  const hasContent = (from: number, to: number): boolean => {
+    if (contentAt < from) contentAt = nextLetterOrDigit(text, from);
+    return contentAt < to;
+  };
   const startIsHard = (position: number): boolean => position === context ? followsBlankLine(text, position) : hard.has(position);
   for (let i = 0; i <= kept.length; i++) {
     const pieceEnd = kept[i] ?? end;
-    const content = hasLetterOrDigit(text, pieceStart, pieceEnd);
+    const content = hasContent(pieceStart, pieceEnd);
     // The first piece of a range that starts mid-paragraph has a sentence before it too.
     const hasBefore = cuts[cuts.length - 1] === pieceStart || (pieceStart === context && context > 0);
     if (!content && !startIsHard(pieceStart) && hasBefore) {
@@ -171,10 +184,11 @@ function settle(text: string, context: number, end: number, candidates: number[]
   return cuts;
 }
 
-function hasLetterOrDigit(text: string, start: number, end: number): boolean {
+/** The position of the first letter or digit at or after `start` (the text length when none). */
+function nextLetterOrDigit(text: string, start: number): number {
   LETTER_OR_DIGIT_SCAN.lastIndex = start;
   const found = LETTER_OR_DIGIT_SCAN.exec(text);
-  return found !== null && found.index < end;
+  return found === null ? text.length : found.index;
 }
 
 /** Where to start segmenting for a range at `start`: a paragraph break, a likely sentence end or a space up to a block before. */
