@@ -2,6 +2,7 @@
 // must be the ones the packages compute here, in Node, for the same text.
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { causalMask, dhsaSelect, intersectMasks, slidingWindowMask, type AttentionMask } from '@chunkwise/attention';
@@ -39,6 +40,8 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
   let llm: MockOpenAIServer;
   const pageErrors: string[] = [];
   const requested: string[] = [];
+  /** What the page fetched to show its first view. */
+  let firstLoad: string[] = [];
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'chunkwise-playground-'));
@@ -154,6 +157,7 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     expect(loaded.startsWith('Call me Ishmael.')).toBe(true);
     const o200k = await getEncoding('o200k_base');
     expect(await page.getAttribute('#token-count', 'data-value')).toBe(String(o200k.count(loaded)));
+    firstLoad = [...requested];
     await shot('tokens-moby-dick-1366x768');
   });
 
@@ -498,6 +502,7 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     expect(await page.textContent('[data-testid="chunk-offsets"]')).toBe(`[${String(chunks[203]!.start)}, ${String(chunks[203]!.end)})`);
     expect(await page.locator('#chunk-text .seg.selected').allTextContents().then((parts) => parts.join(''))).toBe(chunks[203]!.text);
     await page.click('#chunk-window-previous');
+    await page.evaluate(() => window.scrollTo(0, 0));
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     console.log(
       `[playground e2e] SOTU book: ${String(chunks.length)} chunks; ${String(await page.getAttribute('#chunk-timing', 'data-value'))} ms from the paste to the drawn chunks (${String(await page.textContent('#chunk-exactness'))}); longest main-thread task ${String(Math.round(Math.max(0, ...longTasks)))} ms over ${String(longTasks.length)} long tasks`,
@@ -513,15 +518,19 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     const chunks = await new RecursiveChunker({ tokenizer: o200k, maxTokens: 128 }).chunk(book);
     const query = 'income tax on railroads';
     await page.fill('#search-query', query);
-    await page.fill('#answer-question', '');
+    await page.fill('#answer-question', 'What was proposed about income taxes?');
     await page.click('#search-submit');
     await page.waitForSelector('#panel-search[data-status="ready"]', { timeout: 300_000 });
     expect(await page.getAttribute('#search-corpus', 'data-value')).toBe(String(chunks.length));
     const expected = bm25(chunks, query, 8);
     expect(expected).toHaveLength(8);
     expect(await shownHits()).toEqual(expected);
-    await page.waitForSelector('#answer-panel[data-status="ready"]', { timeout: 60_000 });
     await shot('search-sotu-book-1366x768');
+    await page.waitForSelector('#answer-panel[data-status="ready"]', { timeout: 60_000 });
+    expect(await page.locator('#answer-sources mark.evidence').count()).toBeGreaterThan(0);
+    await page.locator('#answer-panel').scrollIntoViewIfNeeded();
+    await shot('search-answer-sotu-book-1366x768');
+    await page.evaluate(() => window.scrollTo(0, 0));
 
     await page.selectOption('#search-retriever', 'dense');
     await page.waitForSelector('#panel-search[data-status="ready"]', { timeout: 600_000 });
@@ -534,7 +543,7 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
     await page.waitForSelector('#panel-search[data-status="ready"]', { timeout: 300_000 });
   }, 900_000);
 
-  it('builds a small default page: the worker, answering, dense search and data load only when needed', async () => {
+  it('builds a small default page: answering, dense search and their data load only when needed', async () => {
     const files = await readdir(join(outDir, 'assets'));
     const sizeOf = async (pattern: RegExp): Promise<number> => {
       const name = files.find((file) => pattern.test(file));
@@ -548,7 +557,18 @@ describe.skipIf(skipReason !== undefined)('the playground in Chromium', () => {
       dense: await sizeOf(/^dense-index-.*\.js$/),
       table: (await stat(join(outDir, GLOVE_SUBSET_PATH))).size,
     };
-    console.log(`[playground e2e] built sizes (bytes): ${JSON.stringify(sizes)}`);
+    // What the first view (Tokens, on a Moby Dick chapter) made the page fetch, in bytes on disk and gzipped.
+    const fetched = await Promise.all(
+      firstLoad.map(async (url) => {
+        const path = new URL(url).pathname;
+        const bytes = await readFile(join(outDir, path.endsWith('/') ? `${path}index.html` : path));
+        return { path, bytes: bytes.length, gzip: gzipSync(bytes).length };
+      }),
+    );
+    const total = (key: 'bytes' | 'gzip'): number => fetched.reduce((sum, file) => sum + file[key], 0);
+    console.log(`[playground e2e] built sizes (bytes): ${JSON.stringify(sizes)}; first view fetched ${String(fetched.length)} files, ${String(total('bytes'))} bytes (${String(total('gzip'))} gzipped): ${fetched.map((file) => `${file.path} ${String(file.bytes)}`).join(', ')}`);
+    expect(fetched.some((file) => file.path.endsWith('.cwv'))).toBe(false);
+    expect(fetched.some((file) => /answer-request|dense-index/.test(file.path))).toBe(false);
     // The page's own script stays a small fraction of what loads on demand.
     expect(sizes.main).toBeLessThan(100_000);
     expect(sizes.table).toBeGreaterThan(1_000_000);

@@ -8,7 +8,7 @@ export const TOKENIZER_IDS: readonly string[] = [...TOKENIZER_NAMES, LLAMA3];
 
 /** What a select box shows for a tokenizer id: the name itself, with a word where a name says nothing. */
 export function tokenizerLabel(id: string): string {
-  if (id === LLAMA3) return 'Llama 3 (tokenizer.json, 5 MB)';
+  if (id === LLAMA3) return 'Llama 3 (tokenizer.json, 6 MB)';
   if (id === 'characters') return 'characters (UTF-16 units)';
   return id;
 }

@@ -19,7 +19,8 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 export function createChunksView(store: TextStore, settings: ChunkSettings, compute: ComputeClient): Tab {
   const { config } = settings;
   const strategySelect = select('chunks-strategy', PAGE_STRATEGIES.map((s) => [s.name, s.name] as const), config.strategy);
-  const strategyHint = h('small', { class: 'hint', id: 'chunks-strategy-hint' });
+  const strategyHint = h('p', { class: 'hint', id: 'chunks-strategy-hint' });
+  strategySelect.setAttribute('aria-describedby', strategyHint.id);
   const recipeSelect = select('chunks-recipe', RECIPE_NAMES.map((name) => [name, name] as const), config.recipe);
   const recipeField = field('Recipe', recipeSelect);
   const tokenizerSelect = select('chunks-tokenizer', tokenizerOptions(), config.tokenizer);
@@ -41,8 +42,6 @@ export function createChunksView(store: TextStore, settings: ChunkSettings, comp
   let text = '';
   let windowStart = 0;
 
-  const strategyField = field('Strategy', strategySelect);
-  strategyField.append(strategyHint);
   const panel = h(
     'section',
     { class: 'view chunks-view' },
@@ -50,12 +49,13 @@ export function createChunksView(store: TextStore, settings: ChunkSettings, comp
     h(
       'form',
       { class: 'controls', 'aria-label': 'Chunking settings' },
-      strategyField,
+      field('Strategy', strategySelect),
       recipeField,
       field('Tokenizer', tokenizerSelect),
       field('Max tokens', maxTokensInput),
       field('Overlap (tokens)', overlapInput),
     ),
+    strategyHint,
     h(
       'dl',
       { class: 'stats' },

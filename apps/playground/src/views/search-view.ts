@@ -7,6 +7,7 @@ import type { TextStore } from '../shell/text-store.js';
 import { ViewRunner } from '../shell/view-runner.js';
 import { createAnswerPanel } from './answer-panel.js';
 import type { ChunkSettings } from './chunk-settings.js';
+import { wordEndBefore, wordStartAfter } from './excerpt-bounds.js';
 import { segmentBySpans } from './span-segments.js';
 
 const RETRIEVER_LABELS: Record<Retriever, string> = {
@@ -100,12 +101,13 @@ export function createSearchView(store: TextStore, settings: ChunkSettings, comp
       const inOrder = [...hits].sort((a, b) => a.start - b.start);
       let shownTo = 0;
       for (const hit of inOrder) {
-        const from = Math.max(shownTo, hit.start - EXCERPT_CONTEXT_CHARS);
-        if (from > shownTo) fragment.append(h('span', { class: 'skipped' }, `\n[… ${formatInt(from - shownTo)} characters …]\n`));
+        // Some context on each side, starting and ending between words.
+        const from = Math.max(shownTo, wordStartAfter(text, hit.start - EXCERPT_CONTEXT_CHARS, hit.start));
+        if (from > shownTo) fragment.append(h('span', { class: 'skipped' }, `${shownTo > 0 ? '\n' : ''}[… ${formatInt(from - shownTo)} characters …]\n`));
         fragment.append(text.slice(from, Math.max(from, hit.start)));
         const rank = rankOf.get(hit.chunkIndex)! + 1;
         fragment.append(h('span', { class: 'boundary' }, `${String(rank)}.`), h('span', { class: 'hit-mark', 'data-rank': rank }, withMarks(text.slice(Math.max(from, hit.start), hit.end), hit.marks, Math.max(from, hit.start) - hit.start)));
-        const after = Math.min(text.length, hit.end + EXCERPT_CONTEXT_CHARS);
+        const after = Math.max(hit.end, wordEndBefore(text, hit.end + EXCERPT_CONTEXT_CHARS, hit.end));
         fragment.append(text.slice(hit.end, after));
         shownTo = Math.max(shownTo, after);
       }

@@ -6,7 +6,7 @@ import type { TextStore } from '../shell/text-store.js';
 import { ViewRunner } from '../shell/view-runner.js';
 
 /** Beyond this many pieces the page stops drawing (the counts still cover the whole text). */
-const MAX_DRAWN_PIECES = 30_000;
+const MAX_DRAWN_PIECES = 10_000;
 
 export function createTokensView(store: TextStore, compute: ComputeClient): Tab {
   const encodingSelect = select('tokens-encoding', tokenizerOptions(), 'o200k_base');
