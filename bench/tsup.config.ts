@@ -8,4 +8,6 @@ export default defineConfig({
   target: 'node20',
   // Peers are devDependencies (some native, like better-sqlite3): load them from node_modules, never bundle.
   skipNodeModulesBundle: true,
+  // Workspace test data ships as TypeScript source: bundle it.
+  noExternal: ['@chunkwise/test-corpora'],
 });

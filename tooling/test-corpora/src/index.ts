@@ -1,0 +1,1 @@
+export { sotuPassages, type SotuPassage } from './sotu-passages.js';

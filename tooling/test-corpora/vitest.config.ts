@@ -1,0 +1,3 @@
+import { chunkwiseVitestConfig } from '../vitest.shared.js';
+
+export default chunkwiseVitestConfig();
