@@ -1,5 +1,6 @@
 import { attention, runAttentionBenchmark, runNeedleBenchmark, simdPeakGflops } from '@chunkwise/attention';
 import { AttentionPool } from '@chunkwise/attention/node';
+import { seededRandom } from '@chunkwise/core';
 import type { BenchCase, Contender, Suite } from '../harness.js';
 import { probeMemory, type ProbeResult } from './attention/memory-probe.js';
 import { onnxAttention } from './attention/onnx-attention.js';
@@ -22,9 +23,8 @@ const LENGTHS = FULL ? [512, 1024, 2048] : [1024, 2048];
 const causalFlops = (n: number, heads = HEADS, d = HEAD_DIM) => 4 * d * heads * ((n * (n + 1)) / 2);
 
 function inputs(n: number) {
-  let state = n;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
-  const make = () => Float32Array.from({ length: HEADS * n * HEAD_DIM }, random);
+  const random = seededRandom(n);
+  const make = () => Float32Array.from({ length: HEADS * n * HEAD_DIM }, () => random() * 2 - 1);
   return { q: make(), k: make(), v: make() };
 }
 

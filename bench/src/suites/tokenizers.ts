@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@chunkwise/core';
 import type { Encoding } from '@chunkwise/tokenizers';
 import type { Tiktoken } from 'tiktoken';
 import type { BenchCase, Suite } from '../harness.js';
@@ -68,14 +69,9 @@ function shortStrings(text: string): string[] {
 }
 
 function unsplittable(length: number, seed: number): string {
-  let state = seed;
+  const random = seededRandom(seed);
   let out = '';
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out += String.fromCharCode(97 + ((state >>> 0) % 26));
-  }
+  for (let i = 0; i < length; i++) out += String.fromCharCode(97 + Math.floor(random() * 26));
   return out;
 }
 

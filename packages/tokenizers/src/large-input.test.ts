@@ -1,3 +1,4 @@
+import { seededRandom } from '@chunkwise/core';
 import { describe, expect, it } from 'vitest';
 import { mobyDickText } from './__fixtures__/corpora.js';
 import { reference } from './__fixtures__/tiktoken-reference.js';
@@ -5,16 +6,11 @@ import { cl100k_base } from './cl100k_base.js';
 import { o200k_base } from './o200k_base.js';
 import { r50k_base } from './r50k_base.js';
 
-/** Deterministic pseudo-random lowercase letters (xorshift), so failures reproduce. */
+/** Seeded pseudo-random lowercase letters, so failures reproduce. */
 function randomLetters(length: number, seed: number): string {
-  let state = seed;
+  const random = seededRandom(seed);
   let out = '';
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out += String.fromCharCode(97 + ((state >>> 0) % 26));
-  }
+  for (let i = 0; i < length; i++) out += String.fromCharCode(97 + Math.floor(random() * 26));
   return out;
 }
 

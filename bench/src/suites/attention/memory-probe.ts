@@ -21,6 +21,7 @@ const ROWS_CHECKED = 4;
 export function probeMemory(kind: 'ours' | 'onnxruntime-node' | 'tfjs-wasm', n: number, timeoutMs: number): Promise<ProbeResult> {
   const modules = {
     attention: import.meta.resolve('@chunkwise/attention'),
+    core: import.meta.resolve('@chunkwise/core'),
     ort: import.meta.resolve('onnxruntime-node'),
     tf: import.meta.resolve('@tensorflow/tfjs-core'),
     tfWasm: import.meta.resolve('@tensorflow/tfjs-backend-wasm'),
@@ -28,7 +29,7 @@ export function probeMemory(kind: 'ours' | 'onnxruntime-node' | 'tfjs-wasm', n: 
   const script = `
     const n = ${n}, d = 64, kind = ${JSON.stringify(kind)}, modules = ${JSON.stringify(modules)};
     const model = ${kind === 'onnxruntime-node' ? `Buffer.from(${JSON.stringify(Buffer.from(onnxAttentionModel(1, n, 64, true)).toString('base64'))}, 'base64')` : 'null'};
-    let s = 7; const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+    const random = (await import(modules.core)).seededRandom(7); const rnd = () => random() * 2 - 1;
     const q = Float32Array.from({ length: n * d }, rnd), k = Float32Array.from({ length: n * d }, rnd), v = Float32Array.from({ length: n * d }, rnd);
     // Peak RSS from /proc/self/status (VmHWM, reset by exec). getrusage's maxRSS in a child on
     // Linux starts at the parent's RSS at fork time (the bench process holds tfjs and

@@ -1,4 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, seededRandom } from '@chunkwise/core';
 import { optionsOf, show } from '../argument-checks.js';
 
 /**
@@ -82,15 +82,10 @@ export function mockEmbedding(text: string, dimensions: number): Float32Array {
   checkString(text, 'text');
   checkDimensions(dimensions);
   const out = new Float32Array(dimensions);
-  let state = fnv1a(text) || 1;
+  const random = seededRandom(fnv1a(text));
   let norm = 0;
   for (let i = 0; i < dimensions; i++) {
-    // xorshift32
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    const value = state / 0xffffffff - 0.5;
+    const value = random() - 0.5;
     out[i] = value;
     norm += value * value;
   }
