@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
+import { ChunkwiseError } from '@chunkwise/core';
 import { UsageError } from '../errors.js';
 
 /** A `--queue` or `--cache` Redis address: one server, or the seed nodes of a Redis Cluster. */
@@ -61,19 +62,23 @@ interface Node {
 /**
  * Redis replicates asynchronously: a master that dies loses what it acknowledged but had not yet
  * sent on. On every master that has replicas, WAIT 1 returns once one of them holds this client's
- * writes so far (ioredis keeps one connection per node, the one the writes went through).
+ * writes so far (ioredis keeps one connection per node, the one the writes went through). When no
+ * replica confirms within 2 s, or a master cannot be asked, this throws STORE: the caller treats
+ * the writes as not done (a worker does not acknowledge the job, which then runs again).
  */
 export async function waitForReplicas(client: unknown): Promise<void> {
   const cluster = client as { nodes?: (role: 'master') => Node[] };
   const nodes = typeof cluster.nodes === 'function' ? cluster.nodes('master') : [client as Node];
   await Promise.all(
     nodes.map(async (node) => {
+      let confirmed: unknown = 1;
       try {
         const role = (await node.call('ROLE')) as [string, number, unknown[]?];
-        if (role[0] === 'master' && (role[2]?.length ?? 0) > 0) await node.call('WAIT', 1, 2000);
-      } catch {
-        // A node going down now is the failover this guards against; the job's retry covers it.
+        if (role[0] === 'master' && (role[2]?.length ?? 0) > 0) confirmed = await node.call('WAIT', 1, 2000);
+      } catch (error) {
+        throw new ChunkwiseError('STORE', `Redis: could not confirm that a replica holds the writes: ${(error as Error).message}`, { cause: error });
       }
+      if (confirmed === 0) throw new ChunkwiseError('STORE', 'Redis: no replica confirmed the writes within 2 s (a failover in progress?).');
     }),
   );
 }
