@@ -128,17 +128,18 @@ function choose({ passages, costs, capacity, k }: Plan, options: SelectContextOp
   }
 }
 
-/** The 'search' strategy's options resolved, with the MCTS call (sync or async) left to the caller. */
+/**
+ * The 'search' strategy's options resolved, with the MCTS call (sync or async) left to the caller.
+ * The tree combines the best `maxCandidates` passages; its greedy seed and `k` see them all.
+ */
 function searchCombinations<U, R extends number[] | Promise<number[]>>(
   { passages, costs, capacity, budgetTokens, k }: Plan,
   search: { iterations?: number; exploration?: number; lengthPenalty?: number; maxCandidates?: number; utility?: U } | undefined,
   run: (pool: ContextPassage[], costs: number[], options: MCTSOptions, utility: U | ContextUtility) => R,
 ): R {
   const { iterations = 200, exploration = 1.41, lengthPenalty = 1, maxCandidates = 16, utility = redundancyDiscountedUtility } = search ?? {};
-  const pool = passages.slice(0, maxCandidates);
-  const result = run(pool, costs.slice(0, pool.length), { iterations, exploration, lengthPenalty, capacity, budget: budgetTokens }, utility);
-  const cap = (chosen: number[]) => (chosen.length > k ? chosen.slice(0, k) : chosen);
-  return (result instanceof Promise ? result.then(cap) : cap(result)) as R;
+  const maxPassages = Number.isFinite(k) ? k : passages.length;
+  return run(passages, costs, { iterations, exploration, lengthPenalty, capacity, budget: budgetTokens, poolSize: maxCandidates, maxPassages }, utility);
 }
 
 /** Document order, then the final count of the joined text (dropping the weakest passage while over budget). */
