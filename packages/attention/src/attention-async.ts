@@ -1,7 +1,8 @@
+import { checkOptions } from './argument-checks.js';
 import { attention, defaultBackend } from './attention.js';
 import { prepareAttentionCall, type AttentionOptions, type AttentionResult } from './attention-options.js';
 import type { AttentionShape } from './attention-shape.js';
-import { navigatorGpu, WebGpuAttention } from './webgpu/webgpu-attention.js';
+import { checkGpuEntry, navigatorGpu, WebGpuAttention } from './webgpu/webgpu-attention.js';
 import type { WebGpuEntry } from './webgpu/webgpu-types.js';
 
 export interface AsyncAttentionOptions extends AttentionOptions {
@@ -32,7 +33,8 @@ export async function attentionAsync(
   shape: AttentionShape,
   options: AsyncAttentionOptions = {},
 ): Promise<AsyncAttentionResult> {
-  const { gpu, ...rest } = options;
+  const { gpu, ...rest } = checkOptions(options, 'options');
+  if (gpu !== undefined && !(gpu instanceof WebGpuAttention)) checkGpuEntry(gpu, 'options.gpu');
   // Bad input is INVALID_ARGUMENT whichever backend would have run it.
   prepareAttentionCall(q, k, v, shape, rest);
   const backend = rest.backend ?? 'auto';
@@ -48,6 +50,7 @@ export async function attentionAsync(
 
 /** Whether `attentionAsync(..., { backend: 'auto' })` would run on a GPU here. */
 export async function webgpuAvailable(gpu?: WebGpuEntry): Promise<boolean> {
+  if (gpu !== undefined) checkGpuEntry(gpu, 'gpu');
   return (await webGpuFor(gpu, false)) !== undefined;
 }
 

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkChoice, checkInteger, checkMask, checkNumber, checkOptions, MAX_POSITION } from './argument-checks.js';
 import { validateAttentionInputs, type AttentionShape } from './attention-shape.js';
 import type { AttentionMask } from './masks/attention-mask.js';
 import { causalMask } from './masks/causal.js';
@@ -59,29 +60,41 @@ export interface ResolvedOptions {
   splitK: number;
 }
 
-export function resolveOptions(shape: AttentionShape, options: AttentionOptions): ResolvedOptions {
+/** Scores one tile may hold (blockQ × blockK, after clamping to the sequence lengths). */
+export const MAX_TILE_SCORES = 2 ** 22;
+/** |scale| beyond this overflows float32 logits for ordinary inputs; no model uses it. */
+const MAX_SCALE = 1e6;
+
+export function resolveOptions(shape: AttentionShape, input: AttentionOptions | undefined): ResolvedOptions {
+  const options = checkOptions(input, 'options');
   const scale = options.scale ?? 1 / Math.sqrt(shape.headDim);
-  if (!Number.isFinite(scale)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `scale must be a finite number, got ${String(scale)}.`);
-  }
+  checkNumber(scale, 'scale', -MAX_SCALE, MAX_SCALE);
   const queryOffset = options.queryOffset ?? Math.max(0, shape.seqK - shape.seqQ);
-  positiveInteger(queryOffset, 'queryOffset', 0);
+  checkInteger(queryOffset, 'queryOffset', 0, MAX_POSITION - shape.seqQ);
   const blockQ = options.blockQ ?? 64;
   const blockK = options.blockK ?? 64;
   const splitK = options.splitK ?? 1024;
-  positiveInteger(blockQ, 'blockQ', 1);
-  positiveInteger(blockK, 'blockK', 1);
-  positiveInteger(splitK, 'splitK', 1);
+  checkInteger(blockQ, 'blockQ', 1);
+  checkInteger(blockK, 'blockK', 1);
+  checkInteger(splitK, 'splitK', 1);
+  // A tile never needs more rows or keys than the call has, so larger blocks are the same tiling.
+  const rowsPerTile = Math.min(blockQ, shape.seqQ);
+  const keysPerTile = Math.min(blockK, shape.seqK);
+  if (rowsPerTile * keysPerTile > MAX_TILE_SCORES) {
+    throw new ChunkwiseError('LIMIT_EXCEEDED', `Tiles of ${rowsPerTile} × ${keysPerTile} scores exceed ${MAX_TILE_SCORES}; use smaller blockQ or blockK (default 64).`);
+  }
   const causal = options.causal === true;
   const mask = options.mask;
+  if (mask !== undefined) checkMask(mask, 'options.mask');
   let combinedMask: AttentionMask | undefined;
   if (causal && mask) combinedMask = intersectMasks(causalMask(), mask);
   else if (causal) combinedMask = causalMask();
   else combinedMask = mask;
-  return { scale, queryOffset, causal, mask, combinedMask, returnLse: options.returnLse === true, blockQ, blockK, splitK };
+  return { scale, queryOffset, causal, mask, combinedMask, returnLse: options.returnLse === true, blockQ: rowsPerTile, blockK: keysPerTile, splitK };
 }
 
 const KERNELS: readonly AttentionKernel[] = ['auto', 'reference', 'flash', 'decode'];
+const BACKENDS: readonly AttentionBackend[] = ['auto', 'js', 'wasm', 'webgpu'];
 
 /**
  * The checks every entry point (`attention`, `AttentionPool`, `WebGpuAttention`) makes before
@@ -92,18 +105,12 @@ export function prepareAttentionCall(
   k: Float32Array,
   v: Float32Array,
   shape: AttentionShape,
-  options: AttentionOptions,
+  options: AttentionOptions | undefined,
 ): { resolved: ResolvedOptions; kernel: AttentionKernel } {
   validateAttentionInputs(q, k, v, shape);
-  const kernel = options.kernel ?? 'auto';
-  if (!KERNELS.includes(kernel)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown kernel "${String(kernel)}"; use auto, reference, flash or decode.`);
-  }
-  return { resolved: resolveOptions(shape, options), kernel };
-}
-
-function positiveInteger(value: number, name: string, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${String(value)}.`);
-  }
+  const checked = checkOptions(options, 'options');
+  const kernel = checked.kernel ?? 'auto';
+  checkChoice(kernel, 'options.kernel', KERNELS);
+  if (checked.backend !== undefined) checkChoice(checked.backend, 'options.backend', BACKENDS);
+  return { resolved: resolveOptions(shape, checked), kernel };
 }

@@ -1,4 +1,8 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, checkObject, describeValue } from './argument-checks.js';
+
+/** Largest head size the kernels take (tile scratch grows with it). */
+export const MAX_HEAD_DIM = 65_536;
 
 /**
  * Sizes of one attention call. Tensors are row-major `Float32Array`s laid out
@@ -21,14 +25,8 @@ export function validateAttentionInputs(
   v: Float32Array,
   shape: AttentionShape,
 ): void {
-  for (const name of ['heads', 'kvHeads', 'seqQ', 'seqK', 'headDim'] as const) {
-    const value = shape[name] as unknown;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `shape.${name} must be an integer ≥ 1, got ${String(value)}.`, {
-        details: { shape },
-      });
-    }
-  }
+  checkObject(shape, 'shape');
+  for (const name of ['heads', 'kvHeads', 'seqQ', 'seqK', 'headDim'] as const) checkInteger(shape[name], `shape.${name}`, 1, name === 'headDim' ? MAX_HEAD_DIM : undefined);
   const { heads, kvHeads, seqQ, seqK, headDim } = shape;
   if (heads % kvHeads !== 0) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `shape.heads (${heads}) must be a multiple of shape.kvHeads (${kvHeads}).`, {
@@ -42,7 +40,7 @@ export function validateAttentionInputs(
 
 function expectLength(name: string, array: unknown, expected: number, formula: string): void {
   if (!(array instanceof Float32Array)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be a Float32Array.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be a Float32Array, got ${describeValue(array)}.`);
   }
   if (array.length !== expected) {
     throw new ChunkwiseError(

@@ -1,6 +1,7 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { prepareAttentionCall, type AttentionBackend, type AttentionOptions, type AttentionResult } from './attention-options.js';
-import type { AttentionShape } from './attention-shape.js';
+import { checkInteger, checkNumber, checkObject, describeValue } from './argument-checks.js';
+import { MAX_TILE_SCORES, prepareAttentionCall, type AttentionBackend, type AttentionOptions, type AttentionResult } from './attention-options.js';
+import { MAX_HEAD_DIM, type AttentionShape } from './attention-shape.js';
 import { decodeAttentionInto } from './decode-attention.js';
 import { flashAttentionInto } from './flash-attention.js';
 import { JsTileEngine } from './js-tile-engine.js';
@@ -50,13 +51,21 @@ export function attention(
 
 /** The tile arithmetic for a backend; `'auto'` prefers WebAssembly SIMD. */
 export function createTileEngine(backend: AttentionBackend, config: TileEngineConfig): TileEngine {
+  checkObject(config, 'config');
+  checkInteger(config.headDim, 'config.headDim', 1, MAX_HEAD_DIM);
+  checkNumber(config.scale, 'config.scale');
+  checkInteger(config.blockQ, 'config.blockQ', 1, MAX_TILE_SCORES);
+  checkInteger(config.blockK, 'config.blockK', 1, MAX_TILE_SCORES);
+  if (config.blockQ * config.blockK > MAX_TILE_SCORES) {
+    throw new ChunkwiseError('LIMIT_EXCEEDED', `Tiles of ${config.blockQ} × ${config.blockK} scores exceed ${MAX_TILE_SCORES}; use smaller blocks.`);
+  }
   if (backend === 'js') return new JsTileEngine(config);
   if (backend === 'wasm') return new WasmTileEngine(config);
   if (backend === 'auto') return wasmAvailable() ? new WasmTileEngine(config) : new JsTileEngine(config);
   if (backend === 'webgpu') {
     throw new ChunkwiseError('UNSUPPORTED', 'The WebGPU backend is asynchronous: call attentionAsync() (or WebGpuAttention) for backend "webgpu".');
   }
-  throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown backend "${String(backend)}"; use auto, js, wasm or webgpu.`);
+  throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown backend ${describeValue(backend)}; use auto, js, wasm or webgpu.`);
 }
 
 /** The backend `'auto'` resolves to here. */

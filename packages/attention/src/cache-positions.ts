@@ -1,4 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, MAX_ELEMENTS } from './argument-checks.js';
 
 /**
  * Which cached tokens StreamingLLM (arXiv 2309.17453) keeps once the cache holds `length` tokens:
@@ -6,10 +6,11 @@ import { ChunkwiseError } from '@chunkwise/core';
  * (`cacheWindowPositions`), not their original ones.
  */
 export function streamingCacheKeep(length: number, sinks: number, window: number): Int32Array {
-  for (const [name, value] of [['length', length], ['sinks', sinks], ['window', window]] as const) {
-    if (!Number.isInteger(value) || value < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be an integer ≥ 0, got ${String(value)}.`);
-  }
-  if (sinks + window >= length) return Int32Array.from({ length }, (_, i) => i);
+  // Positions are int32 and the result is at most `length` long.
+  checkInteger(length, 'length', 0, MAX_ELEMENTS);
+  checkInteger(sinks, 'sinks', 0);
+  checkInteger(window, 'window', 0);
+  if (sinks + window >= length) return cacheWindowPositions(length);
   const kept = new Int32Array(sinks + window);
   for (let i = 0; i < sinks; i++) kept[i] = i;
   for (let i = 0; i < window; i++) kept[sinks + i] = length - window + i;
@@ -18,6 +19,8 @@ export function streamingCacheKeep(length: number, sinks: number, window: number
 
 /** Positions `0 … length − 1`: StreamingLLM assigns positions by place in the cache. */
 export function cacheWindowPositions(length: number): Int32Array {
-  if (!Number.isInteger(length) || length < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `length must be an integer ≥ 0, got ${String(length)}.`);
-  return Int32Array.from({ length }, (_, i) => i);
+  checkInteger(length, 'length', 0, MAX_ELEMENTS);
+  const positions = new Int32Array(length);
+  for (let i = 0; i < length; i++) positions[i] = i;
+  return positions;
 }

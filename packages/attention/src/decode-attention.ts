@@ -1,3 +1,5 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, MAX_ELEMENTS } from './argument-checks.js';
 import { flashAttentionInto, type KernelInputs } from './flash-attention.js';
 import { mergeAttentionStates, type AttentionState } from './merge-attention-states.js';
 
@@ -22,6 +24,9 @@ export function decodeAttentionInto(inputs: KernelInputs, out: Float32Array, lse
 
 /** `[start, end)` key ranges of at most `splitK` keys covering `[0, seqK)`. */
 export function decodeSplits(seqK: number, splitK: number): [number, number][] {
+  checkInteger(seqK, 'seqK', 0);
+  checkInteger(splitK, 'splitK', 1);
+  if (Math.ceil(seqK / splitK) > MAX_ELEMENTS) throw new ChunkwiseError('LIMIT_EXCEEDED', `${seqK} keys in splits of ${splitK} make more than ${MAX_ELEMENTS} splits; raise splitK.`);
   const splits: [number, number][] = [];
   for (let start = 0; start < seqK; start += splitK) splits.push([start, Math.min(seqK, start + splitK)]);
   return splits;

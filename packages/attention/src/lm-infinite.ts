@@ -1,4 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, checkOptions, MAX_POSITION } from './argument-checks.js';
 import { attention } from './attention.js';
 import type { AttentionBackend } from './attention-options.js';
 import { validateAttentionInputs, type AttentionShape } from './attention-shape.js';
@@ -32,19 +32,19 @@ export function lmInfiniteAttention(
   k: Float32Array,
   v: Float32Array,
   shape: AttentionShape,
-  options: LmInfiniteOptions,
+  input: LmInfiniteOptions,
 ): Float32Array {
   validateAttentionInputs(q, k, v, shape);
+  const options = checkOptions(input, 'options');
   const { heads, kvHeads, seqQ, seqK, headDim } = shape;
   const global = options.global ?? 10;
   const { local } = options;
   const limit = options.distanceLimit ?? local;
   for (const [name, value] of [['global', global], ['local', local], ['distanceLimit', limit]] as const) {
-    if (!Number.isInteger(value) || value < (name === 'global' ? 0 : 1)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}.`);
-    }
+    checkInteger(value, name, name === 'global' ? 0 : 1, MAX_POSITION);
   }
   const offset = options.queryOffset ?? Math.max(0, seqK - seqQ);
+  checkInteger(offset, 'queryOffset', 0, MAX_POSITION - seqQ);
   const queryPositions = Int32Array.from({ length: seqQ }, (_, i) => offset + i);
   const keyPositions = Int32Array.from({ length: seqK }, (_, j) => j);
   const qRotated = applyRope(q, { heads, seq: seqQ, headDim }, queryPositions, options.rope);

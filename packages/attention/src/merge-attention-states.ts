@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkFloat32Array, checkInteger, checkObject } from './argument-checks.js';
 
 /** A partial attention result over a subset of keys: normalised rows plus their log-sum-exp. */
 export interface AttentionState {
@@ -14,8 +15,14 @@ export interface AttentionState {
  * (split-K) and of ring/blockwise attention; rows no part could see stay zero with LSE −∞.
  */
 export function mergeAttentionStates(parts: readonly AttentionState[], headDim: number): Required<AttentionState> {
-  const first = parts[0];
-  if (!first) throw new ChunkwiseError('INVALID_ARGUMENT', 'mergeAttentionStates needs at least one part.');
+  if (!Array.isArray(parts) || parts.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'mergeAttentionStates needs an array of at least one { output, lse } part.');
+  checkInteger(headDim, 'headDim', 1);
+  parts.forEach((part: unknown, i) => {
+    checkObject(part, `parts[${i}]`);
+    checkFloat32Array(part.output, `parts[${i}].output`);
+    checkFloat32Array(part.lse, `parts[${i}].lse`);
+  });
+  const first = parts[0] as AttentionState;
   const rows = first.lse.length;
   for (const part of parts) {
     if (part.lse.length !== rows || part.output.length !== rows * headDim) {

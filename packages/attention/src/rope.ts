@@ -1,4 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkChoice, checkFiniteList, checkFloat32Array, checkInteger, checkNumber, checkObject, checkOptions, describeValue } from './argument-checks.js';
+import { MAX_HEAD_DIM } from './attention-shape.js';
 
 /** Sizes of a tensor laid out `[heads][seq][headDim]`. */
 export interface RopeShape {
@@ -24,20 +26,24 @@ export interface RopeOptions {
 }
 
 /** θᵢ = base^(−2i/rotaryDim) for each rotating pair, after NTK base scaling. */
-export function ropeFrequencies(headDim: number, options: RopeOptions = {}): Float64Array {
+export function ropeFrequencies(headDim: number, input: RopeOptions = {}): Float64Array {
+  checkInteger(headDim, 'headDim', 1, MAX_HEAD_DIM);
+  const options = checkOptions(input, 'options');
   const rotaryDim = options.rotaryDim ?? headDim;
   if (!Number.isInteger(rotaryDim) || rotaryDim < 2 || rotaryDim % 2 !== 0 || rotaryDim > headDim) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `rotaryDim must be an even integer in [2, headDim=${headDim}], got ${String(rotaryDim)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `rotaryDim must be an even integer in [2, headDim=${headDim}], got ${describeValue(rotaryDim)}.`);
   }
   let base = options.base ?? 10000;
+  checkNumber(base, 'base', Number.MIN_VALUE);
+  if (options.style !== undefined) checkChoice(options.style, 'style', ['half', 'interleaved'] as const);
   const scaling = options.scaling;
-  if (scaling) {
-    if (!(scaling.factor > 0) || !Number.isFinite(scaling.factor)) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `scaling.factor must be a positive number, got ${String(scaling.factor)}.`);
-    }
+  if (scaling !== undefined) {
+    checkObject(scaling, 'scaling');
+    checkChoice(scaling.type, 'scaling.type', ['linear', 'ntk'] as const);
+    checkNumber(scaling.factor, 'scaling.factor', Number.MIN_VALUE);
     if (scaling.type === 'ntk') base *= scaling.factor ** (rotaryDim / (rotaryDim - 2));
   }
-  if (!(base > 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `base must be positive, got ${String(base)}.`);
+  if (!(base > 0 && Number.isFinite(base))) throw new ChunkwiseError('INVALID_ARGUMENT', `base (after NTK scaling) must be a positive finite number, got ${describeValue(base)}.`);
   const pairs = rotaryDim / 2;
   const out = new Float64Array(pairs);
   for (let i = 0; i < pairs; i++) out[i] = base ** (-(2 * i) / rotaryDim);
@@ -75,15 +81,21 @@ export function reassignPositions(
  * range. Feed the result to `applyRope` as fractional positions.
  */
 export function stretchPositions(positions: ArrayLike<number>, keep: number, factor: number): Float64Array {
-  if (!(factor > 0) || !(keep >= 0)) throw new ChunkwiseError('INVALID_ARGUMENT', 'stretchPositions needs keep ≥ 0 and factor > 0.');
+  checkFiniteList(positions, 'positions');
+  checkNumber(keep, 'keep', 0);
+  checkNumber(factor, 'factor', Number.MIN_VALUE);
   return Float64Array.from(Array.from(positions, (p) => (p <= keep ? p : keep + (p - keep) / factor)));
 }
 
-function rotate(x: Float32Array, shape: RopeShape, positions: ArrayLike<number>, options: RopeOptions, sign: 1 | -1): Float32Array {
+function rotate(x: Float32Array, shape: RopeShape, positions: ArrayLike<number>, input: RopeOptions | undefined, sign: 1 | -1): Float32Array {
+  checkFloat32Array(x, 'x');
+  checkObject(shape, 'shape');
+  const options = checkOptions(input, 'options');
   const { heads, seq, headDim } = shape;
-  if (!Number.isInteger(heads) || !Number.isInteger(seq) || !Number.isInteger(headDim) || heads < 1 || seq < 0 || headDim < 1) {
+  if (!Number.isSafeInteger(heads) || !Number.isSafeInteger(seq) || !Number.isSafeInteger(headDim) || heads < 1 || seq < 0 || headDim < 1) {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'RoPE shape needs integer heads ≥ 1, seq ≥ 0 and headDim ≥ 1.');
   }
+  checkFiniteList(positions, 'positions');
   if (x.length !== heads * seq * headDim) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `x has ${x.length} elements; heads × seq × headDim = ${heads * seq * headDim}.`);
   }

@@ -1,4 +1,5 @@
-import { createProgress, type ProgressCallback } from '@chunkwise/core';
+import { ChunkwiseError, createProgress, type ProgressCallback } from '@chunkwise/core';
+import { checkChoice, checkFunction, checkInteger, checkOptions, describeValue, MAX_ELEMENTS } from '../argument-checks.js';
 import { attention } from '../attention.js';
 import { resolveOptions, type AttentionOptions } from '../attention-options.js';
 import type { AttentionShape } from '../attention-shape.js';
@@ -66,7 +67,8 @@ export interface AttentionBenchmarkReport {
 }
 
 /** Times our kernels alone: dense causal prefill per backend and length, then sparse masks at long length. */
-export function runAttentionBenchmark(options: AttentionBenchmarkOptions = {}): AttentionBenchmarkReport {
+export function runAttentionBenchmark(input: AttentionBenchmarkOptions = {}): AttentionBenchmarkReport {
+  const options = checkOptions(input, 'options');
   const heads = options.heads ?? 8;
   const headDim = options.headDim ?? 64;
   const lengths = options.lengths ?? [512, 1024, 2048];
@@ -75,6 +77,18 @@ export function runAttentionBenchmark(options: AttentionBenchmarkOptions = {}): 
   const sparseKeys = options.sparseKeys ?? 32_768;
   const sparseQueries = options.sparseQueries ?? 1024;
   const backends = options.backends ?? (wasmAvailable() ? ['wasm', 'js'] : ['js']);
+  checkInteger(heads, 'heads', 1, 256);
+  checkInteger(headDim, 'headDim', 1, 1024);
+  if (!Array.isArray(lengths)) throw new ChunkwiseError('INVALID_ARGUMENT', `lengths must be an array of sequence lengths, got ${describeValue(lengths)}.`);
+  // Each length allocates heads × n × headDim floats three times; keep that within MAX_ELEMENTS.
+  for (const n of lengths) checkInteger(n, 'lengths[]', 1, Math.floor(MAX_ELEMENTS / (heads * headDim)));
+  checkInteger(repeats, 'repeats', 1, 1000);
+  checkFunction(clock, 'clock');
+  checkInteger(sparseKeys, 'sparseKeys', 0, Math.floor(MAX_ELEMENTS / headDim));
+  checkInteger(sparseQueries, 'sparseQueries', 1);
+  if (!Array.isArray(backends)) throw new ChunkwiseError('INVALID_ARGUMENT', `backends must be an array, got ${describeValue(backends)}.`);
+  for (const backend of backends) checkChoice(backend, 'backends[]', ['js', 'wasm'] as const);
+  if (options.onProgress !== undefined) checkFunction(options.onProgress, 'onProgress');
   const progress = createProgress(options.onProgress, 'attention benchmark', { total: lengths.length * backends.length + (sparseKeys > 0 ? 8 : 0) });
   const rows: AttentionBenchmarkRow[] = [];
 

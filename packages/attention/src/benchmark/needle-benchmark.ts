@@ -1,11 +1,12 @@
 import { ChunkwiseError, createProgress, type ProgressCallback } from '@chunkwise/core';
+import { checkChoice, checkFunction, checkInteger, checkOptions, describeValue } from '../argument-checks.js';
 import { attention } from '../attention.js';
 import type { KeySelection } from '../masks/key-selection.js';
 import { dhsaSelect } from '../selectors/dhsa.js';
 import { longHeadsSelect } from '../selectors/longheads.js';
 import { buildKeyClusters, squeezedAttentionSelect, type KeyClusters } from '../selectors/squeezed-attention.js';
 import { wasmAvailable } from '../wasm/wasm-kernels.js';
-import { needleHaystack, type NeedleHaystack } from './needle-haystack.js';
+import { checkHaystackOptions, needleHaystack, type NeedleHaystack } from './needle-haystack.js';
 
 export interface NeedleBenchmarkOptions {
   /** Keys (default 32768). */
@@ -68,7 +69,8 @@ interface Selector {
  * fraction, and speed-up over dense causal attention with and without the selection time.
  * Budgets are about 6% of the keys for every selector.
  */
-export function runNeedleBenchmark(options: NeedleBenchmarkOptions = {}): NeedleBenchmarkReport {
+export function runNeedleBenchmark(input: NeedleBenchmarkOptions = {}): NeedleBenchmarkReport {
+  const options = checkOptions(input, 'options');
   const seqK = options.seqK ?? 32_768;
   const seqQ = options.seqQ ?? 16;
   const headDim = options.headDim ?? 64;
@@ -76,7 +78,14 @@ export function runNeedleBenchmark(options: NeedleBenchmarkOptions = {}): Needle
   const sizes = options.needleTokens ?? [1, 16];
   const clock = options.clock ?? (() => performance.now());
   const backend = options.backend ?? (wasmAvailable() ? 'wasm' : 'js');
-  if (!Number.isSafeInteger(trials) || trials < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `trials must be an integer ≥ 1, got ${String(trials)}.`);
+  checkInteger(trials, 'trials', 1, 1000);
+  if (!Array.isArray(sizes) || sizes.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', `needleTokens must be a non-empty array of needle lengths, got ${describeValue(sizes)}.`);
+  for (const size of sizes) checkInteger(size, 'needleTokens[]', 1);
+  checkFunction(clock, 'clock');
+  checkChoice(backend, 'backend', ['js', 'wasm'] as const);
+  if (options.onProgress !== undefined) checkFunction(options.onProgress, 'onProgress');
+  // Wrong sizes fail before any timing.
+  for (const needleTokens of sizes) checkHaystackOptions({ seqK, seqQ, headDim, seed: 0, needleTokens, distractors: options.distractors ?? 8 });
   const queryBlock = seqQ;
   const chunkSize = Math.min(256, Math.max(8, Math.floor(seqK / 128)));
   const selectors: Selector[] = [

@@ -1,4 +1,5 @@
 import { ChunkwiseError, seededRandom } from '@chunkwise/core';
+import { checkInteger, checkNumber, checkOptions, MAX_ELEMENTS } from '../argument-checks.js';
 import type { AttentionShape } from '../attention-shape.js';
 
 export interface NeedleHaystackOptions {
@@ -26,16 +27,9 @@ export interface NeedleHaystackOptions {
  * 4.5: it is the top key, but it carries only a few percent of the softmax — as in real long
  * contexts — and a selector must find it by its direction alone.
  */
-export function needleHaystack({ seqK, seqQ, headDim: d, seed, distractors = 8, needleTokens = 1, queryCosine = 0.9 }: NeedleHaystackOptions): NeedleHaystack {
-  for (const [name, value, min] of [['seqK', seqK, 256], ['seqQ', seqQ, 1], ['headDim', d, 2], ['distractors', distractors, 0], ['needleTokens', needleTokens, 1]] as const) {
-    if (!Number.isSafeInteger(value) || value < min) throw new ChunkwiseError('INVALID_ARGUMENT', `needleHaystack: ${name} must be an integer ≥ ${min}, got ${String(value)}.`);
-  }
-  // Spans go in [lead, seqK − tail): clear of the first keys (sinks) and of the queries' recent
-  // window (2048 keys at 32k), which every selector keeps anyway.
-  const tail = Math.min(2048, Math.floor(seqK / 4));
-  const lead = Math.floor(tail / 8);
-  if ((distractors + 1) * needleTokens * 4 > seqK - tail - lead) throw new ChunkwiseError('INVALID_ARGUMENT', `needleHaystack: ${distractors + 1} spans of ${needleTokens} tokens do not fit in ${seqK} keys.`);
-  if (!(queryCosine > 0 && queryCosine <= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `needleHaystack: queryCosine must be in (0, 1], got ${String(queryCosine)}.`);
+export function needleHaystack(options: NeedleHaystackOptions): NeedleHaystack {
+  const { seqK, seqQ, headDim: d, seed, distractors = 8, needleTokens = 1, queryCosine = 0.9 } = checkHaystackOptions(options);
+  const { tail, lead } = spanRegion(seqK);
   const random = seededRandom(seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const normal = (length: number) => Float32Array.from({ length }, gaussian);
@@ -76,6 +70,31 @@ export function needleHaystack({ seqK, seqQ, headDim: d, seed, distractors = 8, 
   const q = new Float32Array(seqQ * d);
   for (let i = 0; i < seqQ; i++) q.set(around(queryCosine, norm(normal(d))), i * d);
   return { shape, q, k, v, needle, needleTokens, distractors: distractorPositions };
+}
+
+/**
+ * Spans go in [lead, seqK − tail): clear of the first keys (sinks) and of the queries' recent
+ * window (2048 keys at 32k), which every selector keeps anyway.
+ */
+function spanRegion(seqK: number): { tail: number; lead: number } {
+  const tail = Math.min(2048, Math.floor(seqK / 4));
+  return { tail, lead: Math.floor(tail / 8) };
+}
+
+/** Throws INVALID_ARGUMENT (LIMIT_EXCEEDED for sizes too large) unless `needleHaystack` can build these. */
+export function checkHaystackOptions(input: NeedleHaystackOptions): NeedleHaystackOptions {
+  const options = checkOptions(input, 'options');
+  const { seqK, seqQ, headDim: d, seed, distractors = 8, needleTokens = 1, queryCosine = 0.9 } = options;
+  checkInteger(d, 'headDim', 2, 4096);
+  checkInteger(seqK, 'seqK', 256, Math.floor(MAX_ELEMENTS / d));
+  checkInteger(seqQ, 'seqQ', 1, Math.floor(seqK / 4));
+  checkInteger(distractors, 'distractors', 0);
+  checkInteger(needleTokens, 'needleTokens', 1);
+  checkNumber(seed, 'seed');
+  checkNumber(queryCosine, 'queryCosine', Number.MIN_VALUE, 1);
+  const { tail, lead } = spanRegion(seqK);
+  if ((distractors + 1) * needleTokens * 4 > seqK - tail - lead) throw new ChunkwiseError('INVALID_ARGUMENT', `needleHaystack: ${distractors + 1} spans of ${needleTokens} tokens do not fit in ${seqK} keys.`);
+  return options;
 }
 
 export interface NeedleHaystack {

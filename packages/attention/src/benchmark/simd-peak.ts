@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkFunction, checkInteger, checkOptions } from '../argument-checks.js';
 import { instantiateKernels, wasmModule } from '../wasm/wasm-kernels.js';
 
 export interface SimdPeakOptions {
@@ -14,7 +15,10 @@ export interface SimdPeakOptions {
  * Kernels are reported against it.
  */
 export function simdPeakGflops(options: SimdPeakOptions = {}): number {
-  const { iterations = 20_000_000, clock = () => performance.now() } = options;
+  const { iterations = 20_000_000, clock = () => performance.now() } = checkOptions(options, 'options');
+  // int32 in the kernel; 10⁹ steps take a few seconds.
+  checkInteger(iterations, 'iterations', 1000, 1_000_000_000);
+  checkFunction(clock, 'clock');
   const module = wasmModule();
   if (!module) throw new ChunkwiseError('UNSUPPORTED', 'WebAssembly SIMD is not available here.');
   const kernels = instantiateKernels(module);
@@ -26,5 +30,6 @@ export function simdPeakGflops(options: SimdPeakOptions = {}): number {
     const seconds = (clock() - start) / 1000;
     best = Math.max(best, (iterations * 8 * 4 * 2) / seconds / 1e9);
   }
+  if (!(best > 0 && Number.isFinite(best))) throw new ChunkwiseError('INVALID_ARGUMENT', 'clock() must return increasing milliseconds; the timed runs measured no time.');
   return best;
 }

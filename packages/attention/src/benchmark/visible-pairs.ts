@@ -1,3 +1,5 @@
+import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, checkMask, checkObject } from '../argument-checks.js';
 import type { AttentionShape } from '../attention-shape.js';
 import type { ResolvedOptions } from '../attention-options.js';
 import { TileCoverage } from '../masks/attention-mask.js';
@@ -9,8 +11,17 @@ import { KeySelection } from '../masks/key-selection.js';
  * Counted per row with the mask's own tile coverage, so it stays cheap at 32k keys.
  */
 export function visiblePairs(shape: AttentionShape, options: Pick<ResolvedOptions, 'queryOffset' | 'causal' | 'mask' | 'combinedMask'>): number {
+  checkObject(shape, 'shape');
+  checkObject(options, 'options');
   const { heads, seqQ, seqK } = shape;
   const { queryOffset, causal, mask, combinedMask } = options;
+  for (const [name, value] of [['shape.heads', heads], ['shape.seqQ', seqQ], ['shape.seqK', seqK]] as const) checkInteger(value, name, 1);
+  checkInteger(queryOffset, 'options.queryOffset', 0);
+  if (mask !== undefined) checkMask(mask, 'options.mask');
+  if (combinedMask !== undefined) checkMask(combinedMask, 'options.combinedMask');
+  // Counting walks every row (and, for masks, every 64-key tile of it).
+  const steps = (mask ? heads : 1) * seqQ * (mask ? Math.ceil(seqK / 64) : 1);
+  if (steps > MAX_STEPS) throw new ChunkwiseError('LIMIT_EXCEEDED', `Counting visible pairs for this shape takes ${steps} steps, more than ${MAX_STEPS}.`);
   if (!combinedMask) return heads * seqQ * seqK;
   if (!mask) {
     let pairs = 0;
@@ -38,6 +49,8 @@ export function visiblePairs(shape: AttentionShape, options: Pick<ResolvedOption
   }
   return perHead === 1 ? total * heads : total;
 }
+
+const MAX_STEPS = 2 ** 28;
 
 /** Number of sorted entries below `limit`. */
 function upperBound(sorted: Int32Array, limit: number): number {

@@ -1,6 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { TileCoverage, type AttentionMask } from './attention-mask.js';
-import { assertCount } from './sliding-window.js';
+import { checkInteger, checkOptions, describeValue, MAX_ELEMENTS } from '../argument-checks.js';
 
 export interface BlockSparseOptions {
   /** Side of one square block, in positions. */
@@ -24,11 +24,13 @@ export interface BlockSparseOptions {
  * layout are masked.
  */
 export function blockSparseMask(options: BlockSparseOptions): AttentionMask {
-  const { blockSize, queryBlocks, keyBlocks, layout, heads = 1 } = options;
-  assertCount(blockSize, 'blockSize', 1);
-  assertCount(queryBlocks, 'queryBlocks', 1);
-  assertCount(keyBlocks, 'keyBlocks', 1);
-  assertCount(heads, 'heads', 1);
+  const { blockSize, queryBlocks, keyBlocks, layout, heads = 1 } = checkOptions(options, 'options');
+  checkInteger(blockSize, 'blockSize', 1);
+  checkInteger(queryBlocks, 'queryBlocks', 1);
+  checkInteger(keyBlocks, 'keyBlocks', 1);
+  checkInteger(heads, 'heads', 1);
+  if (!(layout instanceof Uint8Array)) throw new ChunkwiseError('INVALID_ARGUMENT', `layout must be a Uint8Array, got ${describeValue(layout)}.`);
+  if (queryBlocks * keyBlocks * heads > MAX_ELEMENTS) throw new ChunkwiseError('LIMIT_EXCEEDED', `A layout of ${heads} × ${queryBlocks} × ${keyBlocks} blocks exceeds ${MAX_ELEMENTS}; use larger blocks.`);
   const perHead = queryBlocks * keyBlocks;
   if (layout.length !== perHead * heads) {
     throw new ChunkwiseError(
@@ -40,7 +42,7 @@ export function blockSparseMask(options: BlockSparseOptions): AttentionMask {
   const allows = (head: number, query: number, key: number) => {
     const row = Math.floor(query / blockSize);
     const column = Math.floor(key / blockSize);
-    if (row >= queryBlocks || column >= keyBlocks) return false;
+    if (!(row >= 0 && column >= 0 && row < queryBlocks && column < keyBlocks)) return false;
     return layout[base(head) + row * keyBlocks + column] !== 0;
   };
   return {
@@ -53,16 +55,19 @@ export function blockSparseMask(options: BlockSparseOptions): AttentionMask {
       const r1 = Math.floor((q1 - 1) / blockSize);
       const c0 = Math.floor(k0 / blockSize);
       const c1 = Math.floor((k1 - 1) / blockSize);
+      if (!(r1 >= r0 && c1 >= c0)) return TileCoverage.Empty;
+      // Cells past the layout are masked: only cells inside it are visited.
+      const inside = r0 >= 0 && c0 >= 0 && r1 < queryBlocks && c1 < keyBlocks;
       let on = 0;
       let off = 0;
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) {
-          if (r < queryBlocks && c < keyBlocks && layout[offset + r * keyBlocks + c] !== 0) on++;
+      for (let r = Math.max(0, r0); r <= Math.min(r1, queryBlocks - 1); r++) {
+        for (let c = Math.max(0, c0); c <= Math.min(c1, keyBlocks - 1); c++) {
+          if (layout[offset + r * keyBlocks + c] !== 0) on++;
           else off++;
         }
       }
       if (on === 0) return TileCoverage.Empty;
-      return off === 0 ? TileCoverage.Full : TileCoverage.Partial;
+      return off === 0 && inside ? TileCoverage.Full : TileCoverage.Partial;
     },
   };
 }

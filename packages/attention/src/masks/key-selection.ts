@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, checkObject, describeValue, MAX_ELEMENTS, MAX_POSITION } from '../argument-checks.js';
 import { TileCoverage, type AttentionMask, type MaskSpec } from './attention-mask.js';
 
 /**
@@ -20,8 +21,19 @@ export class KeySelection implements AttentionMask {
   private readonly bits: Uint32Array;
 
   constructor(options: Omit<KeySelectionData, 'bits'>) {
-    this.causal = options.causal;
-    this.description = options.name;
+    checkObject(options, 'options');
+    checkInteger(options.queryBlock, 'queryBlock', 1);
+    checkInteger(options.queryBlocks, 'queryBlocks', 1);
+    checkInteger(options.queryOffset, 'queryOffset', 0, MAX_POSITION);
+    checkInteger(options.seqK, 'seqK', 1, MAX_POSITION);
+    checkInteger(options.groups, 'groups', 1);
+    checkInteger(options.headsPerGroup, 'headsPerGroup', 1);
+    const words = Math.ceil(options.seqK / 32);
+    if (options.groups * options.queryBlocks * words > MAX_ELEMENTS) {
+      throw new ChunkwiseError('LIMIT_EXCEEDED', `A selection of ${options.groups} groups × ${options.queryBlocks} query blocks × ${options.seqK} keys exceeds ${MAX_ELEMENTS * 32} bits; use larger query blocks.`);
+    }
+    this.causal = options.causal === true;
+    this.description = typeof options.name === 'string' ? options.name : 'key selection';
     this.queryBlock = options.queryBlock;
     this.queryBlocks = options.queryBlocks;
     this.queryOffset = options.queryOffset;
@@ -53,30 +65,43 @@ export class KeySelection implements AttentionMask {
 
   static fromData(data: KeySelectionData): KeySelection {
     const selection = new KeySelection(data);
-    if (data.bits.length !== selection.bits.length) throw new ChunkwiseError('INVALID_ARGUMENT', 'Key selection data has the wrong size.');
+    if (!(data.bits instanceof Uint32Array) || data.bits.length !== selection.bits.length) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `Key selection data needs bits: a Uint32Array of ${selection.bits.length} words, got ${describeValue(data.bits)}.`);
+    }
     selection.bits.set(data.bits);
     return selection;
   }
 
   /** Marks `key` kept for query block `block` of `group`. */
   keep(group: number, block: number, key: number): void {
+    this.checkCell(group, block);
+    checkInteger(key, 'key', 0, this.seqK - 1);
+    this.set(group, block, key);
+  }
+
+  private set(group: number, block: number, key: number): void {
     const at = (group * this.queryBlocks + block) * this.words + (key >>> 5);
     this.bits[at] = (this.bits[at] as number) | (1 << (key & 31));
   }
 
-  /** Marks keys `[from, to)` kept. */
+  /** Marks keys `[from, to)` kept (clipped to `[0, seqK)`). */
   keepRange(group: number, block: number, from: number, to: number): void {
-    for (let key = Math.max(0, from); key < Math.min(to, this.seqK); key++) this.keep(group, block, key);
+    this.checkCell(group, block);
+    if (typeof from !== 'number' || typeof to !== 'number' || Number.isNaN(from) || Number.isNaN(to)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `keepRange needs numeric bounds, got ${describeValue(from)} and ${describeValue(to)}.`);
+    }
+    for (let key = Math.max(0, Math.ceil(from)); key < Math.min(to, this.seqK); key++) this.set(group, block, key);
   }
 
   isKept(group: number, block: number, key: number): boolean {
-    if (key < 0 || key >= this.seqK) return false;
+    if (!(key >= 0 && key < this.seqK && group >= 0 && group < this.groups && block >= 0 && block < this.queryBlocks)) return false;
     const word = this.bits[(group * this.queryBlocks + block) * this.words + (key >>> 5)] as number;
     return ((word >>> (key & 31)) & 1) === 1;
   }
 
   /** Kept keys of one block, sorted. */
   keptKeys(group: number, block: number): Int32Array {
+    this.checkCell(group, block);
     const base = (group * this.queryBlocks + block) * this.words;
     const out: number[] = [];
     for (let w = 0; w < this.words; w++) {
@@ -131,10 +156,13 @@ export class KeySelection implements AttentionMask {
     const group = this.groupOf(head);
     const b0 = Math.max(0, this.blockOf(q0));
     const b1 = Math.min(this.queryBlocks - 1, this.blockOf(q1 - 1));
-    if (b0 > b1) return TileCoverage.Empty;
+    if (!(b0 <= b1)) return TileCoverage.Empty;
+    // Keys outside [0, seqK) are never kept: only the keys inside are visited.
+    const from = Math.max(0, Math.ceil(k0));
+    const to = Math.min(this.seqK, k1);
     let kept = 0;
     for (let b = b0; b <= b1; b++) {
-      for (let key = k0; key < k1; key++) if (this.isKept(group, b, key)) kept++;
+      for (let key = from; key < to; key++) if (this.isKept(group, b, key)) kept++;
     }
     if (kept === 0) return TileCoverage.Empty;
     const outside = this.blockOf(q0) < 0 || this.blockOf(q1 - 1) >= this.queryBlocks;
@@ -145,10 +173,17 @@ export class KeySelection implements AttentionMask {
     const group = this.groupOf(head);
     const b0 = Math.max(0, this.blockOf(q0));
     const b1 = Math.min(this.queryBlocks - 1, this.blockOf(q1 - 1));
+    // Positions outside every block, or not positions at all, see no key.
+    if (!(Number.isInteger(group) && group >= 0 && Number.isInteger(b0) && Number.isInteger(b1)) || b0 > b1) return new Int32Array(0);
     if (b0 === b1) return this.keptKeys(group, b0);
     const union = new Set<number>();
     for (let b = b0; b <= b1; b++) for (const key of this.keptKeys(group, b)) union.add(key);
     return Int32Array.from([...union].sort((a, b) => a - b));
+  }
+
+  private checkCell(group: number, block: number): void {
+    checkInteger(group, 'group', 0, this.groups - 1);
+    checkInteger(block, 'block', 0, this.queryBlocks - 1);
   }
 
   /** Throws INVALID_ARGUMENT when the selection was made for a different attention shape. */

@@ -1,3 +1,4 @@
+import { checkOptions } from '../argument-checks.js';
 import type { AttentionMask } from './attention-mask.js';
 import { unionMasks } from './combine-masks.js';
 import { prefixMask } from './prefix.js';
@@ -15,7 +16,8 @@ export interface LambdaShapedOptions {
  * local branch over the pre-training length. Pair it with `limitRelativeDistance` in rope.ts so no
  * relative distance exceeds what the model saw in training.
  */
-export function lambdaShapedMask({ global = 10, local }: LambdaShapedOptions): AttentionMask {
+export function lambdaShapedMask(options: LambdaShapedOptions): AttentionMask {
+  const { global = 10, local } = checkOptions(options, 'options');
   const mask = unionMasks(prefixMask(global), slidingWindowMask({ window: local }));
   return { ...mask, description: `Λ(global ${global}, local ${local})`, spec: { kind: 'lambdaShaped', global, local } };
 }

@@ -1,9 +1,9 @@
 import { TileCoverage, type AttentionMask } from './attention-mask.js';
-import { assertCount } from './sliding-window.js';
+import { checkInteger } from '../argument-checks.js';
 
 /** The first `length` keys, causally: global tokens / attention sinks seen by every later query. */
 export function prefixMask(length: number): AttentionMask {
-  assertCount(length, 'length', 0);
+  checkInteger(length, 'length', 0);
   return {
     description: `prefix(${length})`,
     spec: { kind: 'prefix', length },

@@ -1,4 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, checkOptions } from '../argument-checks.js';
 import { TileCoverage, type AttentionMask } from './attention-mask.js';
 
 export interface SlidingWindowOptions {
@@ -7,8 +7,9 @@ export interface SlidingWindowOptions {
 }
 
 /** Causal local attention: each query sees the `window` most recent keys (Longformer-style). */
-export function slidingWindowMask({ window }: SlidingWindowOptions): AttentionMask {
-  assertCount(window, 'window', 1);
+export function slidingWindowMask(options: SlidingWindowOptions): AttentionMask {
+  const { window } = checkOptions(options, 'options');
+  checkInteger(window, 'window', 1);
   return {
     description: `sliding-window(${window})`,
     spec: { kind: 'slidingWindow', window },
@@ -21,13 +22,4 @@ export function slidingWindowMask({ window }: SlidingWindowOptions): AttentionMa
       return TileCoverage.Partial;
     },
   };
-}
-
-/** Throws INVALID_ARGUMENT unless `value` is an integer ≥ `min`. */
-export function assertCount(value: number, name: string, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${String(value)}.`, {
-      details: { [name]: value },
-    });
-  }
 }

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, checkOptions, describeValue } from '../argument-checks.js';
+import { maskFromSpec } from '../masks/mask-from-spec.js';
 import { prepareAttentionCall, type AttentionOptions, type AttentionResult } from '../attention-options.js';
 import type { AttentionShape } from '../attention-shape.js';
 import { defaultBackend } from '../attention.js';
@@ -13,6 +15,9 @@ export interface AttentionPoolOptions {
   /** Worker threads (default: available parallelism). */
   threads?: number;
 }
+
+/** Worker threads one pool may start. */
+const MAX_THREADS = 256;
 
 interface Pending {
   resolve: () => void;
@@ -36,10 +41,8 @@ export class AttentionPool {
   private closed = false;
 
   constructor(options: AttentionPoolOptions = {}) {
-    const threads = options.threads ?? availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `threads must be an integer ≥ 1, got ${String(threads)}.`);
-    }
+    const threads = checkOptions(options, 'options').threads ?? availableParallelism();
+    checkInteger(threads, 'threads', 1, MAX_THREADS);
     this.threads = threads;
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(ATTENTION_WORKER_SOURCE, { eval: true });
@@ -55,8 +58,10 @@ export class AttentionPool {
     const { resolved, kernel } = prepareAttentionCall(q, k, v, shape, options);
     const maskSpec = resolved.mask?.spec;
     if (resolved.mask && !maskSpec) {
-      throw new ChunkwiseError('UNSUPPORTED', `AttentionPool cannot send the mask "${resolved.mask.description}" (it has no spec) to workers; use attention() for it.`);
+      throw new ChunkwiseError('UNSUPPORTED', `AttentionPool cannot send the mask ${describeValue(resolved.mask.description)} (it has no spec) to workers; use attention() for it.`);
     }
+    // The workers rebuild the mask from its spec: a spec they could not rebuild fails here, not there.
+    if (maskSpec) maskFromSpec(maskSpec);
     if (kernel === 'reference') throw new ChunkwiseError('UNSUPPORTED', 'The reference kernel runs only on the calling thread.');
     if (options.backend === 'webgpu') throw new ChunkwiseError('UNSUPPORTED', 'AttentionPool runs CPU backends; use attentionAsync() for WebGPU.');
     const backend = options.backend === undefined || options.backend === 'auto' ? defaultBackend() : options.backend;

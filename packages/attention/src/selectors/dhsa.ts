@@ -1,8 +1,9 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkFloat32Array, checkInteger, checkOptions, describeValue } from '../argument-checks.js';
 import type { AttentionShape } from '../attention-shape.js';
 import { KeySelection } from '../masks/key-selection.js';
 import { finiteRows, sortByScoreDescending } from './finite-rows.js';
-import { assertInteger, resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
+import { resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
 
 export interface DhsaOptions extends SelectorOptions {
   /** Keys each query block keeps in all, local ones included. */
@@ -28,17 +29,22 @@ export interface DhsaOptions extends SelectorOptions {
  * where the head-averaged key stream changes most (lowest cosine similarity between the means of
  * the four keys before and after a position), which is the signal that predictor is fed.
  */
-export function dhsaSelect(q: Float32Array, k: Float32Array, shape: AttentionShape, options: DhsaOptions): KeySelection {
-  const selector = resolveSelector(q, k, shape, options);
+export function dhsaSelect(q: Float32Array, k: Float32Array, shape: AttentionShape, input: DhsaOptions): KeySelection {
+  const selector = resolveSelector(q, k, shape, input);
+  const options = checkOptions(input, 'options');
   const { heads, kvHeads, seqQ, seqK, headDim: d } = shape;
-  assertInteger(options.topTokens, 'topTokens', 1);
+  checkInteger(options.topTokens, 'topTokens', 1);
   const localTokens = options.localTokens ?? 64;
-  assertInteger(localTokens, 'localTokens', 0);
+  checkInteger(localTokens, 'localTokens', 0);
 
   // A NaN or ±Inf row counts as zeros (finite-rows.ts): it must not poison its chunk's score.
   const keyMean = headAverage(finiteRows(k, d), kvHeads, seqK, d);
   const queryMean = headAverage(finiteRows(q, d), heads, seqQ, d);
-  const boundaries = options.boundaries ?? keyBoundaries(keyMean, seqK, d, options.maxChunks ?? Math.max(1, Math.floor(seqK / 32)), options.minChunk ?? 8);
+  const maxChunks = options.maxChunks ?? Math.max(1, Math.floor(seqK / 32));
+  const minChunk = options.minChunk ?? 8;
+  checkInteger(maxChunks, 'maxChunks', 1);
+  checkInteger(minChunk, 'minChunk', 1);
+  const boundaries = options.boundaries ?? keyBoundaries(keyMean, seqK, d, maxChunks, minChunk);
   validateBoundaries(boundaries, seqK);
   const chunks = boundaries.length - 1;
   const chunkRepr = pooledNorm(keyMean, d, boundaries);
@@ -120,8 +126,12 @@ function pooledNorm(x: Float32Array, d: number, boundaries: Int32Array): Float64
  * `minChunk` apart, at most `maxChunks − 1` of them.
  */
 export function keyBoundaries(keys: Float32Array, seqK: number, d: number, maxChunks: number, minChunk: number): Int32Array {
-  assertInteger(maxChunks, 'maxChunks', 1);
-  assertInteger(minChunk, 'minChunk', 1);
+  checkFloat32Array(keys, 'keys');
+  checkInteger(seqK, 'seqK', 1);
+  checkInteger(d, 'd', 1);
+  if (keys.length !== seqK * d) throw new ChunkwiseError('INVALID_ARGUMENT', `keys has ${keys.length} elements; seqK × d = ${seqK * d}.`);
+  checkInteger(maxChunks, 'maxChunks', 1);
+  checkInteger(minChunk, 'minChunk', 1);
   keys = finiteRows(keys, d);
   const window = 4;
   const change = new Float64Array(seqK);
@@ -157,6 +167,7 @@ export function keyBoundaries(keys: Float32Array, seqK: number, d: number, maxCh
 }
 
 function validateBoundaries(boundaries: Int32Array, seqK: number): void {
+  if (!(boundaries instanceof Int32Array)) throw new ChunkwiseError('INVALID_ARGUMENT', `boundaries must be an Int32Array, got ${describeValue(boundaries)}.`);
   const ok = boundaries.length >= 2 && boundaries[0] === 0 && boundaries[boundaries.length - 1] === seqK && boundaries.every((b, i) => i === 0 || b > (boundaries[i - 1] as number));
   if (!ok) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `boundaries must rise strictly from 0 to seqK (${seqK}).`);

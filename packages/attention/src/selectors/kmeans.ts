@@ -1,5 +1,9 @@
 import { ChunkwiseError, seededRandom } from '@chunkwise/core';
+import { checkFloat32Array, checkInteger, checkNumber, checkOptions, describeValue } from '../argument-checks.js';
 import { finiteRows } from './finite-rows.js';
+
+/** The most Lloyd iterations `kMeans` (and `buildKeyClusters`) run. */
+export const MAX_ITERATIONS = 1000;
 
 export interface KMeansResult {
   /** `[clusters][dim]` */
@@ -23,11 +27,21 @@ export function kMeans(
   clusters: number,
   options: { iterations?: number; seed?: number; offset?: number; indices?: Int32Array } = {},
 ): KMeansResult {
-  const { iterations = 8, seed = 1, offset = 0, indices } = options;
-  const n = indices ? indices.length : count;
-  if (!Number.isInteger(clusters) || clusters < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `clusters must be an integer ≥ 1, got ${String(clusters)}.`);
+  checkFloat32Array(points, 'points');
+  checkInteger(count, 'count', 0);
+  checkInteger(dim, 'dim', 1);
+  checkInteger(clusters, 'clusters', 1);
+  const { iterations = 8, seed = 1, offset = 0, indices } = checkOptions(options, 'options');
+  checkInteger(iterations, 'iterations', 0, MAX_ITERATIONS);
+  checkNumber(seed, 'seed');
+  checkInteger(offset, 'offset', 0);
+  if (indices !== undefined && !(indices instanceof Int32Array)) throw new ChunkwiseError('INVALID_ARGUMENT', `indices must be an Int32Array, got ${describeValue(indices)}.`);
+  // Every point read must lie inside `points`: rows 0 … count − 1 from `offset`, or the listed ones.
+  if (indices?.some((i) => i < 0 || i >= count)) throw new ChunkwiseError('INVALID_ARGUMENT', `indices must lie in [0, count = ${count}).`);
+  if (offset + count * dim > points.length) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `points has ${points.length} values; offset ${offset} + count ${count} × dim ${dim} needs ${offset + count * dim}.`);
   }
+  const n = indices ? indices.length : count;
   const k = Math.min(clusters, Math.max(1, n));
   let row = (i: number) => offset + (indices ? (indices[i] as number) : i) * dim;
   if (!rowsFinite(points, n, dim, row)) {

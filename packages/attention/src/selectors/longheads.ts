@@ -1,7 +1,8 @@
+import { checkInteger, checkNumber, checkOptions } from '../argument-checks.js';
 import type { AttentionShape } from '../attention-shape.js';
 import { KeySelection } from '../masks/key-selection.js';
 import { finiteRows, sortByScoreDescending } from './finite-rows.js';
-import { assertInteger, resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
+import { resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
 
 export interface LongHeadsOptions extends SelectorOptions {
   /** Keys per chunk (LongHeads `window_size`, default 256). */
@@ -20,17 +21,19 @@ export interface LongHeadsOptions extends SelectorOptions {
  * query·chunk-key; the first chunk and the two most recent chunks are always kept, the rest of the
  * budget goes to the top-scoring chunks.
  */
-export function longHeadsSelect(query: Float32Array, key: Float32Array, shape: AttentionShape, options: LongHeadsOptions = {}): KeySelection {
-  const selector = resolveSelector(query, key, shape, options);
+export function longHeadsSelect(query: Float32Array, key: Float32Array, shape: AttentionShape, input: LongHeadsOptions = {}): KeySelection {
+  const selector = resolveSelector(query, key, shape, input);
+  const options = checkOptions(input, 'options');
   const { heads, kvHeads, seqQ, seqK, headDim: d } = shape;
   // A NaN or ±Inf row counts as zeros (finite-rows.ts): it must not poison its chunk's key.
   const q = finiteRows(query, d);
   const k = finiteRows(key, d);
   const chunkSize = options.chunkSize ?? 256;
   const maxChunks = options.maxChunks ?? 16;
-  assertInteger(chunkSize, 'chunkSize', 1);
-  assertInteger(maxChunks, 'maxChunks', 1);
+  checkInteger(chunkSize, 'chunkSize', 1);
+  checkInteger(maxChunks, 'maxChunks', 1);
   const scale = options.scale ?? 1 / Math.sqrt(d);
+  checkNumber(scale, 'scale');
   const chunks = Math.ceil(seqK / chunkSize);
   const chunkKeys = new Float64Array(kvHeads * chunks * d);
   for (let h = 0; h < kvHeads; h++) {

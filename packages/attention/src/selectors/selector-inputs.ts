@@ -1,4 +1,4 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { checkInteger, checkOptions, MAX_POSITION } from '../argument-checks.js';
 import { validateAttentionInputs, type AttentionShape } from '../attention-shape.js';
 
 /** Options every dynamic selector shares. */
@@ -19,16 +19,13 @@ export interface ResolvedSelector {
 }
 
 /** Validates q and k against `shape` (v is not needed to select) and fills selector defaults. */
-export function resolveSelector(q: Float32Array, k: Float32Array, shape: AttentionShape, options: SelectorOptions): ResolvedSelector {
+export function resolveSelector(q: Float32Array, k: Float32Array, shape: AttentionShape, input: SelectorOptions | undefined): ResolvedSelector {
   validateAttentionInputs(q, k, k, shape);
+  const options = checkOptions(input, 'options');
   const queryBlock = options.queryBlock ?? 64;
   const queryOffset = options.queryOffset ?? Math.max(0, shape.seqK - shape.seqQ);
-  if (!Number.isInteger(queryBlock) || queryBlock < 1) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `queryBlock must be an integer ≥ 1, got ${String(queryBlock)}.`);
-  }
-  if (!Number.isInteger(queryOffset) || queryOffset < 0) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `queryOffset must be an integer ≥ 0, got ${String(queryOffset)}.`);
-  }
+  checkInteger(queryBlock, 'queryBlock', 1);
+  checkInteger(queryOffset, 'queryOffset', 0, MAX_POSITION - shape.seqQ);
   return { queryBlock, queryBlocks: Math.ceil(shape.seqQ / queryBlock), queryOffset, causal: options.causal ?? true };
 }
 
@@ -37,11 +34,4 @@ export function visibleEnd(selector: ResolvedSelector, shape: AttentionShape, bl
   if (!selector.causal) return shape.seqK;
   const lastRow = Math.min(shape.seqQ, (block + 1) * selector.queryBlock) - 1;
   return Math.min(shape.seqK, selector.queryOffset + lastRow + 1);
-}
-
-/** Throws INVALID_ARGUMENT unless `value` is an integer ≥ `min`. */
-export function assertInteger(value: number, name: string, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${String(value)}.`);
-  }
 }

@@ -1,9 +1,10 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkFloat32Array, checkInteger, checkNumber, checkObject, checkOptions, describeValue } from '../argument-checks.js';
 import type { AttentionShape } from '../attention-shape.js';
 import { KeySelection } from '../masks/key-selection.js';
-import { kMeans } from './kmeans.js';
+import { kMeans, MAX_ITERATIONS } from './kmeans.js';
 import { finiteRows, sortByScoreDescending } from './finite-rows.js';
-import { assertInteger, resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
+import { resolveSelector, visibleEnd, type SelectorOptions } from './selector-inputs.js';
 
 export interface KeyClusterOptions {
   /** Clusters per KV head (the fine level when hierarchical); default ⌈fixedContext / 64⌉. */
@@ -38,20 +39,28 @@ export interface KeyClusters {
  * §3.1: done once, offline, for a context reused across queries). With `coarse`, it builds the
  * hierarchical variant (§3.3): coarse centroids first, then fine centroids inside each coarse one.
  */
-export function buildKeyClusters(keys: Float32Array, shape: Pick<AttentionShape, 'kvHeads' | 'seqK' | 'headDim'>, options: KeyClusterOptions = {}): KeyClusters {
+export function buildKeyClusters(keys: Float32Array, shape: Pick<AttentionShape, 'kvHeads' | 'seqK' | 'headDim'>, input: KeyClusterOptions = {}): KeyClusters {
+  checkFloat32Array(keys, 'k');
+  checkObject(shape, 'shape');
+  const options = checkOptions(input, 'options');
   const { kvHeads, seqK, headDim: d } = shape;
+  checkInteger(kvHeads, 'shape.kvHeads', 1);
+  checkInteger(seqK, 'shape.seqK', 1);
+  checkInteger(d, 'shape.headDim', 1);
   if (keys.length !== kvHeads * seqK * d) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `k has ${keys.length} elements; kvHeads × seqK × headDim = ${kvHeads * seqK * d}.`);
   }
   // A NaN or ±Inf key clusters as a zero vector (finite-rows.ts) instead of poisoning a centroid.
   const k = finiteRows(keys, d);
   const fixedContext = options.fixedContext ?? seqK;
-  assertInteger(fixedContext, 'fixedContext', 0);
+  checkInteger(fixedContext, 'fixedContext', 0);
   if (fixedContext > seqK) throw new ChunkwiseError('INVALID_ARGUMENT', `fixedContext (${fixedContext}) exceeds seqK (${seqK}).`);
   const clusters = options.clusters ?? Math.max(1, Math.ceil(fixedContext / 64));
-  assertInteger(clusters, 'clusters', 1);
+  checkInteger(clusters, 'clusters', 1);
   const iterations = options.iterations ?? 8;
   const seed = options.seed ?? 1;
+  checkInteger(iterations, 'iterations', 0, MAX_ITERATIONS);
+  checkNumber(seed, 'seed');
   const levels: KeyClusters['levels'] = [];
   for (let h = 0; h < kvHeads; h++) {
     const offset = h * seqK * d;
@@ -60,7 +69,7 @@ export function buildKeyClusters(keys: Float32Array, shape: Pick<AttentionShape,
       levels.push({ centroids: flat.centroids, sizes: flat.sizes, labels: flat.labels, clusters: flat.clusters });
       continue;
     }
-    assertInteger(options.coarse, 'coarse', 1);
+    checkInteger(options.coarse, 'coarse', 1);
     const coarse = kMeans(k, fixedContext, d, options.coarse, { iterations, seed, offset });
     const finePer = Math.max(1, Math.round(clusters / coarse.clusters));
     const centroids: number[] = [];
@@ -117,16 +126,18 @@ export function squeezedAttentionSelect(
   k: Float32Array,
   shape: AttentionShape,
   clusters: KeyClusters,
-  options: SqueezedAttentionOptions = {},
+  input: SqueezedAttentionOptions = {},
 ): KeySelection {
-  const selector = resolveSelector(query, k, shape, options);
+  const selector = resolveSelector(query, k, shape, input);
+  const options = checkOptions(input, 'options');
   const { heads, kvHeads, seqQ, seqK, headDim: d } = shape;
   const q = finiteRows(query, d);
-  if (clusters.kvHeads !== kvHeads || clusters.headDim !== d || clusters.fixedContext > seqK) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', 'These key clusters were built for a different shape.');
-  }
+  checkClusters(clusters, kvHeads, seqK, d);
   const scale = options.scale ?? 1 / Math.sqrt(d);
   const keepFraction = options.keepFraction ?? 0.25;
+  checkNumber(scale, 'scale');
+  checkNumber(keepFraction, 'keepFraction', 0, 1);
+  if (options.threshold !== undefined) checkNumber(options.threshold, 'threshold');
   const group = heads / kvHeads;
   const selection = new KeySelection({
     name: options.threshold !== undefined ? `Squeezed(threshold ${options.threshold})` : `Squeezed(keep ${keepFraction})`,
@@ -168,6 +179,27 @@ export function squeezedAttentionSelect(
     }
   }
   return selection;
+}
+
+/** Throws INVALID_ARGUMENT unless `clusters` is what `buildKeyClusters` made for this shape. */
+function checkClusters(clusters: KeyClusters, kvHeads: number, seqK: number, d: number): void {
+  checkObject(clusters, 'clusters');
+  const wrong = (why: string) => new ChunkwiseError('INVALID_ARGUMENT', `These key clusters do not fit this call (${why}); build them with buildKeyClusters for the same k and shape.`);
+  if (clusters.kvHeads !== kvHeads || clusters.headDim !== d || !Number.isSafeInteger(clusters.fixedContext) || clusters.fixedContext < 0 || clusters.fixedContext > seqK) throw wrong('shape');
+  if (!Array.isArray(clusters.levels) || clusters.levels.length !== kvHeads) throw wrong(`levels: ${describeValue(clusters.levels)}`);
+  for (const level of clusters.levels) {
+    const count = (level as { clusters?: unknown } | null)?.clusters;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1) throw wrong('cluster count');
+    const { centroids, sizes, labels, coarseCentroids, coarseOf, coarseClusters } = level;
+    if (!(centroids instanceof Float32Array) || centroids.length !== count * d) throw wrong('centroids');
+    if (!(sizes instanceof Int32Array) || sizes.length !== count) throw wrong('sizes');
+    if (!(labels instanceof Int32Array) || labels.length !== clusters.fixedContext || labels.some((label) => label < 0 || label >= count)) throw wrong('labels');
+    if (coarseCentroids !== undefined || coarseOf !== undefined || coarseClusters !== undefined) {
+      if (!Number.isSafeInteger(coarseClusters) || (coarseClusters as number) < 1) throw wrong('coarse cluster count');
+      if (!(coarseCentroids instanceof Float32Array) || coarseCentroids.length !== (coarseClusters as number) * d) throw wrong('coarse centroids');
+      if (!(coarseOf instanceof Int32Array) || coarseOf.length !== count || coarseOf.some((c) => c < 0 || c >= (coarseClusters as number))) throw wrong('coarse parents');
+    }
+  }
 }
 
 /** S_j averaged over the given query rows; `-1` for clusters not among `candidates`. */

@@ -3,6 +3,8 @@ import type { TileEngine, TileEngineConfig } from '../tile-engine.js';
 import { acquireKernels, releaseKernels, wasmModule, type WasmKernelExports } from './wasm-kernels.js';
 
 const PAGE = 65536;
+/** WebAssembly memory the engine may grow to (wasm32 stops at 4 GiB). */
+const MAX_MEMORY_BYTES = 2 ** 32 - PAGE;
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
 /**
@@ -85,7 +87,16 @@ export class WasmTileEngine implements TileEngine {
 
   private ensure(bytes: number): void {
     const memory = this.kernels.memory;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    if (memory.buffer.byteLength < bytes) {
+      // wasm32 addresses 4 GiB; the engine grows toward it only as far as the engine allows.
+      const pages = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
+      try {
+        if (bytes > MAX_MEMORY_BYTES) throw new RangeError('beyond wasm32');
+        memory.grow(pages);
+      } catch {
+        throw new ChunkwiseError('LIMIT_EXCEEDED', `The WebAssembly kernel needs ${bytes} bytes of memory for these keys and tiles, more than it can have here; use backend "js", fewer keys per call (splitK with kernel "decode") or smaller blocks.`);
+      }
+    }
     this.f32 = new Float32Array(memory.buffer);
     this.u8 = new Uint8Array(memory.buffer);
   }

@@ -1,10 +1,11 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkChoice, checkOptions, describeValue } from '../argument-checks.js';
 import { prepareAttentionCall, type AttentionOptions, type AttentionResult } from '../attention-options.js';
 import type { AttentionShape } from '../attention-shape.js';
 import { mergeAttentionStates } from '../merge-attention-states.js';
 import { flashShaderSource, gpuBlockK, GPU_BLOCK_Q, GPU_MAX_HEAD_DIM, GPU_NO_SCORE } from './flash-shader.js';
 import { buildTileSchedule } from './tile-schedule.js';
-import type { WebGpuDeviceLike, WebGpuEntry, WebGpuPowerPreference } from './webgpu-types.js';
+import type { WebGpuAdapterLike, WebGpuDeviceLike, WebGpuEntry, WebGpuPowerPreference } from './webgpu-types.js';
 
 /** The GPU's description, as its adapter reports it. */
 export interface WebGpuAdapterSummary {
@@ -29,6 +30,36 @@ const MAP_MODE_READ = 0x1;
 /** Workgroups a GPU needs before splitting the keys (Flash-Decoding) stops paying for itself. */
 const MIN_WORKGROUPS = 64;
 const MAX_WORKGROUPS_PER_DIMENSION = 65535;
+
+/** Throws INVALID_ARGUMENT unless `value` looks like a WebGPU entry point (`requestAdapter`). */
+export function checkGpuEntry(value: unknown, name: string): asserts value is WebGpuEntry {
+  if (value === null || typeof value !== 'object' || typeof (value as { requestAdapter?: unknown }).requestAdapter !== 'function') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be a WebGPU entry point such as navigator.gpu (with requestAdapter()), got ${describeValue(value)}.`);
+  }
+}
+
+/** A WebGPU call whose failure (a rejected promise or a throw) becomes UPSTREAM with the cause. */
+async function fromGpu<T>(what: string, call: () => Promise<T> | T): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new ChunkwiseError('UPSTREAM', `WebGPU ${what} failed: ${error instanceof Error ? error.message : describeValue(error)}`, { cause: error });
+  }
+}
+
+function isDevice(value: unknown): value is GPUDevice {
+  const device = value as Partial<WebGpuDeviceLike> | null;
+  return device !== null && typeof device === 'object' && typeof device.createBuffer === 'function' && typeof device.createShaderModule === 'function' && typeof device.destroy === 'function' && typeof device.limits === 'object' && device.limits !== null;
+}
+
+function isAdapter(value: unknown): value is GPUAdapter {
+  const adapter = value as Partial<WebGpuAdapterLike> | null;
+  return adapter !== null && typeof adapter === 'object' && typeof adapter.requestDevice === 'function' && typeof adapter.limits === 'object' && adapter.limits !== null;
+}
+
+function checkDevice(value: unknown): asserts value is WebGpuDeviceLike {
+  if (!isDevice(value)) throw new ChunkwiseError('INVALID_ARGUMENT', `options.device must be a GPUDevice, got ${describeValue(value)}.`);
+}
 
 /** `navigator.gpu` where the platform has one. */
 export function navigatorGpu(): WebGpuEntry | undefined {
@@ -62,19 +93,27 @@ export class WebGpuAttention {
   }
 
   /** Requests an adapter and device; throws `UNSUPPORTED` when the platform has no WebGPU adapter. */
-  static async create(options: WebGpuAttentionOptions = {}): Promise<WebGpuAttention> {
+  static async create(input: WebGpuAttentionOptions = {}): Promise<WebGpuAttention> {
+    const options = checkOptions(input, 'options');
+    if (options.device !== undefined) checkDevice(options.device);
+    if (options.gpu !== undefined) checkGpuEntry(options.gpu, 'options.gpu');
+    if (options.powerPreference !== undefined) checkChoice(options.powerPreference, 'options.powerPreference', ['low-power', 'high-performance'] as const);
     if (options.device) return new WebGpuAttention(options.device, { vendor: '', architecture: '', description: 'provided device' }, false);
     const gpu = (options.gpu ?? navigatorGpu()) as GPU | undefined;
     if (!gpu) throw new ChunkwiseError('UNSUPPORTED', 'WebGPU is not available here (no navigator.gpu); pass options.gpu or use a CPU backend.');
-    const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+    const adapter: unknown = await fromGpu('requestAdapter()', () => gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined));
     if (!adapter) throw new ChunkwiseError('UNSUPPORTED', 'WebGPU has no adapter here (requestAdapter() returned null); use a CPU backend.');
+    if (!isAdapter(adapter)) throw new ChunkwiseError('UPSTREAM', `requestAdapter() returned ${describeValue(adapter)}, not a GPUAdapter.`);
     // Large inputs need the adapter's real buffer limits, not the 128/256 MiB defaults.
-    const device = await adapter.requestDevice({
-      requiredLimits: {
-        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-        maxBufferSize: adapter.limits.maxBufferSize,
-      },
-    });
+    const device: unknown = await fromGpu('requestDevice()', () =>
+      adapter.requestDevice({
+        requiredLimits: {
+          maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+          maxBufferSize: adapter.limits.maxBufferSize,
+        },
+      }),
+    );
+    if (!isDevice(device)) throw new ChunkwiseError('UPSTREAM', `requestDevice() returned ${describeValue(device)}, not a GPUDevice.`);
     const info = adapter.info as GPUAdapterInfo | undefined;
     return new WebGpuAttention(device, {
       vendor: info?.vendor ?? '',
