@@ -20,3 +20,4 @@ export { chunksToRecords, syncSource } from './stores/chunk-records.js';
 export { recordToContextHit, hitsToContext, type ContextHitOptions } from './stores/context-hits.js';
 export { migrateStore, type MigrateStoreOptions, type MigrateStoreResult } from './stores/migrate-store.js';
 export { ingestSource, type IngestSourceOptions, type IngestResult, type IngestTimings, type IngestTarget } from './ingest/ingest-source.js';
+export { embeddingText, type EmbeddingTextInput, type EmbeddingTextOptions } from './embedding/embedding-text.js';

@@ -1,4 +1,5 @@
 import { ChunkwiseError, hashKey, throwIfAborted, type Chunk, type Embedder } from '@chunkwise/core';
+import { checkEmbeddingTextOptions, embeddingText, embedsMoreThanText, type EmbeddingTextOptions } from '../embedding/embedding-text.js';
 import { chunksToRecords } from '../stores/chunk-records.js';
 import type { RecordMeta, SourceSyncResult, Store, StoreRecord } from '../stores/store.js';
 
@@ -10,6 +11,12 @@ export interface IngestSourceOptions {
   chunk: (text: string, options: { signal?: AbortSignal }) => readonly Chunk[] | Promise<readonly Chunk[]>;
   /** Embeds every chunk; wrap it in `cachedEmbedder` (@chunkwise/cache) so no text is embedded twice. */
   embedder?: Embedder;
+  /**
+   * What the embedder sees for a chunk (see `embeddingText`): `situated` embeds the chunk's
+   * `meta.context` window (chunk with `contextTokens`), `metadataPrefix` puts `key: value; …` from
+   * the record's metadata before it. Records keep the plain chunk text, which BM25 indexes.
+   */
+  embedText?: EmbeddingTextOptions;
   /**
    * What else decides the chunks and vectors (chunker, limits, tokenizer, embedder model): part of
    * the content hash, so a change of settings ingests the source again. Default ''.
@@ -61,6 +68,7 @@ export async function ingestSource(store: IngestTarget, source: string, text: st
     throw new ChunkwiseError('INVALID_ARGUMENT', 'ingestSource needs options.chunk, a function (text) => chunks, such as a chunker’s chunk method.');
   }
   const { embedder, settings = '', meta, maxChars, embedBatch = 256, signal } = options;
+  const embedText = checkEmbeddingTextOptions(options.embedText);
   if (embedder !== undefined && (embedder === null || typeof embedder.embed !== 'function' || !Number.isInteger(embedder.dimensions))) {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'options.embedder must be an Embedder ({ dimensions, embed }).');
   }
@@ -76,7 +84,8 @@ export async function ingestSource(store: IngestTarget, source: string, text: st
   const timings: IngestTimings = { hash: 0, chunk: 0, embed: 0, write: 0 };
 
   let start = clock();
-  const contentHash = await hashKey({ text, settings, embedder: embedder?.dimensions ?? 0 });
+  // What is embedded is part of the content: switching situated or prefix on re-embeds the source.
+  const contentHash = await hashKey({ text, settings, embedder: embedder?.dimensions ?? 0, ...(embedsMoreThanText(embedText) && { embedText: { situated: embedText.situated === true, metadataPrefix: embedText.metadataPrefix ?? [] } }) });
   timings.hash = clock() - start;
   start = clock();
   const first = await store.get(`${source}#0`);
@@ -100,7 +109,7 @@ export async function ingestSource(store: IngestTarget, source: string, text: st
       throwIfAborted(signal);
       const batch = records.slice(from, from + embedBatch);
       const vectors = await embedder.embed(
-        batch.map((r) => r.text),
+        batch.map((r, i) => (embedsMoreThanText(embedText) ? embeddingText({ chunk: chunks[from + i] as Chunk, source: text, meta: r.meta }, embedText) : r.text)),
         signal === undefined ? undefined : { signal },
       );
       if (!Array.isArray(vectors) || vectors.length !== batch.length) {
