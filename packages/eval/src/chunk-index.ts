@@ -1,6 +1,6 @@
 import type { Chunker } from '@chunkwise/chunking';
 import { ChunkwiseError, createProgress, throwIfAborted, type Chunk, type Embedder, type ProgressCallback } from '@chunkwise/core';
-import { BM25Index, VectorIndex } from '@chunkwise/retrieval';
+import { BM25Index, embeddingText, VectorIndex, type EmbeddingTextOptions } from '@chunkwise/retrieval';
 import { corpusText, type Corpora } from './dataset.js';
 
 /** One corpus chunked and indexed: chunk `i` has id `String(i)` in both indexes. */
@@ -15,8 +15,9 @@ export interface IndexedCorpus {
 }
 
 /**
- * An embedder, or a function that makes one for a corpus from its chunk texts: a SIF embedder
- * fitted on what is indexed (word frequencies, principal component) is fitted per corpus this way.
+ * An embedder, or a function that makes one for a corpus from the texts it will embed (the chunk
+ * texts, or `embedText`'s windows and prefixes): a SIF embedder fitted on what is indexed (word
+ * frequencies, principal component) is fitted per corpus this way.
  */
 export type EmbedderSource = Embedder | ((chunkTexts: readonly string[], corpusId: string) => Embedder | Promise<Embedder>);
 
@@ -39,6 +40,14 @@ export interface BuildChunkIndexOptions {
   chunker: Chunker;
   /** Adds a dense (cosine) index of the chunks for the `dense` and `hybrid` retrievers. */
   embedder?: EmbedderSource;
+  /**
+   * What the embedder sees for each chunk (retrieval's `embeddingText`): `situated` embeds the
+   * chunk's `meta.context` window (a chunker made with `contextTokens`), `metadataPrefix` puts
+   * `key: value; …` from `chunkMeta` before it. BM25 always indexes the plain chunk text.
+   */
+  embedText?: EmbeddingTextOptions;
+  /** A chunk's metadata for `embedText.metadataPrefix`, e.g. the title of the document it lies in. */
+  chunkMeta?: (chunk: Chunk, corpusId: string) => Readonly<Record<string, unknown>> | undefined;
   /** Only these corpora (default: all). */
   corpusIds?: Iterable<string>;
   /** Texts per `embed` call; default 64. */
@@ -49,7 +58,8 @@ export interface BuildChunkIndexOptions {
 
 /** Chunks every corpus, indexes the chunks with BM25 and, given an embedder, with a flat vector index. */
 export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<ChunkIndex> {
-  const { corpora, chunker, embedder, embedBatch = 64, signal, onProgress } = options;
+  const { corpora, chunker, embedder, embedText, chunkMeta, embedBatch = 64, signal, onProgress } = options;
+  if (chunkMeta !== undefined && typeof chunkMeta !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'chunkMeta must be a function (chunk, corpusId) => metadata.');
   if (!chunker || typeof chunker.chunk !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'buildChunkIndex needs a chunker (e.g. new RecursiveChunker({ maxTokens: 400 })).');
   if (!Number.isInteger(embedBatch) || embedBatch < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `embedBatch must be a positive integer, got ${String(embedBatch)}.`);
   const ids = [...(options.corpusIds ?? (corpora instanceof Map ? (corpora as ReadonlyMap<string, string>).keys() : Object.keys(corpora)))];
@@ -69,12 +79,12 @@ export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<
     const corpus: IndexedCorpus = { text, chunks, bm25 };
     if (embedder) {
       t = performance.now();
-      const made = typeof embedder === 'function' ? await embedder(chunks.map((c) => c.text), id) : embedder;
+      const texts = embedText === undefined ? chunks.map((c) => c.text) : chunks.map((chunk) => embeddingText({ chunk, source: text, meta: chunkMeta?.(chunk, id) }, embedText));
+      const made = typeof embedder === 'function' ? await embedder(texts, id) : embedder;
       const vectors = new VectorIndex({ dimensions: made.dimensions });
       for (let from = 0; from < chunks.length; from += embedBatch) {
         throwIfAborted(signal);
-        const batch = chunks.slice(from, from + embedBatch);
-        const embedded = await made.embed(batch.map((c) => c.text), signal ? { signal } : {});
+        const embedded = await made.embed(texts.slice(from, from + embedBatch), signal ? { signal } : {});
         embedded.forEach((vector, i) => {
           // A zero vector (a chunk with no word the embedder knows) has no cosine: dense search skips it.
           if (isZero(vector)) index.zeroVectors++;
