@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { chunkwiseTsupConfig } from '../../tooling/tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/sqlite.ts', 'src/postgres.ts'],
-  format: ['esm', 'cjs'],
-  // tsup injects baseUrl, which TypeScript 6 deprecates (egoist/tsup#1388). Declarations resolve
-  // siblings through their built types, not the source condition, so nothing gets inlined.
-  dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default chunkwiseTsupConfig({ entry: ['src/index.ts', 'src/sqlite.ts', 'src/postgres.ts'] });

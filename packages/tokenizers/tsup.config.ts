@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { chunkwiseTsupOptions } from '../../tooling/tsup.shared.js';
 
 const ENCODINGS = ['r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base', 'o200k_harmony'];
 const TABLES = ['r50k_base', 'p50k_base', 'cl100k_base', 'o200k_base'];
@@ -31,16 +32,17 @@ const externalData: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-const shared: Options = {
+const code: Options = {
+  ...chunkwiseTsupOptions,
   entry: {
     index: 'src/index.ts',
     ...Object.fromEntries(ENCODINGS.map((name) => [name, `src/${name}.ts`])),
   },
-  // tsup injects baseUrl, which TypeScript 6 deprecates (egoist/tsup#1388). Declarations resolve
-  // siblings through their built types, not the source condition, so nothing gets inlined.
-  dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
-  sourcemap: true,
-  target: 'es2022',
+  // No build cleans dist: the two configs run in parallel, and other workspace builds and
+  // benchmarks read this dist while it is rebuilt. Entry names are stable; a rebuild may leave an
+  // old hashed chunk behind, which nothing imports (release builds start from a fresh clone).
+  clean: false,
+  esbuildPlugins: [externalData],
 };
 
 const data: Options = {
@@ -51,10 +53,4 @@ const data: Options = {
   sourcemap: false,
 };
 
-export default defineConfig([
-  // No build cleans dist: the two configs run in parallel, and other workspace builds and
-  // benchmarks read this dist while it is rebuilt. Entry names are stable; a rebuild may leave an
-  // old hashed chunk behind, which nothing imports (release builds start from a fresh clone).
-  data,
-  { ...shared, format: ['esm', 'cjs'], esbuildPlugins: [externalData] },
-]);
+export default defineConfig([data, code]);

@@ -63,18 +63,9 @@ if (name === 'core') delete pkg.dependencies;
 
 const files = {
   'package.json': JSON.stringify(pkg, null, 2) + '\n',
-  'tsup.config.ts': `import { defineConfig } from 'tsup';
+  'tsup.config.ts': `import { chunkwiseTsupConfig } from '../../tooling/tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  // tsup injects baseUrl, which TypeScript 6 deprecates (egoist/tsup#1388). Declarations resolve
-  // siblings through their built types, not the source condition, so nothing gets inlined.
-  dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default chunkwiseTsupConfig({ entry: ['src/index.ts'] });
 `,
   'tsconfig.json': JSON.stringify({ extends: '@chunkwise/tsconfig/library.json', include: ['src'] }, null, 2) + '\n',
   'vitest.config.ts': `import { chunkwiseVitestConfig } from '../../tooling/vitest.shared.js';
