@@ -11,8 +11,7 @@ import { measureLoad, type LoadRecipe } from './tokenizers/child-measure.js';
 /**
  * @chunkwise/tokenizers next to gpt-tokenizer (the fastest JS peer) and npm tiktoken (OpenAI's
  * Rust core as WASM), in one process with alternating runs. Text: Moby Dick chapters joined with
- * blank lines (1.2 MB), and 10,000 slices of 100 characters at offsets (i·121) mod (n−100), as in
- * research/tokenizer.md.
+ * blank lines (1.2 MB), and 10,000 slices of 100 characters at offsets (i·121) mod (n−100).
  */
 const require = createRequire(import.meta.url);
 /** The bench package folder (from src/suites or from dist), where child processes resolve the peers. */

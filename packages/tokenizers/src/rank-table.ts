@@ -14,7 +14,7 @@ export { FNV_OFFSET, FNV_PRIME };
 /**
  * A BPE vocabulary: token bytes in rank order plus an open-addressing hash table from bytes to rank.
  * Everything lives in typed arrays, so a lookup allocates nothing and never builds a string
- * (research/tokenizer.md §4: string hashing is most of a JS tokenizer's time after the regex).
+ * (string hashing is most of a JS tokenizer's time after the regex).
  */
 export class RankTable {
   /** All token bytes, concatenated in rank order. */

@@ -4,7 +4,7 @@ import type { PreTokenizer } from './pre-tokenizer.js';
 /**
  * Hand-written scanners equivalent to tiktoken's split patterns (split-patterns.ts holds the regex
  * form, and the tests check the two agree). In JS, most of a tokenizer's time is the split regex
- * (research/tokenizer.md §4; tiktoken's own comment: "Most of the time is spent in regex"); a
+ * (tiktoken's own comment: "Most of the time is spent in regex"); a
  * scanner over a class table does the same leftmost-first alternation without backtracking search
  * or match objects. llama.cpp does the same for known patterns (`unicode_regex_split_custom`).
  */

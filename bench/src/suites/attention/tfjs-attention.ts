@@ -15,11 +15,11 @@ export function tfjsReady(): Promise<void> {
 }
 
 /**
- * The fast path measured in the research notes: one 2-D matMul per head with an explicit Kᵀ
+ * The fastest tfjs formulation we measured: one 2-D matMul per head with an explicit Kᵀ
  * (the batched / transposeB form misses XNNPACK and runs ~9× slower), an additive causal bias,
  * softmax, then P·V. Inputs are `[heads][n][d]`. To favour the peer, the scale is folded into Q
  * (an n×d multiply instead of n×n) and the n×n bias tensor is built once per length and kept.
- * Each head's intermediates are freed before the next head starts, as the research script did:
+ * Each head's intermediates are freed before the next head starts:
  * keeping all eight heads' n×n tensors alive in one `tidy` grows the WebAssembly heap to
  * hundreds of MiB and made tfjs 4× slower here (2.0 instead of 7.7 GFLOP/s per CPU-second at
  * n = 2048) — an artefact of the harness, not the peer's speed.
