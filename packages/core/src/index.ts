@@ -5,3 +5,5 @@ export { createProgress } from './progress.js';
 export type { ProgressEvent, ProgressCallback, ProgressReporter, ProgressOptions } from './progress.js';
 export { hashKey, canonicalEncode, toHex } from './hash-key.js';
 export { seededRandom } from './seeded-random.js';
+export { requireOptionalPeer, importOptionalPeer } from './optional-peer.js';
+export type { OptionalPeer } from './optional-peer.js';

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
+import { describe, expect, it } from 'vitest';
+import { missingLangChain } from './missing-peer.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const withoutLangChain = fileURLToPath(new URL('./__fixtures__/without-langchain.mjs', import.meta.url));
+
+/** Loads the subpath in a fresh Node process (ESM import, or require of the CommonJS entry) and prints what came back. */
+async function load(kind: 'import' | 'require', blocked: boolean): Promise<string> {
+  const report = `console.log(JSON.stringify({ exports: Object.keys(m).sort() }))`;
+  const fail = `console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message }))`;
+  const script =
+    kind === 'import'
+      ? `try { const m = await import('@chunkwise/retrieval/langchain'); ${report} } catch (e) { ${fail} }`
+      : `try { const m = require('./src/langchain/index.require.ts'); ${report} } catch (e) { ${fail} }`;
+  const flags = ['--conditions=@chunkwise/source', '--import', 'tsx', ...(blocked ? ['--import', withoutLangChain] : []), ...(kind === 'import' ? ['--input-type=module'] : [])];
+  const { stdout } = await run(process.execPath, [...flags, '-e', script], { cwd: root });
+  return stdout.trim();
+}
+
+describe('@chunkwise/retrieval/langchain without its optional peer @langchain/core', () => {
+  for (const kind of ['import', 'require'] as const) {
+    it(`${kind}: UNSUPPORTED with the install command, not ERR_MODULE_NOT_FOUND`, async () => {
+      expect(JSON.parse(await load(kind, true))).toEqual({
+        name: 'ChunkwiseError',
+        code: 'UNSUPPORTED',
+        message: '@chunkwise/retrieval/langchain needs the optional peer dependency @langchain/core (>= 1.0): npm install @langchain/core',
+      });
+    });
+
+    it(`${kind}: with the peer installed, the bridges load`, async () => {
+      expect(JSON.parse(await load(kind, false))).toEqual({ exports: ['ChunkwiseRetriever', 'ChunkwiseVectorStore', 'NESTED_METADATA_KEY', 'RETRIEVER_MODES'] });
+    });
+  }
+
+  it('maps only a missing @langchain/core: any other failure passes through unchanged', () => {
+    const missing = Object.assign(new Error("Cannot find package '@langchain/core' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    const mapped = missingLangChain(missing);
+    expect(isChunkwiseError(mapped) && mapped.code).toBe('UNSUPPORTED');
+    expect((mapped as Error).cause).toBe(missing);
+    expect(missingLangChain(Object.assign(new Error("Cannot find module '@langchain/core/retrievers'"), { code: 'MODULE_NOT_FOUND' }))).toMatchObject({ code: 'UNSUPPORTED' });
+    expect(missingLangChain(new Error('Failed to load url @langchain/core/documents (resolved id: @langchain/core/documents)'))).toMatchObject({ code: 'UNSUPPORTED' });
+    const other = Object.assign(new Error("Cannot find package 'zod' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    expect(missingLangChain(other)).toBe(other);
+    const broken = new SyntaxError('Unexpected token in @langchain/core/dist/x.js');
+    expect(missingLangChain(broken)).toBe(broken);
+    const own = new ChunkwiseError('INVALID_ARGUMENT', 'x');
+    expect(missingLangChain(own)).toBe(own);
+  });
+});
