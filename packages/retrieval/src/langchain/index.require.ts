@@ -1,16 +1,12 @@
 // The CommonJS build of @chunkwise/retrieval/langchain (tsup.config.ts swaps it in for index.ts):
-// CommonJS has no top-level await, so the bridges are required inside a try, with the same
+// CommonJS has no top-level await, so the bridges are required through requireOptionalPeer, with the same
 // UNSUPPORTED error when @langchain/core is missing.
+import { requireOptionalPeer } from '@chunkwise/core';
 import type * as Bridges from './bridges.js';
-import { missingLangChain } from './missing-peer.js';
+import { LANGCHAIN_PEER } from './langchain-peer.js';
 
-let bridges: typeof Bridges;
-try {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require() here is what lets the missing peer be caught
-  bridges = require('./bridges.js') as typeof Bridges;
-} catch (error) {
-  throw missingLangChain(error);
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a require() here is what lets the missing peer be caught
+const bridges = requireOptionalPeer(LANGCHAIN_PEER, () => require('./bridges.js') as typeof Bridges);
 
 export const ChunkwiseRetriever: typeof Bridges.ChunkwiseRetriever = bridges.ChunkwiseRetriever;
 export type ChunkwiseRetriever = Bridges.ChunkwiseRetriever;

@@ -2,12 +2,11 @@
 // The bridges are imported dynamically, so that a missing peer is a ChunkwiseError('UNSUPPORTED')
 // with the install command rather than the bare ERR_MODULE_NOT_FOUND a static import would give.
 // (The CommonJS build loads them with require() for the same reason: index.require.ts.)
+import { importOptionalPeer } from '@chunkwise/core';
 import type * as Bridges from './bridges.js';
-import { missingLangChain } from './missing-peer.js';
+import { LANGCHAIN_PEER } from './langchain-peer.js';
 
-const bridges: typeof Bridges = await import('./bridges.js').catch((error: unknown) => {
-  throw missingLangChain(error);
-});
+const bridges: typeof Bridges = await importOptionalPeer(LANGCHAIN_PEER, () => import('./bridges.js'));
 
 export const ChunkwiseRetriever: typeof Bridges.ChunkwiseRetriever = bridges.ChunkwiseRetriever;
 export type ChunkwiseRetriever = Bridges.ChunkwiseRetriever;
