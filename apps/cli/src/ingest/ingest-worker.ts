@@ -33,6 +33,9 @@ export interface WorkerSummary {
   /** From the first job's start to the last job's end, and from start-up to exit. */
   busyMs: number;
   wallMs: number;
+  /** When the first job started and the last one ended (ms since the epoch; 0 without jobs), to add up several workers. */
+  firstJobAt: number;
+  lastJobAt: number;
 }
 
 const IDLE_POLL_MS = 500;
@@ -56,7 +59,7 @@ export async function runIngestWorker(options: WorkerOptions, run: { quiet: bool
     ...(embedder && { dimensions: embedder.embedder.dimensions }),
     connections: options.concurrency,
   });
-  const summary: WorkerSummary = { index, jobs: { done: 0, skipped: 0, failed: 0, retried: 0 }, chunks: 0, embedded: 0, timings: { read: 0, hash: 0, chunk: 0, embed: 0, write: 0, ack: 0 }, busyMs: 0, wallMs: 0 };
+  const summary: WorkerSummary = { index, jobs: { done: 0, skipped: 0, failed: 0, retried: 0 }, chunks: 0, embedded: 0, timings: { read: 0, hash: 0, chunk: 0, embed: 0, write: 0, ack: 0 }, busyMs: 0, wallMs: 0, firstJobAt: 0, lastJobAt: 0 };
   let firstStart: number | undefined;
   let lastEnd = 0;
   let running = 0;
@@ -65,7 +68,10 @@ export async function runIngestWorker(options: WorkerOptions, run: { quiet: bool
   };
 
   const processor = async (job: Job<QueuedSource>): Promise<Omit<SourceJobResult, 'timings'>> => {
-    firstStart ??= performance.now();
+    if (firstStart === undefined) {
+      firstStart = performance.now();
+      summary.firstJobAt = Date.now();
+    }
     running++;
     try {
       if (job.data.index !== index) {
@@ -96,6 +102,7 @@ export async function runIngestWorker(options: WorkerOptions, run: { quiet: bool
     } finally {
       running--;
       lastEnd = performance.now();
+      summary.lastJobAt = Date.now();
     }
   };
 
