@@ -1,5 +1,6 @@
 import { ChunkwiseError, throwIfAborted, type Embedder } from '@chunkwise/core';
-import type { Cache } from './create-cache.js';
+import { optionalOptions } from '../argument-checks.js';
+import { checkCache, type Cache } from './create-cache.js';
 import type { CacheValue } from './value-codec.js';
 
 export interface CachedEmbedderOptions {
@@ -19,8 +20,11 @@ export function cachedEmbedder(embedder: Embedder, cache: Cache<CacheValue>, opt
   if (!embedder || typeof embedder.embed !== 'function' || !Number.isInteger(embedder.dimensions)) {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'cachedEmbedder: the first argument must be an Embedder ({ dimensions, embed }).');
   }
+  const { model: modelOption } = optionalOptions('cachedEmbedder', options);
+  if (modelOption !== undefined && typeof modelOption !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'cachedEmbedder: options.model must be a string.');
+  checkCache('cachedEmbedder', cache);
   const dimensions = embedder.dimensions;
-  const model = options.model ?? `embedder:${dimensions}`;
+  const model = modelOption ?? `embedder:${dimensions}`;
   const keyOf = (text: string) => ({ kind: 'embedding', model, dimensions, text });
 
   // Texts being embedded right now, shared across concurrent embed() calls (single-flight per text).

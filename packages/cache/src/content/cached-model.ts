@@ -1,5 +1,6 @@
 import { ChunkwiseError, type GenerateRequest, type GenerateResult, type LanguageModel } from '@chunkwise/core';
-import type { Cache } from './create-cache.js';
+import { checkOptions, optionalOptions } from '../argument-checks.js';
+import { checkCache, type Cache } from './create-cache.js';
 import type { CacheValue, JsonValue } from './value-codec.js';
 
 export interface CachedModelOptions {
@@ -16,11 +17,15 @@ export function cachedModel(model: LanguageModel, cache: Cache<CacheValue>, opti
   if (!model || typeof model.generate !== 'function') {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'cachedModel: the first argument must be a LanguageModel ({ contextWindow, generate }).');
   }
-  const id = options.model ?? `model:${model.contextWindow}`;
+  const { model: modelOption } = optionalOptions('cachedModel', options);
+  if (modelOption !== undefined && typeof modelOption !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'cachedModel: options.model must be a string.');
+  checkCache('cachedModel', cache);
+  const id = modelOption ?? `model:${String(model.contextWindow)}`;
   const wrapped: LanguageModel = {
     contextWindow: model.contextWindow,
     ...(model.tokenizer ? { tokenizer: model.tokenizer } : {}),
     async generate(request: GenerateRequest): Promise<GenerateResult> {
+      checkOptions('cachedModel.generate', request, 'request');
       const { signal: _signal, ...rest } = request;
       const key = { kind: 'generate', model: id, ...rest };
       const result = await cache.getOrCompute(key, async () => {

@@ -1,4 +1,5 @@
 import { ChunkwiseError, hashKey } from '@chunkwise/core';
+import { checkOptions, describeValue } from '../argument-checks.js';
 import type { CacheStore } from '../stores/cache-store.js';
 import { decodeValue, encodeValue, type CacheValue } from './value-codec.js';
 
@@ -40,13 +41,22 @@ export interface Cache<V extends CacheValue = CacheValue> {
   getOrCompute(key: unknown, compute: () => V | Promise<V>, options?: SetOptions): Promise<V>;
 }
 
+/** Throws INVALID_ARGUMENT unless `cache` is a cache from `createCache` (or has its methods). */
+export function checkCache(where: string, cache: unknown): void {
+  const candidate = cache as Partial<Cache> | null;
+  if (candidate === null || typeof candidate !== 'object' || typeof candidate.getMany !== 'function' || typeof candidate.getOrCompute !== 'function' || typeof candidate.set !== 'function') {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${where}: the cache must come from createCache({ store, namespace }), got ${describeValue(cache)}.`);
+  }
+}
+
 function checkTtl(ttl: unknown, where: string): void {
   if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl > 0) || !Number.isFinite(ttl))) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `${where}: ttl must be a positive, finite number of milliseconds, got ${String(ttl)}.`);
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${where}: ttl must be a positive, finite number of milliseconds, got ${describeValue(ttl)}.`);
   }
 }
 
 export function createCache<V extends CacheValue = CacheValue>(options: CacheOptions): Cache<V> {
+  checkOptions('createCache', options);
   const { store, namespace, ttl: defaultTtl, onStoreError, now = Date.now } = options;
   if (!store || typeof store.get !== 'function' || typeof store.set !== 'function') {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'createCache: `store` must be a CacheStore such as memoryStore({ maxBytes }).');
@@ -55,6 +65,8 @@ export function createCache<V extends CacheValue = CacheValue>(options: CacheOpt
     throw new ChunkwiseError('INVALID_ARGUMENT', 'createCache: `namespace` must be a non-empty string, e.g. "embeddings:v1".');
   }
   checkTtl(defaultTtl, 'createCache');
+  if (typeof now !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'createCache: now must be a function returning milliseconds.');
+  if (onStoreError !== undefined && typeof onStoreError !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'createCache: onStoreError must be a function.');
   const inflight = new Map<string, Promise<V>>();
 
   const storeKey = async (key: unknown): Promise<string> => `${namespace}:${await hashKey(key)}`;

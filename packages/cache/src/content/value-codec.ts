@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from '../argument-checks.js';
 
 /**
  * What a content cache can hold: JSON data, or one binary array stored as raw little-endian bytes
@@ -106,6 +107,8 @@ export function encodeValue(value: unknown): Uint8Array {
 
 /** Decodes bytes written by `encodeValue`. Throws CORRUPT_DATA for anything else. */
 export function decodeValue(bytes: Uint8Array, key = ''): CacheValue {
+  if (!(bytes instanceof Uint8Array)) throw new ChunkwiseError('INVALID_ARGUMENT', `decodeValue: bytes must be a Uint8Array, got ${describeValue(bytes)}.`);
+  if (typeof key !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `decodeValue: key must be a string, got ${describeValue(key)}.`);
   if (bytes.length < 3 || bytes[0] !== MAGIC) {
     throw corrupt(key, 'it was not written by @chunkwise/cache (wrong header)');
   }

@@ -1,5 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { checkCount } from './check-count.js';
+import { checkCount, checkNumberList, checkOptions } from '../argument-checks.js';
 
 /**
  * H2O heavy-hitter eviction (arXiv 2306.14048) for one attention head: the cache holds at most
@@ -8,6 +8,9 @@ import { checkCount } from './check-count.js';
  * When over budget it evicts, greedily and one at a time as in the paper, the non-recent token with
  * the lowest accumulated score (the older one on a tie).
  */
+/** Tokens one `append` may add (each costs two array slots until evicted). */
+const MAX_APPEND = 2 ** 24;
+
 export class H2OEviction {
   readonly budget: number;
   readonly recent: number;
@@ -16,6 +19,7 @@ export class H2OEviction {
   private nextPosition = 0;
 
   constructor(options: { budget: number; recent: number }) {
+    checkOptions('H2OEviction', options);
     const { budget, recent } = options;
     checkCount('H2OEviction', 'budget', budget, 1);
     checkCount('H2OEviction', 'recent', recent);
@@ -37,6 +41,7 @@ export class H2OEviction {
   /** Adds `count` new tokens (score 0) at the end of the sequence. */
   append(count = 1): void {
     checkCount('H2OEviction.append', 'count', count);
+    if (count > MAX_APPEND) throw new ChunkwiseError('LIMIT_EXCEEDED', `H2OEviction.append: ${count} tokens at once is over ${MAX_APPEND}; append in smaller steps and evict between them.`);
     for (let i = 0; i < count; i++) {
       this.positions.push(this.nextPosition++);
       this.scores.push(0);
@@ -48,6 +53,7 @@ export class H2OEviction {
    * query row; for a prefill, once per row of the attention matrix.
    */
   observe(weights: ArrayLike<number>): void {
+    checkNumberList('H2OEviction.observe', 'weights', weights);
     if (weights.length !== this.positions.length) {
       throw new ChunkwiseError('DIMENSION_MISMATCH', `H2OEviction.observe: ${weights.length} weights for ${this.positions.length} cached tokens.`);
     }

@@ -1,4 +1,5 @@
 import { cacheWindowPositions, streamingCacheKeep } from '@chunkwise/attention';
+import { checkOptions } from '../argument-checks.js';
 
 export interface SinkWindowDecision {
   /** Original positions kept, ascending: the first `sinks` and the last `window`. */
@@ -17,6 +18,7 @@ export interface SinkWindowDecision {
  * cache positions the kept keys are rotated with.
  */
 export function sinkWindowKeep(length: number, options: { sinks?: number; window: number }): SinkWindowDecision {
+  checkOptions('sinkWindowKeep', options);
   const { sinks = 4, window } = options;
   const keep = streamingCacheKeep(length, sinks, window);
   return { keep, ropePositions: cacheWindowPositions(keep.length) };

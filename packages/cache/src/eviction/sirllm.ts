@@ -1,5 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { checkCount } from './check-count.js';
+import { checkCount, checkNumberList, checkOptions } from '../argument-checks.js';
 
 export interface SirLLMOptions {
   /** Attention-sink tokens always kept at the start. Default 4. */
@@ -29,11 +29,12 @@ export class SirLLMEviction {
   private nextPosition = 0;
 
   constructor(options: SirLLMOptions) {
+    checkOptions('SirLLMEviction', options);
     const { sinks = 4, recent, entropyTokens, decay = 1 } = options;
     checkCount('SirLLMEviction', 'sinks', sinks);
     checkCount('SirLLMEviction', 'recent', recent);
     checkCount('SirLLMEviction', 'entropyTokens', entropyTokens);
-    if (!(decay > 0 && decay <= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `SirLLMEviction: decay must be in (0, 1], got ${String(decay)}.`);
+    if (typeof decay !== 'number' || !(decay > 0 && decay <= 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `SirLLMEviction: decay must be in (0, 1], got ${String(decay)}.`);
     this.sinks = sinks;
     this.recent = recent;
     this.entropyTokens = entropyTokens;
@@ -60,6 +61,7 @@ export class SirLLMEviction {
 
   /** Adds tokens with their entropies −log p (≥ 0). */
   append(entropies: ArrayLike<number>): void {
+    checkNumberList('SirLLMEviction.append', 'entropies', entropies);
     for (let i = 0; i < entropies.length; i++) {
       const entropy = entropies[i]!;
       if (!(entropy >= 0) || !Number.isFinite(entropy)) {

@@ -1,4 +1,4 @@
-import { checkCount } from './check-count.js';
+import { checkCount } from '../argument-checks.js';
 
 /** Positions a sliding window keeps of a sequence of `length` tokens: the last `window`, ascending. */
 export function slidingWindowKeep(length: number, window: number): Int32Array {

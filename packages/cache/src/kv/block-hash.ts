@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkNumberList, describeValue } from '../argument-checks.js';
 
 /**
  * vLLM automatic prefix caching (arXiv 2309.06180, v1 design): a full block is identified by
@@ -8,6 +9,8 @@ import { ChunkwiseError } from '@chunkwise/core';
  * cryptographic hash: use `hashKey` from core for content that crosses a trust boundary.
  */
 export function chainBlockHashes(tokens: ArrayLike<number>, blockSize: number, extraKey = ''): string[] {
+  checkNumberList('chainBlockHashes', 'tokens', tokens);
+  if (typeof extraKey !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `chainBlockHashes: extraKey must be a string, got ${describeValue(extraKey)}.`);
   if (!Number.isSafeInteger(blockSize) || blockSize <= 0) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `chainBlockHashes: blockSize must be a positive integer, got ${String(blockSize)}.`);
   }

@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { defaultRecomputeRule, type RecomputeContext, type RecomputeRule } from './chunk-kv-cache.js';
+import { optionalOptions } from '../argument-checks.js';
+import { checkRecomputeContext, defaultRecomputeRule, type RecomputeContext, type RecomputeRule } from './chunk-kv-cache.js';
 
 /**
  * Per token of a chunk, the share of its attention that went to the chunks before it, from two
@@ -10,6 +11,9 @@ import { defaultRecomputeRule, type RecomputeContext, type RecomputeRule } from 
  * attention its Cache Context Impact (CCI).
  */
 export function contextImpactFromLse(prefixLse: Float32Array, chunkLse: Float32Array, heads: number): Float32Array {
+  if (!(prefixLse instanceof Float32Array) || !(chunkLse instanceof Float32Array)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', 'contextImpactFromLse: prefixLse and chunkLse must be Float32Arrays (attention(…, { returnLse: true }).lse).');
+  }
   if (!Number.isSafeInteger(heads) || heads <= 0 || prefixLse.length !== chunkLse.length || prefixLse.length % heads !== 0) {
     throw new ChunkwiseError('DIMENSION_MISMATCH', `contextImpactFromLse: both LSE arrays must be [heads][length] with ${String(heads)} heads; got ${prefixLse.length} and ${chunkLse.length} values.`);
   }
@@ -50,14 +54,16 @@ export interface CacheCraftRuleOptions {
  * ones. The budget formula is this package's simplification of the paper's, not its calibration.
  */
 export function cacheCraftRule<T>(options: CacheCraftRuleOptions = {}): RecomputeRule<T> {
-  const { alpha = 1, minFraction = 0.05, maxFraction = 0.5, fallback = defaultRecomputeRule() } = options;
+  const { alpha = 1, minFraction = 0.05, maxFraction = 0.5, fallback = defaultRecomputeRule() } = optionalOptions('cacheCraftRule', options);
+  if (typeof fallback !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'cacheCraftRule: fallback must be a recompute rule (a function).');
   for (const [name, value] of Object.entries({ alpha, minFraction, maxFraction })) {
-    if (!(value >= 0) || !Number.isFinite(value)) throw new ChunkwiseError('INVALID_ARGUMENT', `cacheCraftRule: ${name} must be a finite number ≥ 0, got ${String(value)}.`);
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw new ChunkwiseError('INVALID_ARGUMENT', `cacheCraftRule: ${name} must be a finite number ≥ 0, got ${String(value)}.`);
   }
   if (minFraction > maxFraction || maxFraction > 1) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `cacheCraftRule: need 0 ≤ minFraction ≤ maxFraction ≤ 1, got ${minFraction} and ${maxFraction}.`);
   }
   return (context: RecomputeContext<T>) => {
+    checkRecomputeContext('cacheCraftRule', context);
     const { entry, start, prefixKeys } = context;
     const before = new Set(entry.prefixKeys);
     const now = new Set(prefixKeys);

@@ -1,4 +1,5 @@
 import { ChunkwiseError, hashKey } from '@chunkwise/core';
+import { checkOptions, checkTokenIds, describeValue } from '../argument-checks.js';
 import type { CacheStore } from '../stores/cache-store.js';
 import { decodeChunkKVRecord, encodeChunkKVRecord, isSpillableKV, type SpillableKV } from './chunk-kv-record.js';
 
@@ -109,14 +110,32 @@ export interface ChunkKVCacheStats {
  * recompute the first ⌈fraction × length⌉ tokens and reuse the rest.
  */
 export function defaultRecomputeRule<T>(fraction = 0.15): RecomputeRule<T> {
-  if (!(fraction >= 0 && fraction <= 1)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `defaultRecomputeRule: fraction must be in [0, 1], got ${String(fraction)}.`);
+  if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `defaultRecomputeRule: fraction must be in [0, 1], got ${describeValue(fraction)}.`);
   }
-  return ({ entry, start, prefixKeys }) => {
+  return (context) => {
+    checkRecomputeContext('defaultRecomputeRule', context);
+    const { entry, start, prefixKeys } = context;
     const samePrefix = entry.position === start && entry.prefixKeys.length === prefixKeys.length && entry.prefixKeys.every((key, i) => key === prefixKeys[i]);
     return samePrefix ? 0 : Math.ceil(fraction * entry.length);
   };
 }
+
+/** Throws INVALID_ARGUMENT unless `context` is what `ChunkKVCache.plan` hands a recompute rule. */
+export function checkRecomputeContext(where: string, context: unknown): asserts context is RecomputeContext<unknown> {
+  const wrong = (what: string) => new ChunkwiseError('INVALID_ARGUMENT', `${where}: the context needs ${what} (as ChunkKVCache.plan passes it).`);
+  checkOptions(where, context, 'context');
+  const { entry, start, prefixKeys } = context as Partial<RecomputeContext<unknown>>;
+  if (!Number.isSafeInteger(start) || (start as number) < 0) throw wrong('start: the position of the chunk’s first token');
+  if (!isKeyList(prefixKeys)) throw wrong('prefixKeys: the keys of the chunks before it');
+  checkOptions(where, entry, 'context.entry');
+  const { length, position, prefixKeys: before, impact } = entry as Partial<ChunkKVEntry<unknown>>;
+  if (!Number.isSafeInteger(length) || (length as number) < 0 || !Number.isSafeInteger(position) || (position as number) < 0) throw wrong('entry.length and entry.position: integers ≥ 0');
+  if (!isKeyList(before)) throw wrong('entry.prefixKeys: an array of chunk keys');
+  if (impact !== undefined && !(impact instanceof Float32Array)) throw wrong('entry.impact: a Float32Array or nothing');
+}
+
+const isKeyList = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((key) => typeof key === 'string');
 
 /** A rule's answer as absolute positions in the prompt; INVALID_ARGUMENT when out of range. */
 function recomputePositions(asked: number | ArrayLike<number>, start: number, length: number): Int32Array {
@@ -159,6 +178,7 @@ export class ChunkKVCache<T> {
   private readonly counters: ChunkKVCacheStats = { memoryHits: 0, spillHits: 0, misses: 0, spilled: 0 };
 
   constructor(options: ChunkKVCacheOptions<T>) {
+    checkOptions('ChunkKVCache', options);
     const { modelId, capacityBytes, rule = defaultRecomputeRule<T>(), spill } = options;
     if (typeof modelId !== 'string' || modelId.length === 0) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache: modelId must be a non-empty string.');
@@ -169,13 +189,15 @@ export class ChunkKVCache<T> {
     this.modelId = modelId;
     this.capacityBytes = capacityBytes;
     this.rule = rule;
+    if (typeof rule !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache: rule must be a recompute rule (a function).');
     if (spill !== undefined) {
+      checkOptions('ChunkKVCache', spill, 'spill');
       const { store, namespace = 'chunk-kv', ttl, onError } = spill as ChunkKVSpillOptions;
       if (!store || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
         throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache: spill.store must be a CacheStore such as sqliteStore({ path }).');
       }
       if (typeof namespace !== 'string' || namespace.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache: spill.namespace must be a non-empty string.');
-      if (ttl !== undefined && !(ttl > 0 && Number.isFinite(ttl))) {
+      if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl > 0 && Number.isFinite(ttl)))) {
         throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache: spill.ttl must be a positive number of milliseconds, got ${String(ttl)}.`);
       }
       this.spill = { store, namespace, ttl, onError };
@@ -202,6 +224,12 @@ export class ChunkKVCache<T> {
 
   /** The key of a chunk: `hashKey({ model, tokens })`, tokens as a Uint32Array. */
   key(tokens: ArrayLike<number>): Promise<string> {
+    // Token ids become a Uint32Array: anything else would wrap (-1 and 2³² − 1 would share a key).
+    try {
+      checkTokenIds('ChunkKVCache.key', tokens);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return hashKey({ model: this.modelId, tokens: Uint32Array.from(tokens) });
   }
 
@@ -251,12 +279,14 @@ export class ChunkKVCache<T> {
    * stay within capacity; throws LIMIT_EXCEEDED for one entry larger than the whole cache.
    */
   put(key: string, entry: { length: number; position: number; prefixKeys: readonly string[]; kv: T; bytes: number; cost?: number; impact?: Float32Array }): void {
-    const { length, position, prefixKeys, kv, bytes, cost = length, impact } = entry;
     if (typeof key !== 'string' || key.length === 0) throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkKVCache.put: key must be the string from key(tokens).');
+    checkOptions('ChunkKVCache.put', entry, 'entry');
+    const { length, position, prefixKeys, kv, bytes, cost = length, impact } = entry;
+    if (!isKeyList(prefixKeys)) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: prefixKeys must be an array of chunk keys, got ${describeValue(prefixKeys)}.`);
     for (const [name, value] of Object.entries({ length, position, bytes })) {
       if (!Number.isSafeInteger(value) || value < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: ${name} must be a non-negative integer, got ${String(value)}.`);
     }
-    if (!(cost >= 0) || !Number.isFinite(cost)) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: cost must be a finite number ≥ 0, got ${String(cost)}.`);
+    if (typeof cost !== 'number' || !(cost >= 0) || !Number.isFinite(cost)) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkKVCache.put: cost must be a finite number ≥ 0, got ${describeValue(cost)}.`);
     if (impact !== undefined && (!(impact instanceof Float32Array) || impact.length !== length)) {
       throw new ChunkwiseError('DIMENSION_MISMATCH', `ChunkKVCache.put: impact must be a Float32Array of one value per token (${length}).`);
     }

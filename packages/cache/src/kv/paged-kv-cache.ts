@@ -1,4 +1,8 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkOptions } from '../argument-checks.js';
+
+/** Floats of key and value pool one cache may allocate (8 GiB). */
+const MAX_POOL_FLOATS = 2 ** 31;
 
 export interface PagedKVCacheOptions {
   /** Physical blocks in the pool. */
@@ -51,6 +55,7 @@ export class PagedKVCache {
   private nextId = 0;
 
   constructor(options: PagedKVCacheOptions) {
+    checkOptions('PagedKVCache', options);
     const { numBlocks, blockSize, kvDim, layers = 1 } = options;
     for (const [name, value] of Object.entries({ numBlocks, blockSize, kvDim, layers })) {
       if (!Number.isSafeInteger(value) || value <= 0) {
@@ -61,12 +66,20 @@ export class PagedKVCache {
     if (floats > 2 ** 31) {
       throw new ChunkwiseError('LIMIT_EXCEEDED', `PagedKVCache: ${floats} floats per layer is over the 2^31 a typed array can index; use fewer or smaller blocks.`);
     }
+    // Keys and values of every layer are allocated up front.
+    if (2 * layers * floats > MAX_POOL_FLOATS) {
+      throw new ChunkwiseError('LIMIT_EXCEEDED', `PagedKVCache: ${layers} layers × 2 × ${floats} floats is over ${MAX_POOL_FLOATS} (${MAX_POOL_FLOATS / 2 ** 28} GiB); use fewer or smaller blocks.`);
+    }
     this.numBlocks = numBlocks;
     this.blockSize = blockSize;
     this.kvDim = kvDim;
     this.layers = layers;
-    this.keys = Array.from({ length: layers }, () => new Float32Array(floats));
-    this.values = Array.from({ length: layers }, () => new Float32Array(floats));
+    try {
+      this.keys = Array.from({ length: layers }, () => new Float32Array(floats));
+      this.values = Array.from({ length: layers }, () => new Float32Array(floats));
+    } catch (error) {
+      throw new ChunkwiseError('LIMIT_EXCEEDED', `PagedKVCache: could not allocate ${2 * layers * floats} floats of KV pool here; use fewer or smaller blocks.`, { cause: error });
+    }
     this.refs = new Int32Array(numBlocks);
     this.freeStack = new Int32Array(numBlocks);
     // Pop order 0, 1, 2, … so block ids are predictable in tests and examples.

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { checkOptions, describeValue } from '../argument-checks.js';
 import { chainBlockHashes } from './block-hash.js';
 
 export interface RadixPrefixCacheOptions {
@@ -63,11 +64,14 @@ export class RadixPrefixCache {
   private readonly hashSeed: string;
   private readonly root: Node;
   private readonly byHash = new Map<string, { node: Node; page: number }>();
+  /** Every node this tree made: lock/unlock accept only matches pointing at one. */
+  private readonly nodes = new WeakSet<Node>();
   private clock = 0;
   private nextId = 1;
   private cachedTokens = 0;
 
   constructor(options: RadixPrefixCacheOptions) {
+    checkOptions('RadixPrefixCache', options);
     const { capacityTokens, pageSize = 1, retain = () => undefined, release = () => undefined, hashKey = '' } = options;
     if (!Number.isSafeInteger(capacityTokens) || capacityTokens < 0) {
       throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache: capacityTokens must be a non-negative integer, got ${String(capacityTokens)}.`);
@@ -75,6 +79,8 @@ export class RadixPrefixCache {
     if (!Number.isSafeInteger(pageSize) || pageSize <= 0) {
       throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache: pageSize must be a positive integer, got ${String(pageSize)}.`);
     }
+    if (typeof retain !== 'function' || typeof release !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'RadixPrefixCache: retain and release must be functions.');
+    if (typeof hashKey !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache: hashKey must be a string, got ${describeValue(hashKey)}.`);
     this.capacityTokens = capacityTokens;
     this.pageSize = pageSize;
     this.retainBlock = retain;
@@ -120,8 +126,8 @@ export class RadixPrefixCache {
   insert(tokens: ArrayLike<number>, blocks: readonly number[]): RadixInsertResult {
     checkTokens(tokens, 'insert');
     const pages = Math.floor(tokens.length / this.pageSize);
-    if (blocks.length !== pages) {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache.insert: ${tokens.length} tokens make ${pages} full pages of ${this.pageSize}, but ${blocks.length} blocks were given.`);
+    if (!Array.isArray(blocks) || blocks.length !== pages) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache.insert: ${tokens.length} tokens make ${pages} full pages of ${this.pageSize}, but ${Array.isArray(blocks) ? blocks.length : describeValue(blocks)} blocks were given.`);
     }
     const stamp = ++this.clock;
     const end = pages * this.pageSize;
@@ -161,10 +167,12 @@ export class RadixPrefixCache {
 
   /** Protects the matched path from eviction until `unlock`. */
   lock(match: RadixMatch): void {
+    this.checkMatch(match, 'lock');
     for (let node: Node | null = match.node as Node; node; node = node.parent) node.lockRef++;
   }
 
   unlock(match: RadixMatch): void {
+    this.checkMatch(match, 'unlock');
     for (let node: Node | null = match.node as Node; node; node = node.parent) {
       if (node.lockRef <= (node === this.root ? 1 : 0)) {
         throw new ChunkwiseError('INVALID_ARGUMENT', 'RadixPrefixCache.unlock: this match is not locked (unlocked twice?).');
@@ -178,6 +186,7 @@ export class RadixPrefixCache {
    * else can go. Returns the tokens evicted.
    */
   evict(tokens: number): number {
+    if (typeof tokens !== 'number' || !(tokens >= 0)) throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache.evict: tokens must be a number ≥ 0, got ${describeValue(tokens)}.`);
     const heap = new LeafHeap();
     const visit = (node: Node): void => {
       if (node.children.size === 0 && node.lockRef === 0) heap.push(node);
@@ -201,6 +210,7 @@ export class RadixPrefixCache {
    * and hashKey): the longest run of leading hashes the tree holds, and their blocks.
    */
   matchHashes(hashes: readonly string[]): { length: number; blocks: number[] } {
+    if (!Array.isArray(hashes)) throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache.matchHashes: hashes must be an array of block hashes, got ${describeValue(hashes)}.`);
     const blocks: number[] = [];
     for (const hash of hashes) {
       const entry = this.byHash.get(hash);
@@ -231,7 +241,17 @@ export class RadixPrefixCache {
   }
 
   private newNode(tokens: number[], blocks: number[], hashes: string[], parent: Node | null): Node {
-    return { id: this.nextId++, tokens, blocks, hashes, children: new Map(), parent, lockRef: 0, lastAccess: 0 };
+    const node: Node = { id: this.nextId++, tokens, blocks, hashes, children: new Map(), parent, lockRef: 0, lastAccess: 0 };
+    this.nodes.add(node);
+    return node;
+  }
+
+  /** A match passed to lock/unlock must come from this cache's `match`. */
+  private checkMatch(match: RadixMatch, method: string): void {
+    const node = (match as { node?: unknown } | null)?.node;
+    if (match === null || typeof match !== 'object' || typeof node !== 'object' || node === null || !this.nodes.has(node as Node)) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `RadixPrefixCache.${method}: pass a match returned by this cache's match().`);
+    }
   }
 
   private childKey(tokens: ArrayLike<number>, at: number): number | string {

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue } from '../argument-checks.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -59,11 +60,14 @@ export function assertExpiresAt(store: string, expiresAt: unknown): asserts expi
   }
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-  return typeof value === 'string' ? 'an empty string' : typeof value;
+/** Throws INVALID_ARGUMENT unless `entries` is an array of `{ key, value, expiresAt? }` objects. */
+export function assertEntries(store: string, entries: unknown): asserts entries is readonly StoreEntry[] {
+  if (!Array.isArray(entries) || entries.some((entry) => entry === null || typeof entry !== 'object')) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${store}.setMany: entries must be an array of { key, value, expiresAt? }, got ${describe(entries)}.`);
+  }
 }
+
+const describe = describeValue;
 
 /** A store that answers synchronously (memory, SQLite): usable in hot loops without awaiting. */
 export interface SyncCacheStore extends CacheStore {

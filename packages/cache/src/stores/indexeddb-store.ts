@@ -1,5 +1,6 @@
+import { checkOptions } from '../argument-checks.js';
 import { ChunkwiseError } from '@chunkwise/core';
-import { assertBytes, assertExpiresAt, assertKey, assertKeys, type CacheStore, type StoreEntry } from './cache-store.js';
+import { assertBytes, assertEntries, assertExpiresAt, assertKey, assertKeys, type CacheStore, type StoreEntry } from './cache-store.js';
 
 export interface IndexedDBStoreOptions {
   /** Database name; one database per cache file, like `sqliteStore`'s path. */
@@ -86,6 +87,7 @@ function isRow(row: unknown): row is Row {
  * transaction has committed, so an acknowledged entry survives a reload or a crashed tab.
  */
 export function indexedDBStore(options: IndexedDBStoreOptions): IndexedDBStore {
+  checkOptions('indexedDBStore', options);
   const { name, durability = 'default', now = Date.now } = options;
   if (typeof name !== 'string' || name.length === 0) {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'indexedDBStore: `name` must be a non-empty database name.');
@@ -221,7 +223,7 @@ export function indexedDBStore(options: IndexedDBStoreOptions): IndexedDBStore {
       return write([expiresAt === undefined ? { key, value } : { key, value, expiresAt }], 'write');
     },
     setMany(entries) {
-      if (!Array.isArray(entries)) throw new ChunkwiseError('INVALID_ARGUMENT', 'indexedDBStore.setMany: entries must be an array of { key, value, expiresAt? }.');
+      assertEntries('indexedDBStore', entries);
       return write(entries, 'write a batch');
     },
     async delete(key) {

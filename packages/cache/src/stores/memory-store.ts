@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { assertBytes, assertExpiresAt, assertKey, assertKeys, type StoreEntry, type SyncCacheStore } from './cache-store.js';
+import { checkOptions } from '../argument-checks.js';
+import { assertBytes, assertEntries, assertExpiresAt, assertKey, assertKeys, type StoreEntry, type SyncCacheStore } from './cache-store.js';
 
 export interface MemoryStoreOptions {
   /** Upper bound on the bytes held (values + keys + a fixed per-entry overhead). */
@@ -83,6 +84,7 @@ class MemoryLruStore implements MemoryStore {
   }
 
   setMany(entries: readonly StoreEntry[]): void {
+    assertEntries('memoryStore', entries);
     for (const entry of entries) this.put(entry.key, entry.value, entry.expiresAt);
   }
 
@@ -181,7 +183,9 @@ class MemoryLruStore implements MemoryStore {
 }
 
 export function memoryStore(options: MemoryStoreOptions): MemoryStore {
+  checkOptions('memoryStore', options);
   const { maxBytes, now = Date.now } = options;
+  if (typeof now !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'memoryStore: now must be a function returning milliseconds.');
   if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `memoryStore: maxBytes must be a positive integer, got ${String(maxBytes)}.`);
   }

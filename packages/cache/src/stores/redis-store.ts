@@ -1,6 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
+import { checkOptions } from '../argument-checks.js';
 import { ChunkwiseError } from '@chunkwise/core';
-import { assertBytes, assertExpiresAt, assertKey, assertKeys, type CacheStore, type StoreEntry } from './cache-store.js';
+import { assertBytes, assertEntries, assertExpiresAt, assertKey, assertKeys, type CacheStore, type StoreEntry } from './cache-store.js';
 
 export type RedisClusterNode = string | { host: string; port: number };
 
@@ -62,11 +63,12 @@ function isServerReplyError(error: unknown): boolean {
  * one machine is not enough. Values are Redis strings holding the cache's own encoded bytes.
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
+  checkOptions('redisStore', options);
   const { keyPrefix = '', maxValueBytes = DEFAULT_MAX_VALUE_BYTES, commandTimeout = 2000, onError } = options;
   if (!Number.isSafeInteger(maxValueBytes) || maxValueBytes <= 0 || maxValueBytes > REDIS_MAX_BULK) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `redisStore: maxValueBytes must be an integer in 1..${REDIS_MAX_BULK} (Redis' own limit), got ${String(maxValueBytes)}.`);
   }
-  if (!(commandTimeout > 0)) {
+  if (typeof commandTimeout !== 'number' || !(commandTimeout > 0)) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `redisStore: commandTimeout must be a positive number of milliseconds, got ${String(commandTimeout)}.`);
   }
   // Fail fast instead of queueing commands forever while a node is down; the cache then answers misses.
@@ -74,6 +76,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   let client: Redis | Cluster;
   let owned = true;
   if ('client' in options) {
+    const given = options.client as { get?: unknown; pipeline?: unknown } | null;
+    if (given === null || typeof given !== 'object' || typeof given.get !== 'function') {
+      throw new ChunkwiseError('INVALID_ARGUMENT', 'redisStore: client must be an ioredis Redis or Cluster client.');
+    }
     client = options.client;
     owned = false;
   } else if ('cluster' in options) {
@@ -175,6 +181,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       await write(entry);
     },
     async setMany(entries) {
+      assertEntries('redisStore', entries);
       for (const entry of entries) checkEntry(entry);
       // Auto-pipelining batches these per node (and per slot in a cluster) into few round trips.
       const results = await Promise.allSettled(entries.map(write));

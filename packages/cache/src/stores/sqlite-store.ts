@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
+import { checkOptions } from '../argument-checks.js';
 import { ChunkwiseError } from '@chunkwise/core';
-import { assertBytes, assertExpiresAt, assertKey, assertKeys, type StoreEntry, type SyncCacheStore } from './cache-store.js';
+import { assertBytes, assertEntries, assertExpiresAt, assertKey, assertKeys, type StoreEntry, type SyncCacheStore } from './cache-store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; created when missing. `':memory:'` for a private in-memory database. */
@@ -63,6 +64,7 @@ function storeError(action: string, path: string, cause: unknown): ChunkwiseErro
  * file is never left half-written. Several processes may share the file.
  */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+  checkOptions('sqliteStore', options);
   const { path, synchronous = 'normal', cacheKiB = 32_768, mmapBytes = 256 * 2 ** 20, readBatching = true, now = Date.now } = options;
   for (const [name, value] of Object.entries({ cacheKiB, mmapBytes })) {
     if (!Number.isSafeInteger(value) || value < 0) {
@@ -198,6 +200,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
     },
     setMany(entries) {
+      assertEntries('sqliteStore', entries);
       for (const entry of entries) check(entry);
       try {
         endRead();
