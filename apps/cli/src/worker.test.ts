@@ -42,6 +42,8 @@ describe('chunkwise index --status / --queue usage', () => {
     expect([badQueue.code, badQueue.stderr]).toEqual([2, expect.stringContaining('redis://host:port')]);
     const prune = await chunkwise(['index', 'book', '--db', 'x.db', '--queue', 'redis://127.0.0.1:1', '--prune']);
     expect([prune.code, prune.stderr]).toEqual([2, expect.stringContaining('--prune works without --queue')]);
+    const threads = await chunkwise(['index', 'book', '--db', 'x.db', '--queue', 'redis://127.0.0.1:1', '--workers', '2']);
+    expect([threads.code, threads.stderr]).toEqual([2, expect.stringContaining('start `chunkwise worker` processes')]);
   });
 });
 

@@ -55,6 +55,7 @@ export async function runQueueModes(paths: readonly string[], options: ScaleOutO
   if (options.queue === undefined) return false;
   if (options.prune) throw new UsageError('--prune works without --queue: run `chunkwise index <folders> --db … --prune` once the workers are done.');
   if (options.workers > 1) throw new UsageError('--workers starts threads here; with --queue, start `chunkwise worker` processes instead.');
+  if ((options as { embedder?: unknown }).embedder !== undefined) throw new UsageError('with --queue the workers embed: start each `chunkwise worker` with the same --embedder.');
   const target = parseRedisTarget(options.queue, '--queue');
   const index = indexIdentity(options.db, options.table);
   const { sources } = await collectSources(paths);
