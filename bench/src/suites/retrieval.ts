@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { HNSWIndex, VectorIndex } from '@chunkwise/retrieval';
 import { SqliteStore } from '@chunkwise/retrieval/sqlite';
 import type { BenchCase, Suite } from '../harness.js';
+import { scaleCases, scaleNotes } from './retrieval/bm25-scale.js';
 import { chunkwiseEngine, miniSearchEngine, oramaEngine, winkEngine, type LexicalEngine } from './retrieval/lexical-engines.js';
 import { sotuCorpus, type Query, type SotuCorpus } from './retrieval/sotu-corpus.js';
 import { clusteredVectors } from './retrieval/vectors.js';
@@ -137,7 +138,7 @@ function quality(engine: LexicalEngine, queries: Query[]): Promise<{ mrr: number
 const suite: Suite = {
   name: 'retrieval',
   description:
-    'Exact BM25 (`BM25Index`, `simple` analyzer) on ~15,000 State of the Union passages next to wink-bm25-text-search, MiniSearch and Orama; flat and HNSW vector search next to hnswlib-node.',
+    'Exact BM25 (`BM25Index`, `simple` analyzer) on ~15,000 State of the Union passages next to wink-bm25-text-search, MiniSearch and Orama; flat and HNSW vector search next to hnswlib-node; BM25 and SqliteStore at 100,000 (and, opt-in, 1,000,000) synthetic passages.',
   cases(): BenchCase[] {
     const { passages, heldOut, keyword } = getCorpus();
     const engines = [chunkwiseEngine(), winkEngine(), miniSearchEngine(), oramaEngine()];
@@ -209,6 +210,7 @@ const suite: Suite = {
           },
         ],
       },
+      ...scaleCases(),
     ];
   },
   async notes() {
@@ -263,6 +265,8 @@ const suite: Suite = {
       ...v.sweep.map((s) => `| ${s.ef} | ${s.ours.toFixed(3)} | ${s.peer === undefined ? '–' : s.peer.toFixed(3)} |`),
       '',
       `The query case runs chunkwise HNSW at efSearch ${v.oursEf} and hnswlib-node at ef ${v.peerEf ?? '–'}: the smallest values reaching recall@10 ≥ 0.95.`,
+      '',
+      scaleNotes(),
     );
     return lines.join('\n');
   },
