@@ -79,7 +79,7 @@ describe.runIf(url !== undefined && clusterList !== undefined && ports.length >=
     const queueArgs = ['--queue', queueUrl, '--queue-name', run];
     for (const p of ports) await waitFor('a healthy cluster before the test', () => clusterOk(p));
 
-    const enqueued = await runChunkwise(['--json', 'index', 'corpus', '--db', url as string, '--table', table, ...queueArgs, '--backoff-ms', '500'], { cwd: dir });
+    const enqueued = await runChunkwise(['--json', 'index', 'corpus', '--db', url as string, '--table', table, ...queueArgs, '--max-tokens', '512', '--backoff-ms', '500'], { cwd: dir });
     expect([enqueued.code, enqueued.stderr]).toEqual([0, '']);
     expect(JSON.parse(enqueued.stdout)).toMatchObject({ sources: docs.length, added: docs.length });
 

@@ -90,6 +90,8 @@ describe.runIf(url !== undefined && redis !== undefined)('chunkwise index --queu
   it('retries a transient failure with backoff, dead-letters bad UTF-8 and over-size files, and re-enqueues only what changed', async () => {
     const table = `${run}.book`;
     const queue = ['--queue', redis as string, '--queue-name', `${run}-a`];
+    // The chunk size given, not the default: the test chunks the same way to check the records.
+    const chunking = ['--max-tokens', '512'];
     await mkdir(join(dir, 'queued'));
     for (let i = 1; i <= 6; i++) await writeFile(join(dir, 'queued', `chapter-${i}.md`), (chapters[i] as { text: string }).text);
     await writeFile(join(dir, 'queued', 'flaky.md'), (chapters[9] as { text: string }).text);
@@ -98,14 +100,14 @@ describe.runIf(url !== undefined && redis !== undefined)('chunkwise index --queu
     // The first write of flaky.md meets a Postgres error (a sequence is not rolled back), as a
     // server restart would: the job must be retried, not dead-lettered.
     await client.query(`CREATE SEQUENCE ${run}.flaky`);
-    const prepare = await chunkwise(['--json', 'index', 'queued/chapter-1.md', '--db', url as string, '--table', table, ...queue, '--backoff-ms', '300']);
+    const prepare = await chunkwise(['--json', 'index', 'queued/chapter-1.md', '--db', url as string, '--table', table, ...queue, ...chunking, '--backoff-ms', '300']);
     expect(prepare.code).toBe(0);
     await chunkwise(['worker', '--db', url as string, '--table', table, ...queue, '--exit-when-idle', '--quiet']);
     await client.query(`CREATE FUNCTION ${run}.fail_once() RETURNS trigger AS $$ BEGIN
       IF NEW.meta->>'source' = 'queued/flaky.md' AND nextval('${run}.flaky') = 1 THEN RAISE EXCEPTION 'simulated outage'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
     await client.query(`CREATE TRIGGER fail_once BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${run}.fail_once()`);
 
-    const enqueued = JSON.parse((await chunkwise(['--json', 'index', 'queued', '--db', url as string, '--table', table, ...queue, '--backoff-ms', '300'])).stdout) as { sources: number; added: number; status: Status };
+    const enqueued = JSON.parse((await chunkwise(['--json', 'index', 'queued', '--db', url as string, '--table', table, ...queue, ...chunking, '--backoff-ms', '300'])).stdout) as { sources: number; added: number; status: Status };
     expect(enqueued).toMatchObject({ sources: 9, added: 8, status: { queued: 8, active: 0, done: 1, failed: 0 } });
     const worker = await chunkwise(['--json', 'worker', '--db', url as string, '--table', table, ...queue, '--exit-when-idle', '--max-bytes', '100000']);
     expect(worker.code).toBe(0);
@@ -130,10 +132,10 @@ describe.runIf(url !== undefined && redis !== undefined)('chunkwise index --queu
     expect(rows[0]).toEqual({ n: expected, sources: 7 });
 
     // Nothing changed: nothing new to queue. One file changed: one job.
-    const unchanged = JSON.parse((await chunkwise(['--json', 'index', 'queued', '--db', url as string, '--table', table, ...queue])).stdout) as { added: number };
+    const unchanged = JSON.parse((await chunkwise(['--json', 'index', 'queued', '--db', url as string, '--table', table, ...queue, ...chunking])).stdout) as { added: number };
     expect(unchanged.added).toBe(0);
     await writeFile(join(dir, 'queued', 'chapter-2.md'), (chapters[20] as { text: string }).text);
-    const changed = JSON.parse((await chunkwise(['--json', 'index', 'queued', '--db', url as string, '--table', table, ...queue])).stdout) as { added: number };
+    const changed = JSON.parse((await chunkwise(['--json', 'index', 'queued', '--db', url as string, '--table', table, ...queue, ...chunking])).stdout) as { added: number };
     expect(changed.added).toBe(1);
   });
 

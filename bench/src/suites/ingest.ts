@@ -92,7 +92,7 @@ async function measure(): Promise<void> {
       const table = `${schema}.w${workers}`;
       const queue = ['--queue', queueUrl, '--queue-name', name];
       const enqueueStart = performance.now();
-      const enqueued = await chunkwise(['--json', 'index', 'corpus', '--db', url, '--table', table, ...queue], work);
+      const enqueued = await chunkwise(['--json', 'index', 'corpus', '--db', url, '--table', table, ...queue, '--max-tokens', '512'], work);
       if (enqueued.code !== 0) throw new Error(`index --queue failed: ${enqueued.stderr}`);
       const enqueueMs = performance.now() - enqueueStart;
       const start = performance.now();
