@@ -1,5 +1,5 @@
 import type { createRequire } from 'node:module';
-import { ChunkwiseError } from '@chunkwise/core';
+import { ChunkwiseError, importOptionalPeer, type OptionalPeer } from '@chunkwise/core';
 import type * as WebTreeSitter from 'web-tree-sitter';
 import type { CodeParser } from './code-chunker.js';
 
@@ -51,6 +51,8 @@ export interface TreeSitterModule {
 // The specifier is a variable so bundlers do not try to resolve an optional peer that may be absent;
 // Node resolves it at run time, next to this package.
 const WEB_TREE_SITTER = 'web-tree-sitter';
+/** The runtime behind syntax-aware chunking; pass `parser` or `treeSitter` to bring your own. */
+const TREE_SITTER_PEER: OptionalPeer = { feature: 'Syntax-aware code chunking (CodeChunker, loadCodeParser)', packages: ['web-tree-sitter@0.25'] };
 const initialized = new WeakMap<TreeSitterModule, Promise<TreeSitterModule>>();
 let ownTreeSitter: Promise<TreeSitterModule> | undefined;
 const defaultGrammars = new Map<CodeLanguage, Promise<unknown>>();
@@ -66,13 +68,11 @@ function initTreeSitter(module: TreeSitterModule): Promise<TreeSitterModule> {
 }
 
 function loadTreeSitter(): Promise<TreeSitterModule> {
-  ownTreeSitter ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ WEB_TREE_SITTER) as Promise<typeof WebTreeSitter>).then(
+  ownTreeSitter ??= importOptionalPeer(TREE_SITTER_PEER, () => import(/* webpackIgnore: true */ /* @vite-ignore */ WEB_TREE_SITTER) as Promise<typeof WebTreeSitter>).then(
     (module) => initTreeSitter(module),
     (cause: unknown) => {
       ownTreeSitter = undefined;
-      throw new ChunkwiseError('UNSUPPORTED', 'Syntax-aware code chunking needs the optional peer dependency web-tree-sitter (0.25): install it, or pass a parser.', {
-        cause,
-      });
+      throw cause;
     },
   );
   return ownTreeSitter;
@@ -96,9 +96,9 @@ function defaultGrammarPath(language: CodeLanguage): string {
     }
   }
   throw new ChunkwiseError(
-    'NOT_FOUND',
-    `The ${language} grammar comes from the optional peer dependency tree-sitter-wasms: install it (0.1.x), or pass the .wasm as \`grammar\`.`,
-    { details: { language, file } },
+    'UNSUPPORTED',
+    `The ${language} grammar comes from the optional peer dependency tree-sitter-wasms: npm install tree-sitter-wasms@0.1 (or pass the .wasm as \`grammar\`).`,
+    { details: { language, file, install: 'npm install tree-sitter-wasms@0.1' } },
   );
 }
 

@@ -1,9 +1,9 @@
 import { Document } from '@langchain/core/documents';
 import { TextSplitter, type TextSplitterChunkHeaderOptions, type TextSplitterParams } from '@langchain/textsplitters';
 import { ChunkwiseError, type Chunk, type Tokenizer } from '@chunkwise/core';
-import { describeValue, validateLimits, validateText } from './chunk-options.js';
-import type { Chunker } from './chunker.js';
-import { createChunker } from './create-chunker.js';
+import { describeValue, validateLimits, validateText } from '../chunk-options.js';
+import type { Chunker } from '../chunker.js';
+import { createChunker } from '../create-chunker.js';
 
 export interface ChunkwiseTextSplitterParams extends Partial<Pick<TextSplitterParams, 'chunkSize' | 'chunkOverlap'>> {
   /** Any Chunkwise chunker; when given, chunkSize/chunkOverlap only inform LangChain's own fields. */
