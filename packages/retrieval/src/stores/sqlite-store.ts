@@ -1,5 +1,6 @@
 import { ChunkwiseError, isChunkwiseError, throwIfAborted } from '@chunkwise/core';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from './better-sqlite3-peer.js';
 import { describeValue, optionsObject } from '../argument-checks.js';
 import type { ScoredId } from '../bm25/top-k-heap.js';
 import { IndexedRecords, type IndexedStoreOptions, type IndexSnapshot } from './indexed-records.js';
@@ -89,7 +90,7 @@ export class SqliteStore implements Store {
     new IndexedRecords(options, false);
     let db: Database.Database;
     try {
-      db = new Database(path, { timeout: busyTimeoutMs });
+      db = new SqliteDatabase(path, { timeout: busyTimeoutMs });
     } catch (error) {
       throw driverError(error, `Could not open SQLite file ${path}`);
     }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from './better-sqlite3-peer.js';
 import { APPLICATION_ID, SCHEMA_VERSION } from './sqlite-schema.js';
 import { readSnapshot, type SnapshotStatus, type SnapshotTag } from './sqlite-snapshots.js';
 import { decodeRow, ROW_COLUMNS, type Row } from './sqlite-rows.js';
@@ -45,7 +46,7 @@ export function verifySqliteStore(path: string): SqliteStoreVerification {
   const report: SqliteStoreVerification = { ok: false, path, sqlite: [], records: 0, expectedRecords: undefined, damaged: [], recoverable: [], missing: 0, snapshot: 'none', problems: [] };
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new SqliteDatabase(path, { readonly: true, fileMustExist: true });
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     if (applicationId !== APPLICATION_ID) {
       report.problems.push(`It is not a Chunkwise store (application_id ${applicationId}).`);
@@ -125,7 +126,7 @@ export async function recoverSqliteStore(from: string, to: string, options: Sqli
   if (report.expectedRecords === undefined && report.records === 0 && report.problems.length > 0) {
     throw new ChunkwiseError('CORRUPT_DATA', `Nothing can be recovered from ${from}: ${report.problems.join(' ')}`, { details: { problems: report.problems } });
   }
-  const db = new Database(from, { readonly: true, fileMustExist: true });
+  const db = new SqliteDatabase(from, { readonly: true, fileMustExist: true });
   const target = SqliteStore.open(to, options);
   try {
     const read = db.prepare(`SELECT ${ROW_COLUMNS} FROM records WHERE id = ?`);
