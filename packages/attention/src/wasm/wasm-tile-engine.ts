@@ -174,9 +174,18 @@ export class WasmTileEngine implements TileEngine {
     // back by `start` lands it on this tile's own transposed block.
     const ktTile = this.ktPtr + tile * this.dp * this.tileStride * 4 - start * 4;
     // Tiles that hide keys from some rows take the guarded kernel when their values are not all
-    // finite; tiles that hide nothing never need it.
-    const kernel = mode !== 0 && this.holdsNonFinite(tile) ? this.kernels.flashTileGuarded : this.kernels.flashTile;
-    kernel(
+    // finite; tiles that hide nothing never need it. (Two direct calls: a call through a variable
+    // measured 5% slower on masked tiles.)
+    if (mode !== 0 && this.holdsNonFinite(tile)) {
+      this.kernels.flashTileGuarded(
+        this.qPtr, this.rows, roundUp(this.rows, 4),
+        ktTile, this.tileStride, this.vPtr, start, count, this.dp,
+        this.sPtr, this.sStride, this.mPtr, this.lPtr, this.accPtr,
+        mode, this.maskPtr, qPos0, kPos0,
+      );
+      return;
+    }
+    this.kernels.flashTile(
       this.qPtr, this.rows, roundUp(this.rows, 4),
       ktTile, this.tileStride, this.vPtr, start, count, this.dp,
       this.sPtr, this.sStride, this.mPtr, this.lPtr, this.accPtr,
