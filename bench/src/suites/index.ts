@@ -13,6 +13,7 @@ export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   retrieval: () => import('./retrieval.js'),
   embedders: () => import('./embedders.js'),
   quality: () => import('./quality.js'),
+  'quality-retrievers': () => import('./quality-retrievers.js'),
   // Opt-in (needs PostgreSQL and Redis Cluster from .ci/services.sh): only when named, `pnpm bench ingest`.
   ...(process.argv.includes('ingest') && { ingest: () => import('./ingest.js') }),
 };

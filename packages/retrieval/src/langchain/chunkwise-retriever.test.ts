@@ -89,14 +89,17 @@ describe('ChunkwiseRetriever', () => {
     }
   });
 
-  it('hybrid mode is reciprocal rank fusion of the BM25 and dense rankings (k = 60)', async () => {
-    const retriever = new ChunkwiseRetriever({ store, mode: 'hybrid', embedder, k: 6, candidates: 30 });
-    for (const query of ['jobs and the economy', 'our troops in Iraq and Afghanistan', 'clean energy']) {
-      const [vector] = await embedder.embed([query]);
-      const expected = reciprocalRankFusion([await store.searchText(query, { k: 30 }), await store.searchVector(vector!, { k: 30 })], { limit: 6 });
-      const docs = await retriever.invoke(query);
-      expect(docs.map((d) => [d.id, d.metadata.score])).toEqual(expected.map((h) => [h.id, h.score]));
-      expectExactCitations(docs);
+  it('hybrid mode is reciprocal rank fusion of the top max(k, fusionDepth) of the BM25 and dense rankings (k = 60)', async () => {
+    for (const [options, depth] of [[{}, 10], [{ fusionDepth: 30 }, 30], [{ fusionDepth: 3, weights: [1, 0.5] as const }, 6]] as const) {
+      const retriever = new ChunkwiseRetriever({ store, mode: 'hybrid', embedder, k: 6, ...options });
+      for (const query of ['jobs and the economy', 'our troops in Iraq and Afghanistan', 'clean energy']) {
+        const [vector] = await embedder.embed([query]);
+        const lists = [await store.searchText(query, { k: depth }), await store.searchVector(vector!, { k: depth })];
+        const expected = reciprocalRankFusion(lists, { limit: 6, ...('weights' in options && { weights: options.weights }) });
+        const docs = await retriever.invoke(query);
+        expect(docs.map((d) => [d.id, d.metadata.score])).toEqual(expected.map((h) => [h.id, h.score]));
+        expectExactCitations(docs);
+      }
     }
   });
 
@@ -165,6 +168,8 @@ describe('ChunkwiseRetriever', () => {
     expect(codeOf(() => new ChunkwiseRetriever({ index: new BM25Index() }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new ChunkwiseRetriever({ index: new BM25Index(), documents: () => undefined, mode: 'hybrid', embedder }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new ChunkwiseRetriever({ store, k: 0 }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => new ChunkwiseRetriever({ store, fusionDepth: 0 }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => new ChunkwiseRetriever({ store, weights: [1] as never }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new ChunkwiseRetriever({ store, filter: { year: [2001] as never } }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new ChunkwiseRetriever({ store: {} as never }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new ChunkwiseRetriever(null as never))).toBe('INVALID_ARGUMENT');

@@ -36,8 +36,16 @@ export interface ChunkwiseRetrieverFields extends BaseRetrieverInput {
   k?: number;
   /** Only records whose metadata has exactly these values. */
   filter?: RecordMeta;
-  /** Hits fetched from each ranking before fusion or context selection; default 50. */
+  /** Ranked hits offered to `selectContext` (with `context`); default 50. */
   candidates?: number;
+  /**
+   * Hybrid: how many hits of each ranking are fused; default 10 (at least k). Deeper lists let
+   * chunks that both rank middling outrank the one BM25 ranks first: on the quality bench, 50-deep
+   * lists halved hybrid recall (docs/benchmarks.md, quality-retrievers).
+   */
+  fusionDepth?: number;
+  /** Hybrid: RRF weights of the BM25 and the dense ranking; default [1, 1]. */
+  weights?: readonly [number, number];
   /** The RRF rank constant; default 60. */
   rrfK?: number;
   /**
@@ -67,11 +75,13 @@ export class ChunkwiseRetriever extends BaseRetriever {
   private readonly embedder: Embedder | undefined;
   private readonly filter: RecordMeta | undefined;
   private readonly rrfK: number;
+  private readonly fusionDepth: number;
+  private readonly weights: readonly [number, number] | undefined;
   private readonly context: SelectContextOptions | undefined;
 
   constructor(fields: ChunkwiseRetrieverFields) {
     if (!isPlainObject(fields as unknown)) throw new ChunkwiseError('INVALID_ARGUMENT', `ChunkwiseRetriever needs { store } or { index, documents }, got ${describeValue(fields)}.`);
-    const { store, index, vectors, documents, mode = 'bm25', embedder, k = 4, filter, candidates = 50, rrfK = 60, context, ...base } = fields;
+    const { store, index, vectors, documents, mode = 'bm25', embedder, k = 4, filter, candidates = 50, fusionDepth = 10, weights, rrfK = 60, context, ...base } = fields;
     super(base);
     if ((store === undefined) === (index === undefined)) throw new ChunkwiseError('INVALID_ARGUMENT', 'ChunkwiseRetriever searches either a store or an index: give exactly one.');
     if (!(RETRIEVER_MODES as readonly string[]).includes(mode)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown mode ${describeValue(mode)}: use 'bm25', 'dense' or 'hybrid'.`);
@@ -90,21 +100,27 @@ export class ChunkwiseRetriever extends BaseRetriever {
     this.embedder = embedder;
     this.filter = validateFilter(filter);
     this.rrfK = rrfK;
+    this.fusionDepth = positiveInteger(fusionDepth, 'fusionDepth');
+    if (weights !== undefined && (!Array.isArray(weights) || weights.length !== 2 || weights.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0))) {
+      throw new ChunkwiseError('INVALID_ARGUMENT', `weights must be two finite numbers ≥ 0 (BM25, dense), got ${describeValue(weights)}.`);
+    }
+    this.weights = weights;
     this.context = context;
   }
 
   override async _getRelevantDocuments(query: string, _runManager?: CallbackManagerForRetrieverRun): Promise<Document[]> {
     if (typeof query !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `A retriever query must be a string, got ${describeValue(query)}.`);
-    const depth = this.context === undefined && this.mode !== 'hybrid' ? this.k : Math.max(this.k, this.candidates);
-    const ranked = await this.rank(query, depth);
-    const hits = ranked.slice(0, this.context === undefined ? this.k : depth);
+    const keep = this.context === undefined ? this.k : Math.max(this.k, this.candidates);
+    const hits = await this.rank(query, keep);
     const records = await Promise.all(hits.map((hit) => this.source.record(hit.id)));
     const found = hits.flatMap((hit, i) => (records[i] === undefined ? [] : [{ hit, record: records[i] }]));
     if (this.context === undefined) return found.map(({ hit, record }) => toDocument(record, hit.score));
     return this.assemble(found, this.context);
   }
 
-  private async rank(query: string, depth: number): Promise<ScoredId[]> {
+  /** The best `keep` hits of the mode's ranking; hybrid fuses each ranking's top max(k, fusionDepth). */
+  private async rank(query: string, keep: number): Promise<ScoredId[]> {
+    const depth = this.mode === 'hybrid' ? Math.max(this.k, this.fusionDepth) : keep;
     const lexical = () => this.source.searchText(query, depth, this.filter);
     if (this.mode === 'bm25') return lexical();
     const [vector] = await (this.embedder as Embedder).embed([query]);
@@ -112,7 +128,7 @@ export class ChunkwiseRetriever extends BaseRetriever {
     const dense = vector === undefined || vector.every((x) => x === 0) ? Promise.resolve([]) : (this.source.searchVector as NonNullable<SearchSource['searchVector']>)(vector, depth, this.filter);
     if (this.mode === 'dense') return dense;
     const lists = await Promise.all([lexical(), dense]);
-    return reciprocalRankFusion(lists, { k: this.rrfK, limit: depth });
+    return reciprocalRankFusion(lists, { k: this.rrfK, limit: keep, ...(this.weights && { weights: this.weights }) });
   }
 
   private assemble(found: { hit: ScoredId; record: StoredRecord }[], context: SelectContextOptions): Document[] {
