@@ -1,4 +1,5 @@
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { ioredis } from './ioredis-peer.js';
 import { checkOptions } from '../argument-checks.js';
 import { ChunkwiseError } from '@chunkwise/core';
 import { assertBytes, assertEntries, assertExpiresAt, assertKey, assertKeys, type CacheStore, type StoreEntry } from './cache-store.js';
@@ -86,7 +87,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     if (!Array.isArray(options.cluster) || options.cluster.length === 0) {
       throw new ChunkwiseError('INVALID_ARGUMENT', 'redisStore: `cluster` must list at least one "host:port" node.');
     }
-    client = new Cluster(options.cluster.map(parseNode), {
+    client = new ioredis.Cluster(options.cluster.map(parseNode), {
       redisOptions: common,
       enableAutoPipelining: true,
       retryDelayOnFailover: 200,
@@ -95,7 +96,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       slotsRefreshTimeout: 1000,
     });
   } else if (typeof options.url === 'string') {
-    client = new Redis(options.url, common);
+    client = new ioredis.Redis(options.url, common);
   } else {
     throw new ChunkwiseError('INVALID_ARGUMENT', 'redisStore: pass { url }, { cluster: ["host:port", …] } or { client }.');
   }

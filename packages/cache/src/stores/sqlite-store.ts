@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from './better-sqlite3-peer.js';
 import { checkOptions } from '../argument-checks.js';
 import { ChunkwiseError } from '@chunkwise/core';
 import { assertBytes, assertEntries, assertExpiresAt, assertKey, assertKeys, type StoreEntry, type SyncCacheStore } from './cache-store.js';
@@ -79,7 +80,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   }
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = new SqliteDatabase(path);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     db.pragma('busy_timeout = 5000');
