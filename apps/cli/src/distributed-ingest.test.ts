@@ -11,7 +11,7 @@ import { PostgresStore } from '@chunkwise/retrieval/postgres';
 import { Cluster } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive, clusterNodes, clusterOk, launchOf, replicationField, slotOf, startNode, takeOver, waitFor, type NodeLaunch } from './__fixtures__/redis-cluster-admin.js';
+import { alive, clusterNodes, clusterOk, clusterWhole, launchOf, replicationField, slotOf, startNode, takeOver, waitFor, withFailoverLock, type NodeLaunch } from './__fixtures__/redis-cluster-admin.js';
 import { runChunkwise, spawnChunkwise } from './__fixtures__/run-chunkwise.js';
 import { writeScaleOutCorpus, type CorpusDocument } from './__fixtures__/scale-out-corpus.js';
 import { openIngestQueue, queueStatus, QUEUE_PREFIX, type QueueStatus } from './ingest/ingest-queue.js';
@@ -103,19 +103,26 @@ describe.runIf(url !== undefined && clusterList !== undefined && ports.length >=
       await waitFor('a quarter of the sources done, three jobs running', async () => (await progress()).done >= docs.length / 4 && (status as QueueStatus).active === 3, 600_000, 100);
       (workers[0] as Worker).child.kill('SIGKILL');
 
-      // Then the Redis master that holds the queue (the {chunkwise} slot) dies; its replica takes over.
+      // Then the Redis master that holds the queue (the {chunkwise} slot) dies; its replica takes
+      // over. Under the failover lock, from a whole cluster, and put back before the lock is let go.
       await waitFor('half of the sources done', async () => (await progress()).done >= docs.length / 2, 600_000, 500);
       expect((status as QueueStatus).done).toBeLessThan(docs.length - 100);
-      const slot = await slotOf(ports[0] as number, QUEUE_PREFIX);
-      const topology = await clusterNodes(ports[0] as number);
-      const victim = topology.find((n) => n.master && !n.failed && n.slots.some(([from, to]) => slot >= from && slot <= to)) as (typeof topology)[number];
-      const launch = await launchOf(victim.port);
-      killed = { port: victim.port, launch };
-      process.kill(launch.pid, 'SIGKILL');
-      const survivor = ports.find((p) => p !== victim.port) as number;
-      await waitFor('a replica promoted for the queue slot', async () => {
-        const now = await clusterNodes(survivor);
-        return now.some((n) => n.master && !n.failed && n.port !== victim.port && n.slots.some(([from, to]) => slot >= from && slot <= to)) && (await clusterOk(survivor));
+      await withFailoverLock(async () => {
+        await waitFor('a whole cluster (every master with a synced replica)', () => clusterWhole(ports), 300_000, 500);
+        const slot = await slotOf(ports[0] as number, QUEUE_PREFIX);
+        const topology = await clusterNodes(ports[0] as number);
+        const victim = topology.find((n) => n.master && !n.failed && n.slots.some(([from, to]) => slot >= from && slot <= to)) as (typeof topology)[number];
+        const launch = await launchOf(victim.port);
+        killed = { port: victim.port, launch };
+        process.kill(launch.pid, 'SIGKILL');
+        const survivor = ports.find((p) => p !== victim.port) as number;
+        await waitFor('a replica promoted for the queue slot', async () => {
+          const now = await clusterNodes(survivor);
+          return now.some((n) => n.master && !n.failed && n.port !== victim.port && n.slots.some(([from, to]) => slot >= from && slot <= to)) && (await clusterOk(survivor));
+        });
+        // The workers carry on against the promoted replica meanwhile.
+        await waitFor('a tenth more of the sources done after the failover', async () => (await progress()).done >= docs.length * 0.6 || (status as QueueStatus).queued === 0, 600_000, 500);
+        await restoreCluster();
       });
 
       const codes = await Promise.all(workers.slice(1).map((w) => w.exited));

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 /** One line of CLUSTER NODES. */
@@ -99,4 +102,50 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+const FAILOVER_LOCK = join(tmpdir(), 'chunkwise-redis-cluster-failover.lock');
+
+/**
+ * Held from killing a master until the cluster is whole again. Test suites run in parallel
+ * (turbo runs packages at once); two masters of three down at the same time leave no majority to
+ * promote a replica, so every test that kills a node should take this lock (a file holding the
+ * holder's pid; a holder that died leaves it stale, and it is taken over).
+ */
+export async function withFailoverLock<T>(fn: () => Promise<T>, timeoutMs = 600_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(FAILOVER_LOCK, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      const holder = Number(readFileSync(FAILOVER_LOCK, 'utf8').trim() || 0);
+      let running = holder > 0;
+      try {
+        if (running) process.kill(holder, 0);
+      } catch {
+        running = false;
+      }
+      if (!running) rmSync(FAILOVER_LOCK, { force: true });
+      else if (Date.now() > deadline) throw new Error(`Another test (pid ${holder}) holds ${FAILOVER_LOCK}.`);
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(FAILOVER_LOCK, { force: true });
+  }
+}
+
+/** Every node up and in the cluster, every master with a connected replica: safe to kill one. */
+export async function clusterWhole(ports: readonly number[]): Promise<boolean> {
+  for (const port of ports) if (!(await clusterOk(port))) return false;
+  const nodes = await clusterNodes(ports[0] as number);
+  if (nodes.some((n) => n.failed) || nodes.length < ports.length) return false;
+  for (const master of nodes.filter((n) => n.master && n.slots.length > 0)) {
+    const replica = nodes.find((n) => n.masterId === master.id);
+    if (!replica || (await replicationField(replica.port, 'master_link_status')) !== 'up') return false;
+  }
+  return true;
 }
