@@ -76,8 +76,9 @@ export class PgConnections {
       client.release();
       return result;
     } catch (error) {
-      // A connection that failed mid-transaction may be broken: let the pool replace it.
-      client.release(true);
+      // A driver error may have broken the connection: let the pool replace it. After our own
+      // errors (NOT_FOUND, INVALID_ARGUMENT…) the transaction was rolled back and it is fine.
+      client.release(!(error instanceof ChunkwiseError) || error.code === 'STORE');
       throw error;
     }
   }
