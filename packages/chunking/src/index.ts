@@ -8,7 +8,7 @@ export type { TokenChunkerOptions } from './token-chunker.js';
 export { RecursiveChunker, plainRecipe, markdownRecipe, RECIPES } from './recursive-chunker.js';
 export type { RecursiveChunkerOptions, Recipe } from './recursive-chunker.js';
 export { SentenceChunker } from './sentence-chunker.js';
-export { MarkdownChunker } from './markdown-chunker.js';
+export { MarkdownChunker, type MarkdownChunk } from './markdown-chunker.js';
 export { chunkStream } from './chunk-stream.js';
 export { regexLevel, paragraphLevel, lineLevel, sentenceLevel, punctuationSentenceLevel, wordLevel } from './boundaries/levels.js';
 export type { Level } from './boundaries/levels.js';

@@ -76,4 +76,21 @@ describe('MarkdownChunker', () => {
       { numRuns: 50 },
     );
   });
+
+  it('gives every chunk meta.headings, typed: chunk() and chunkStream() results need no cast (property)', async () => {
+    const line = fc.oneof(fc.constantFrom('# Title', '## Part', '### Sub', 'Setext\n===', '```\n# not a heading\n```', ''), fc.string({ maxLength: 40 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), async (lines) => {
+        const text = lines.join('\n\n');
+        const chunker = new MarkdownChunker({ tokenizer: o200k_base, maxTokens: 12 });
+        // No `?.` and no cast: MarkdownChunk's meta.headings is a string[] in the types.
+        const headings: string[][] = (await chunker.chunk(text)).map((chunk) => chunk.meta.headings);
+        const streamed: string[][] = [];
+        for await (const chunk of chunker.chunkStream([text])) streamed.push(chunk.meta.headings);
+        expect(headings.every((path) => Array.isArray(path) && path.every((title) => typeof title === 'string'))).toBe(true);
+        expect(streamed).toEqual(headings);
+      }),
+      { numRuns: 50 },
+    );
+  });
 });

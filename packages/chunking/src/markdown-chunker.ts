@@ -1,7 +1,12 @@
 import type { Chunk } from '@chunkwise/core';
 import { markdownLevels, scanMarkdownBlocks } from './boundaries/markdown-blocks.js';
 import type { ChunkPlanner } from './chunk-planner.js';
-import { BaseChunker } from './chunker.js';
+import { BaseChunker, type ChunkCallOptions, type ChunkStreamOptions } from './chunker.js';
+
+/** A chunk of `MarkdownChunker`: `meta.headings` is always there (empty before the first heading). */
+export interface MarkdownChunk extends Chunk {
+  meta: { headings: string[] } & Record<string, unknown>;
+}
 
 /**
  * Markdown-aware chunks: sections split at the shallowest heading that makes them fit; code fences,
@@ -10,6 +15,15 @@ import { BaseChunker } from './chunker.js';
  * (non-overlap) content starts.
  */
 export class MarkdownChunker extends BaseChunker {
+  // Narrowed so that `chunk.meta.headings` type-checks for callers; chunkText sets it on every chunk.
+  override chunk(text: string, options?: ChunkCallOptions): Promise<MarkdownChunk[]> {
+    return super.chunk(text, options) as Promise<MarkdownChunk[]>;
+  }
+
+  override chunkStream(source: AsyncIterable<string> | Iterable<string>, options?: ChunkStreamOptions): AsyncIterable<MarkdownChunk> {
+    return super.chunkStream(source, options) as AsyncIterable<MarkdownChunk>;
+  }
+
   protected chunkText(planner: ChunkPlanner): Chunk[] {
     const { text } = planner;
     const levels = markdownLevels(text);
