@@ -2,7 +2,7 @@
 // Scaffolds packages/<name> with the house layout: package.json (source condition first, ESM + CJS),
 // tsup, tsconfig, vitest, eslint, README and an empty src/index.ts. Usage:
 //   node tooling/scripts/new-package.mjs <name> "<one-line description>"
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [name, description] = process.argv.slice(2);
@@ -21,6 +21,10 @@ const pkg = {
   name: `@chunkwise/${name}`,
   version: '0.0.0',
   description,
+  keywords: ['chunkwise', 'llm', 'long-context', name],
+  homepage: `https://github.com/chunkwise/chunkwise/tree/main/packages/${name}#readme`,
+  bugs: { url: 'https://github.com/chunkwise/chunkwise/issues' },
+  repository: { type: 'git', url: 'git+https://github.com/chunkwise/chunkwise.git', directory: `packages/${name}` },
   license: 'MIT',
   type: 'module',
   sideEffects: false,
@@ -35,7 +39,7 @@ const pkg = {
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.cts',
-  files: ['dist', 'src', '!src/**/*.test.ts', '!src/**/__fixtures__', 'README.md', 'CHANGELOG.md'],
+  files: ['dist', 'src', '!src/**/*.test.ts', '!src/**/__fixtures__', 'README.md', 'CHANGELOG.md', 'LICENSE'],
   engines: { node: '>=20.19' },
   publishConfig: { access: 'public' },
   scripts: {
@@ -73,7 +77,7 @@ export default chunkwiseTsupConfig({ entry: ['src/index.ts'] });
 export default chunkwiseVitestConfig();
 `,
   'eslint.config.js': `export { default } from '@chunkwise/eslint-config';\n`,
-  'README.md': `# @chunkwise/${name}\n\n${description}\n`,
+  'README.md': `# @chunkwise/${name}\n\n${description}\n\n\`\`\`sh\nnpm install @chunkwise/${name}\n\`\`\`\n`,
   'src/index.ts': '// Nothing is exported yet: this package is filled by its own issue.\nexport {};\n',
 };
 for (const [file, text] of Object.entries(files)) {
@@ -81,4 +85,6 @@ for (const [file, text] of Object.entries(files)) {
   if (file === 'src/index.ts' && existsSync(target)) continue;
   writeFileSync(target, text);
 }
+// The MIT license travels in every tarball.
+copyFileSync('LICENSE', join(dir, 'LICENSE'));
 console.log(`created ${dir}`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Every package README's examples must type-check and run as a user would paste them.
+// Every package README's examples must type-check and run as a user would paste them, and every
+// README must say how to install its package.
 //
 // An example is a fenced block whose info string starts with `js`: a whole program, top-level
 // await allowed, importing only published packages. `js no-run` marks one that needs a server
@@ -141,7 +142,10 @@ function main() {
     const examples = [];
     for (const dir of packages) {
       const source = relative(root, join(root, 'packages', dir, 'README.md'));
-      const found = readmeExamples(readFileSync(join(root, source), 'utf8'));
+      const readme = readFileSync(join(root, source), 'utf8');
+      const { name } = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+      if (!readme.includes(`npm install ${name}`)) problems.push(`${source}: no install line (\`npm install ${name}\`)`);
+      const found = readmeExamples(readme);
       if (found.length === 0) problems.push(`${source}: no \`\`\`js example`);
       found.forEach((example, i) => examples.push({ ...example, name: `${dir}-${i + 1}`, source }));
     }
