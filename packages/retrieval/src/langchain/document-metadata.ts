@@ -42,5 +42,12 @@ export function fromRecordMeta(meta: RecordMeta | undefined): Record<string, unk
   if (meta === undefined) return {};
   const { [NESTED_METADATA_KEY]: nested, ...flat } = meta;
   if (typeof nested !== 'string') return { ...flat };
-  return { ...flat, ...(JSON.parse(nested) as Record<string, unknown>) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(nested);
+  } catch (cause) {
+    throw new ChunkwiseError('CORRUPT_DATA', `The record's ${NESTED_METADATA_KEY} is not JSON (${(cause as Error).message}); it was not written by ChunkwiseVectorStore.`, { cause });
+  }
+  if (!isPlainObject(parsed)) throw new ChunkwiseError('CORRUPT_DATA', `The record's ${NESTED_METADATA_KEY} must hold a JSON object, got ${describeValue(parsed)}.`);
+  return { ...flat, ...parsed };
 }

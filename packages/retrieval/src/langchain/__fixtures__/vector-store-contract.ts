@@ -137,6 +137,9 @@ export function vectorStoreContract(name: string, open: () => Promise<Store>): v
       expect(await codeOf(vs.addDocuments([new Document({ pageContent: 'x' }), new Document({ pageContent: 'y' })], { ids: ['same', 'same'] }))).toBe('INVALID_ARGUMENT');
       expect(await codeOf(ChunkwiseVectorStore.fromTexts(['a', 'b'], [{}], embeddings, { store: vs.store }))).toBe('INVALID_ARGUMENT');
       expect(await vs.store.count()).toBe(0);
+      // A record whose lc_metadata someone else wrote, and is not JSON: CORRUPT_DATA, not a SyntaxError.
+      await vs.store.upsert([{ id: 'foreign', text: 'a foreign record', meta: { lc_metadata: '{not json' }, vector: [1, 0, 0, 0, 0, 0, 0, 0] }]);
+      expect(await codeOf(vs.similaritySearchVectorWithScore([1, 0, 0, 0, 0, 0, 0, 0], 1))).toBe('CORRUPT_DATA');
       await vs.store.close();
     });
   });
