@@ -39,9 +39,29 @@ export class ChunkwiseError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ChunkwiseErrorCode, message: string, options: ChunkwiseErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.details = options.details;
+    // An error class must not throw while reporting one: odd arguments are kept as far as they can be.
+    super(typeof message === 'string' ? message : safeString(message), causeOf(options));
+    this.code = typeof code === 'string' ? code : 'INVALID_ARGUMENT';
+    const details = isObject(options) ? options.details : undefined;
+    this.details = isObject(details) ? details : undefined;
+  }
+
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function causeOf(options: unknown): { cause: unknown } | undefined {
+  const cause = isObject(options) ? options.cause : undefined;
+  return cause === undefined ? undefined : { cause };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

@@ -1,3 +1,4 @@
+import { expectArgument } from './argument-checks.js';
 import { ChunkwiseError } from './errors.js';
 import { sha256 } from './sha256.js';
 
@@ -245,6 +246,7 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** Lower-case hex of a byte array. */
 export function toHex(bytes: Uint8Array): string {
+  expectArgument(bytes instanceof Uint8Array, 'toHex() bytes', 'a Uint8Array', bytes);
   let out = '';
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
   return out;

@@ -1,3 +1,4 @@
+import { expectArgument } from './argument-checks.js';
 import { ChunkwiseError } from './errors.js';
 
 /** An optional peer dependency that a subpath loads, and what a user who lacks it must install. */
@@ -15,6 +16,7 @@ export interface OptionalPeer {
  * rethrown as it is, so it is not mistaken for an uninstalled peer.
  */
 export function requireOptionalPeer<T>(peer: OptionalPeer, load: () => T): T {
+  checkPeer('requireOptionalPeer()', peer, load);
   try {
     return load();
   } catch (error) {
@@ -24,11 +26,26 @@ export function requireOptionalPeer<T>(peer: OptionalPeer, load: () => T): T {
 
 /** {@link requireOptionalPeer} for a dynamic `import()` of the peer. */
 export async function importOptionalPeer<T>(peer: OptionalPeer, load: () => Promise<T>): Promise<T> {
+  checkPeer('importOptionalPeer()', peer, load);
   try {
     return await load();
   } catch (error) {
     throw missingPeerError(peer, error) ?? error;
   }
+}
+
+function checkPeer(what: string, peer: unknown, load: unknown): void {
+  const value = peer as Partial<OptionalPeer> | null;
+  expectArgument(typeof value === 'object' && value !== null, `${what} peer`, 'an object { feature, packages }', peer);
+  expectArgument(typeof value?.feature === 'string', `${what} peer.feature`, 'a string', value?.feature);
+  const packages = value?.packages;
+  expectArgument(
+    Array.isArray(packages) && packages.length > 0 && packages.every((name) => typeof name === 'string' && name.length > 0),
+    `${what} peer.packages`,
+    'a non-empty array of package names',
+    packages,
+  );
+  expectArgument(typeof load === 'function', `${what} load`, 'a function', load);
 }
 
 function missingPeerError(peer: OptionalPeer, error: unknown): ChunkwiseError | undefined {

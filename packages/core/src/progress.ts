@@ -1,3 +1,4 @@
+import { expectArgument } from './argument-checks.js';
 /** One progress report: `done` units of `total` (when known) finished in `stage`. */
 export interface ProgressEvent {
   stage: string;
@@ -37,9 +38,15 @@ export function createProgress(
   stage: string,
   options: ProgressOptions = {},
 ): ProgressReporter {
+  expectArgument(onProgress === undefined || typeof onProgress === 'function', 'createProgress() onProgress', 'a function or undefined', onProgress);
+  expectArgument(typeof stage === 'string', 'createProgress() stage', 'a string', stage);
+  expectArgument(typeof options === 'object' && options !== null && !Array.isArray(options), 'createProgress() options', 'an object', options);
+  const { total, unit, throttleMs = 0 } = options;
+  expectArgument(total === undefined || (typeof total === 'number' && total >= 0 && Number.isFinite(total)), 'createProgress() options.total', 'a finite number >= 0', total);
+  expectArgument(unit === undefined || typeof unit === 'string', 'createProgress() options.unit', 'a string', unit);
+  expectArgument(typeof throttleMs === 'number' && throttleMs >= 0 && !Number.isNaN(throttleMs), 'createProgress() options.throttleMs', 'a number >= 0', throttleMs);
   let done = 0;
   let lastReport = Number.NEGATIVE_INFINITY;
-  const { total, unit, throttleMs = 0 } = options;
 
   const emit = (force: boolean): void => {
     if (!onProgress) return;

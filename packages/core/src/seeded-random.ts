@@ -1,9 +1,12 @@
+import { expectArgument } from './argument-checks.js';
+
 /**
  * A seeded uniform generator in [0, 1) (mulberry32: 32-bit state, full period 2³²), for anything
  * that must draw the same numbers on every run: HNSW levels, k-means starts, test data, benchmark
  * traces. Not for cryptography.
  */
 export function seededRandom(seed: number): () => number {
+  expectArgument(typeof seed === 'number' && Number.isFinite(seed), 'seededRandom() seed', 'a finite number (its low 32 bits are used)', seed);
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
