@@ -64,11 +64,14 @@ describe('chunkwise chunk', () => {
     expect((JSON.parse(python.stdout) as { chunks: { text: string }[] }).chunks.map((chunk) => chunk.text)).toEqual(['def a():\n    return 1\n\n\n', 'def b():\n    return 2\n']);
   });
 
-  it('runs semantic chunking with a local transformers.js model folder', async () => {
+  it('runs semantic chunking with a local transformers.js model folder (--embedder transformers:DIR, or the older --embedding-model DIR)', async () => {
     const model = writeTinyModel(join(dir, 'tiny-model'));
     const text = 'Call me Ishmael. The whale is white. The sea is wide. '.repeat(12);
-    const result = await chunkwise(['chunk', '-', '--strategy', 'semantic', '--embedding-model', model, '--max-tokens', '40', '--jsonl'], text);
+    const result = await chunkwise(['chunk', '-', '--strategy', 'semantic', '--embedder', `transformers:${model}`, '--max-tokens', '40', '--jsonl'], text);
     expect(result.code).toBe(0);
+    const older = await chunkwise(['chunk', '-', '--strategy', 'semantic', '--embedding-model', model, '--max-tokens', '40', '--jsonl'], text);
+    expect(older.code).toBe(0);
+    expect(older.stdout).toBe(result.stdout);
     const chunks = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; start: number; end: number; tokenCount: number });
     expect(chunks.length).toBeGreaterThan(1);
     for (const chunk of chunks) {
@@ -77,10 +80,13 @@ describe('chunkwise chunk', () => {
     }
   });
 
-  it('explains why semantic needs --embedding-model and why late cannot run from the command line', async () => {
+  it('explains why semantic needs --embedder and why late cannot run from the command line', async () => {
     const semantic = await chunkwise(['chunk', '-', '--strategy', 'semantic'], 'x');
     expect(semantic.code).toBe(2);
-    expect(semantic.stderr).toContain('--embedding-model <dir>');
+    expect(semantic.stderr).toContain('pass --embedder glove');
+    const unknown = await chunkwise(['chunk', '-', '--strategy', 'semantic', '--embedder', 'word2vec'], 'x');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--embedder takes glove, static:DIR, transformers:DIR or openai:MODEL, got "word2vec"');
     const late = await chunkwise(['chunk', '-', '--strategy', 'late'], 'x');
     expect(late.code).toBe(2);
     expect(late.stderr).toContain('token-level');

@@ -1,7 +1,18 @@
 import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { ChunkwiseError, isChunkwiseError } from '@chunkwise/core';
 import type { Store } from '@chunkwise/retrieval';
 import { SqliteStore } from '@chunkwise/retrieval/sqlite';
+
+/**
+ * Named values kept with an index beside its records (the embedder an index was built with and its
+ * fitted state): a `chunkwise_settings` table in the SQLite file, `<table>_settings` in Postgres.
+ * Records, BM25 statistics and searches never see them.
+ */
+export interface IndexSettings {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+}
 
 /** A store the CLI opened from a `--db` value, and how to let go of it. */
 export interface StoreTarget {
@@ -9,6 +20,7 @@ export interface StoreTarget {
   kind: 'sqlite' | 'postgres';
   /** The `--db` value with any password replaced by `***`, for messages. */
   label: string;
+  settings: IndexSettings;
   close(): Promise<void>;
 }
 
@@ -19,7 +31,15 @@ export interface OpenStoreOptions {
   table?: string;
   /** The command a missing SQLite file needs, for the NOT_FOUND message. */
   missingHint?: string;
+  /**
+   * Width of the vectors to store (an embedder's). Postgres needs it to open its vector column; an
+   * index that recorded its embedder opens with the recorded width whatever this says.
+   */
+  dimensions?: number;
 }
+
+/** The setting under which an index records its embedder (see index-embedder.ts). */
+export const EMBEDDER_SETTING = 'embedder';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
@@ -56,7 +76,53 @@ export async function openStoreTarget(db: string, options: OpenStoreOptions): Pr
   } catch (error) {
     throw pointAtDoctor(error, db);
   }
-  return { store, kind: 'sqlite', label, close: () => store.close() };
+  const settings = sqliteSettings(db);
+  return {
+    store,
+    kind: 'sqlite',
+    label,
+    settings,
+    close: async () => {
+      settings.close();
+      await store.close();
+    },
+  };
+}
+
+const SQLITE_SETTINGS = 'chunkwise_settings';
+
+/**
+ * The settings table of a SQLite index, on a connection of its own opened at first use (after the
+ * store created or checked the file, so the store's schema check never sees a foreign table first).
+ */
+function sqliteSettings(path: string): IndexSettings & { close(): void } {
+  let db: Database.Database | undefined;
+  const open = () => {
+    if (!db) {
+      db = new Database(path);
+      db.pragma('busy_timeout = 5000');
+    }
+    return db;
+  };
+  const exists = (connection: Database.Database) => connection.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(SQLITE_SETTINGS) !== undefined;
+  return {
+    get(name) {
+      const connection = open();
+      if (!exists(connection)) return Promise.resolve(undefined);
+      const row = connection.prepare(`SELECT value FROM ${SQLITE_SETTINGS} WHERE name = ?`).get(name) as { value: string } | undefined;
+      return Promise.resolve(row?.value);
+    },
+    set(name, value) {
+      const connection = open();
+      connection.exec(`CREATE TABLE IF NOT EXISTS ${SQLITE_SETTINGS} (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)`);
+      connection.prepare(`INSERT INTO ${SQLITE_SETTINGS} (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`).run(name, value);
+      return Promise.resolve();
+    },
+    close() {
+      db?.close();
+      db = undefined;
+    },
+  };
 }
 
 /**
@@ -80,11 +146,16 @@ async function openPostgres(url: string, label: string, options: OpenStoreOption
     throw new ChunkwiseError('STORE', `Cannot connect to ${label}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    const store = await PostgresStore.open(client, options.table === undefined ? {} : { table: options.table });
+    const settings = postgresSettings(client, options.table ?? 'chunkwise_records');
+    // The vector column's width is part of the table: the recorded embedder's, else the caller's.
+    const dimensions = recordedDimensions(await settings.get(EMBEDDER_SETTING)) ?? options.dimensions;
+    const vectors = dimensions === undefined ? {} : { dimensions, vectorType: await vectorTypeOf(client, options.table ?? 'chunkwise_records') };
+    const store = await PostgresStore.open(client, { ...(options.table === undefined ? {} : { table: options.table }), ...vectors });
     return {
       store,
       kind: 'postgres',
       label,
+      settings,
       close: async () => {
         await store.close();
         await client.end();
@@ -94,4 +165,67 @@ async function openPostgres(url: string, label: string, options: OpenStoreOption
     await client.end().catch(() => {});
     throw error;
   }
+}
+
+interface PgQueryable {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * `"schema"."name_suffix"` for a table name PostgresStore accepts, else undefined: PostgresStore.open
+ * reports a bad name in its own words.
+ */
+function quotedTable(table: string, suffix = ''): string | undefined {
+  const parts = table.split('.');
+  if (parts.length > 2 || !parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]{0,50}$/.test(part))) return undefined;
+  parts[parts.length - 1] += suffix;
+  return parts.map((part) => `"${part}"`).join('.');
+}
+
+function postgresSettings(client: PgQueryable, table: string): IndexSettings {
+  const name = quotedTable(table, '_settings');
+  return {
+    async get(key) {
+      if (name === undefined) return undefined;
+      const { rows: found } = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [name]);
+      if (!(found[0] as { present: boolean }).present) return undefined;
+      const { rows } = await client.query(`SELECT value FROM ${name} WHERE name = $1`, [key]);
+      return (rows[0] as { value: string } | undefined)?.value;
+    },
+    async set(key, value) {
+      if (name === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', `Table name ${JSON.stringify(table)} must be an identifier or schema.identifier.`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${name} (name text PRIMARY KEY, value text NOT NULL)`);
+      await client.query(`INSERT INTO ${name} (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [key, value]);
+    },
+  };
+}
+
+/** The vector width an index's embedder record names, if it has a readable one. */
+function recordedDimensions(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const dimensions = (JSON.parse(value) as { dimensions?: unknown }).dimensions;
+    return Number.isInteger(dimensions) ? (dimensions as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * pgvector where the server has it, else a `real[]` column (Debian's PostgreSQL 15 ships no
+ * pgvector); an existing table keeps the kind it has.
+ */
+export async function vectorTypeOf(client: PgQueryable, table: string): Promise<'pgvector' | 'array'> {
+  const { rows: extension } = await client.query("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available");
+  const { available } = extension[0] as { available: boolean };
+  const quoted = quotedTable(table);
+  // A table name PostgresStore refuses is reported by PostgresStore.open, right after this.
+  if (quoted === undefined) return available ? 'pgvector' : 'array';
+  const { rows } = await client.query(
+    "SELECT format_type(atttypid, atttypmod) AS existing FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding' AND NOT attisdropped",
+    [quoted],
+  );
+  const existing = (rows[0] as { existing: string } | undefined)?.existing ?? null;
+  if (existing !== null) return existing.startsWith('vector') ? 'pgvector' : 'array';
+  return available ? 'pgvector' : 'array';
 }

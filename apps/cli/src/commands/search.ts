@@ -3,10 +3,13 @@ import { CONTEXT_STRATEGIES, hitsToContext, selectContext, type ContextStrategy 
 import { UsageError } from '../errors.js';
 import { integerOption } from '../flags.js';
 import { print, writeJson, type GlobalOptions } from '../output.js';
+import { ProgressUI } from '../progress-ui.js';
+import { QUALITY_DEFAULTS } from '../quality-defaults.js';
+import { addRetrieverOptions, openRetriever, type RetrieverFlags } from '../retriever-option.js';
 import { openStoreTarget } from '../store-target.js';
 import { addTokenizerOption, loadTokenizer } from '../tokenizer-option.js';
 
-interface SearchOptions {
+interface SearchOptions extends RetrieverFlags {
   db: string;
   table?: string;
   k: number;
@@ -15,19 +18,17 @@ interface SearchOptions {
   tokenizer: string;
 }
 
-/** Hits read before a budgeted context is assembled from them. */
-const CONTEXT_CANDIDATES = 50;
-
 export function registerSearch(program: Command): void {
   const command = program
     .command('search')
-    .description('search an index built by `chunkwise index`; with --budget, assemble a cited context that fits')
+    .description('search an index built by `chunkwise index` (BM25, dense or hybrid); with --budget, assemble a cited context that fits')
     .argument('<query>', 'what to look for')
     .requiredOption('--db <path|url>', 'SQLite index file or postgres://user:pass@host/db')
     .option('--table <name>', 'table of a postgres:// index (default chunkwise_records)')
-    .addOption(integerOption('-k, --k <n>', 'how many hits', { min: 1, default: 5 }))
+    .addOption(integerOption('-k, --k <n>', 'how many hits (with --budget: at most this many passages, only when given)', { min: 1, default: 5 }))
     .addOption(integerOption('--budget <tokens>', 'assemble a context of at most this many tokens (of --tokenizer) from the hits', { min: 1 }))
-    .option('--strategy <name>', `context strategy: ${CONTEXT_STRATEGIES.join(', ')}`, 'top-k');
+    .option('--strategy <name>', `context strategy: ${CONTEXT_STRATEGIES.join(', ')}`, QUALITY_DEFAULTS.contextStrategy);
+  addRetrieverOptions(command);
   addTokenizerOption(command, { description: 'tokenizer that counts --budget' }).action(async (query: string, options: SearchOptions, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const { k, budget } = options;
@@ -40,13 +41,17 @@ export function registerSearch(program: Command): void {
       ...(options.table === undefined ? {} : { table: options.table }),
       missingHint: `build one with \`chunkwise index <files…> --db ${options.db}\``,
     });
+    const ui = new ProgressUI({ quiet: globals.quiet === true || globals.json === true });
     try {
-      const found = await target.store.searchText(query, { k: budget === undefined ? k : Math.max(k, CONTEXT_CANDIDATES) });
-      const hits = await hitsToContext(target.store, found);
+      const retriever = await openRetriever(target, options, { onProgress: ui.onProgress }).finally(() => ui.stop());
+      // Hybrid fuses two rankings: both go deeper than k, as the budgeted context does.
+      const depth = budget === undefined && retriever.name === 'bm25' ? k : Math.max(k, QUALITY_DEFAULTS.candidates);
+      const found = await retriever.search(query, depth).finally(() => retriever.close());
+      const hits = await hitsToContext(target.store, budget === undefined ? found.slice(0, k) : found);
       if (budget === undefined) {
         const top = hits.slice(0, k).map(({ id, score, docId, start, end, text }) => ({ id, score, source: docId, start, end, text }));
         if (globals.json) {
-          writeJson({ query, hits: top });
+          writeJson({ query, retriever: retriever.name, hits: top });
           return;
         }
         if (top.length === 0) print('no matches\n');
@@ -54,9 +59,11 @@ export function registerSearch(program: Command): void {
         return;
       }
       const tokenizer = await loadTokenizer(options.tokenizer);
-      const context = selectContext(hits, { budgetTokens: budget, tokenizer, strategy: options.strategy as ContextStrategy, k });
+      // With a budget, -k caps the passages only when given: the budget decides (quality-defaults.ts).
+      const cap = cmd.getOptionValueSource('k') === 'cli' ? { k } : {};
+      const context = selectContext(hits, { budgetTokens: budget, tokenizer, strategy: options.strategy as ContextStrategy, ...cap });
       if (globals.json) {
-        writeJson({ query, budget, strategy: options.strategy, tokenizer: options.tokenizer, tokens: context.tokens, passages: context.passages.map(({ id, docId, start, end, score, tokens, text }) => ({ id, source: docId, start, end, score, tokens, text })) });
+        writeJson({ query, retriever: retriever.name, budget, strategy: options.strategy, tokenizer: options.tokenizer, tokens: context.tokens, passages: context.passages.map(({ id, docId, start, end, score, tokens, text }) => ({ id, source: docId, start, end, score, tokens, text })) });
         return;
       }
       print(`context: ${context.passages.length} passages, ${context.tokens} of ${budget} tokens (${options.strategy})\n\n`);

@@ -1,0 +1,28 @@
+import type { ContextStrategy } from '@chunkwise/retrieval';
+import type { RetrieverName } from '@chunkwise/eval';
+
+/**
+ * The defaults of `digest`, `index`, `chunk`, `search` and `ask`, chosen from the quality table in
+ * docs/benchmarks.md#quality (`pnpm bench quality` at fa1c060; 320 questions, RULER needles and
+ * held-out sentences from Moby Dick and the SOTU addresses; chosen on the tune half, figures from
+ * the test half, mean recall at a 1,200-token budget, standard error about ±0.022):
+ *
+ * - recursive chunks of 200 tokens: 0.606 (synthetic 0.977, held-out 0.235) against 0.591 for the
+ *   512-token chunks used before (synthetic 0.855, held-out 0.327); 400 tokens 0.606, 800 0.509;
+ * - no overlap: 1/8 overlap 0.627 vs 0.606 at 200 tokens, inside the noise, for 11% more chunks;
+ * - BM25: hybrid (RRF with GloVe + SIF) 0.292 and dense 0.137 on the same chunks, so hybrid is
+ *   opt-in (`--retriever hybrid`), never the default, with the only offline embedder there is;
+ * - score-drop into 1,200 tokens, no cap on the number of passages: 0.606 at 832 tokens, where
+ *   top-k gives 0.636 at 1,153 and knapsack 0.611 at 1,179 (28% more context for ≤ 1.4 standard
+ *   errors); CORAG-style search 0.299. The context is filled from the 50 best-ranked chunks, as
+ *   in the table.
+ */
+export const QUALITY_DEFAULTS = {
+  strategy: 'recursive',
+  maxTokens: 200,
+  overlap: 0,
+  retriever: 'bm25' satisfies RetrieverName,
+  contextStrategy: 'score-drop' satisfies ContextStrategy,
+  budgetTokens: 1200,
+  candidates: 50,
+} as const;
