@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAsk } from './ask.js';
 import { registerBench } from './bench.js';
 import { registerChunk } from './chunk.js';
 import { registerCount } from './count.js';
@@ -13,4 +14,4 @@ import { registerTokenize } from './tokenize.js';
 import { registerWorker } from './worker.js';
 
 /** Every subcommand, in the order `--help` lists them. Each package issue adds its own here. */
-export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerWorker, registerSearch, registerMigrate, registerDoctor, registerSummarize, registerEval, registerBench];
+export const COMMANDS: ((program: Command) => void)[] = [registerDigest, registerCount, registerTokenize, registerChunk, registerIndex, registerWorker, registerSearch, registerAsk, registerMigrate, registerDoctor, registerSummarize, registerEval, registerBench];
