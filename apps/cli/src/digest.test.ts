@@ -28,7 +28,7 @@ async function chunkLines(out: string) {
 describe('chunkwise digest', () => {
   it('recomputes the chunks when --max-tokens or --tokenizer changes, and reuses them when nothing does', async () => {
     const first = JSON.parse((await chunkwise(['digest', 'book.md', '--out', 'out'])).stdout) as Report;
-    expect(first.chunks).toMatchObject({ maxTokens: 512, tokenizer: 'o200k_base' });
+    expect(first.chunks).toMatchObject({ maxTokens: 200, tokenizer: 'o200k_base' });
 
     const smaller = await chunkwise(['digest', 'book.md', '--out', 'out', '--max-tokens', '128']);
     expect(smaller.code).toBe(0);
@@ -89,5 +89,22 @@ describe('chunkwise digest', () => {
     expect(shorter.chunks.count).toBeLessThan(report.chunks.count);
     expect(shorter.index.records).toBe(shorter.chunks.count);
     await writeFile(join(dir, 'book.md'), BOOK);
+  });
+
+  it('answers each --question with citations: every [n] listed, each quote the book’s characters, marked in its passage in report.html', async () => {
+    const questions = ['Why does Ishmael go to sea?', 'Who keeps the Spouter-Inn?'];
+    const result = await chunkwise(['digest', 'book.md', '--out', 'asked', ...questions.flatMap((q) => ['--question', q])]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { index: { questions: { question: string; answer: string; citations: { marker: number; start: number; end: number; text: string }[] }[] } };
+    expect(report.index.questions.map((a) => a.question)).toEqual(questions);
+    for (const answer of report.index.questions) {
+      expect(answer.citations.length).toBeGreaterThan(0);
+      for (const citation of answer.citations) expect(BOOK.slice(citation.start, citation.end)).toBe(citation.text);
+      for (const marker of answer.answer.matchAll(/\[(\d+)\]/g)) expect(answer.citations.map((c) => c.marker)).toContain(Number(marker[1]));
+    }
+    const html = await readFile(join(dir, 'asked', 'report.html'), 'utf8');
+    const first = report.index.questions[0]!.citations[0]!;
+    expect(html).toContain(`<mark id="q1-${first.marker}">`);
+    expect((await chunkwise(['digest', 'book.md', '--out', 'asked', '--question', ' '])).code).toBe(2);
   });
 });

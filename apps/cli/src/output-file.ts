@@ -14,7 +14,16 @@ import { ChunkwiseError } from '@chunkwise/core';
  * temporary file is created with O_EXCL, so a link planted under its name makes the write fail
  * instead of being followed.
  */
-export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+export function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  return writeOutputStream(path, (write) => write(data));
+}
+
+/**
+ * {@link writeOutputFile} for output made piece by piece (chunks.jsonl of a whole book): `produce`
+ * writes the pieces in order with `write`, and only then does the file replace the old one, so
+ * the whole output is never held in memory.
+ */
+export async function writeOutputStream(path: string, produce: (write: (data: string | Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
   const folder = dirname(path);
   const name = basename(path);
   const existing = await lstat(path).catch(() => undefined);
@@ -24,7 +33,8 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
   // 'wx': O_CREAT | O_EXCL. Keep the old file's permissions when it was a regular file.
   const handle = await open(temporary, 'wx', existing?.isFile() ? existing.mode & 0o7777 : 0o666);
   try {
-    await handle.writeFile(data);
+    // writeFile on a handle writes all of `data` at the current position, looping over short writes.
+    await produce((data) => handle.writeFile(data));
     await handle.sync();
   } catch (error) {
     await handle.close();

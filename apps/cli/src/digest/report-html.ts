@@ -8,12 +8,16 @@ export interface ReportPassage {
   end: number;
   score: number;
   text: string;
-  /** Query terms to highlight inside the passage. */
-  terms: string[];
+  /** The evidence the answer quotes from this passage: offsets in `text` and the answer's marker. */
+  evidence: { start: number; end: number; marker: number }[];
 }
 
 export interface ReportAnswer {
   question: string;
+  /** The answer with its `[n]` markers. */
+  answer: string;
+  answered: boolean;
+  method: string;
   passages: ReportPassage[];
 }
 
@@ -92,18 +96,25 @@ export function chunkHistogram(input: NonNullable<ReportInput['chunkSizes']>, bi
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Chunk size histogram" class="chart"><line x1="${pad.left}" x2="${width - pad.right}" y1="${pad.top + plotH}" y2="${pad.top + plotH}" stroke="#9ca3af"/>${bars.join('')}<text x="${pad.left - 6}" y="${pad.top + 8}" text-anchor="end">${max}</text><text x="${width - pad.right}" y="${height - 2}" text-anchor="end">tokens per chunk (limit ${input.maxTokens})</text></svg>`;
 }
 
-/** Wraps whole-word, case-insensitive matches of the terms in <mark>. */
-export function highlight(text: string, terms: string[]): string {
-  const words = [...new Set(terms.filter((term) => term.length > 1))].map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  if (words.length === 0) return escapeHtml(text);
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${words.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+/**
+ * The passage with each quoted evidence span in <mark>, followed by its marker: exactly the
+ * characters the citation names, so a reader sees what `[n]` stands on and what surrounds it.
+ */
+export function markEvidence(text: string, evidence: ReportPassage['evidence'], anchor = ''): string {
   let out = '';
   let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    out += escapeHtml(text.slice(last, match.index)) + `<mark>${escapeHtml(match[0])}</mark>`;
-    last = match.index + match[0].length;
+  for (const span of [...evidence].sort((a, b) => a.start - b.start || a.marker - b.marker)) {
+    if (span.start < last) continue; // one mark per stretch of text
+    const id = anchor ? ` id="${anchor}-${span.marker}"` : '';
+    out += escapeHtml(text.slice(last, span.start)) + `<mark${id}>${escapeHtml(text.slice(span.start, span.end))}</mark><sup>[${span.marker}]</sup>`;
+    last = span.end;
   }
   return out + escapeHtml(text.slice(last));
+}
+
+/** The answer's text with each `[n]` linked to its evidence. */
+function answerHtml(answer: string, anchor: string): string {
+  return escapeHtml(answer).replace(/\[(\d+)\]/g, (marker, n: string) => `<a href="#${anchor}-${n}">${marker}</a>`);
 }
 
 export function renderReportHtml(input: ReportInput): string {
@@ -124,16 +135,18 @@ export function renderReportHtml(input: ReportInput): string {
     );
   }
   if (input.answers?.length) {
-    const answers = input.answers.map(
-      (answer) =>
-        `<article><h3>${escapeHtml(answer.question)}</h3>${answer.passages
-          .map(
-            (passage) =>
-              `<blockquote><p>${highlight(passage.text, passage.terms)}</p><footer>${escapeHtml(passage.section)} · characters ${passage.start.toLocaleString('en-US')}–${passage.end.toLocaleString('en-US')} · score ${passage.score.toFixed(2)}</footer></blockquote>`,
-          )
-          .join('')}</article>`,
-    );
-    sections.push(`<section><h2>Questions, answered with cited passages</h2>${answers.join('')}</section>`);
+    const answers = input.answers.map((answer, q) => {
+      const anchor = `q${q + 1}`;
+      // Passages the answer quotes from first, each with its evidence marked; the rest of the context after.
+      const passages = [...answer.passages].sort((a, b) => Number(b.evidence.length > 0) - Number(a.evidence.length > 0));
+      return `<article><h3>${escapeHtml(answer.question)}</h3><p class="answer">${answerHtml(answer.answer, anchor)}</p><p class="muted">${escapeHtml(answer.method)} answer from ${answer.passages.length} passage${answer.passages.length === 1 ? '' : 's'}${answer.answered ? '' : ' · nothing in them answers the question'}</p>${passages
+        .map(
+          (passage) =>
+            `<blockquote><p>${markEvidence(passage.text, passage.evidence, anchor)}</p><footer>${escapeHtml(passage.section)} · characters ${passage.start.toLocaleString('en-US')}–${passage.end.toLocaleString('en-US')} · score ${passage.score.toFixed(2)}</footer></blockquote>`,
+        )
+        .join('')}</article>`;
+    });
+    sections.push(`<section><h2>Questions, answered with citations</h2>${answers.join('')}</section>`);
   }
   sections.push(
     `<section><h2>Stages</h2><table><thead><tr><th>stage</th><th>time</th><th>result</th></tr></thead><tbody>${input.stages
@@ -148,7 +161,7 @@ body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111827;
 h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:1px solid #e5e7eb;padding-bottom:.3rem;margin-top:2.2rem}
 .muted,footer{color:#6b7280;font-size:.9rem}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1.5rem}.facts dt{color:#6b7280}.facts dd{margin:0}
 .chart{width:100%;height:auto;font-size:11px;fill:#374151}blockquote{margin:1rem 0;padding:.6rem 1rem;border-left:4px solid #2563eb;background:#f9fafb}
-mark{background:#fde68a;padding:0 .1em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e5e7eb;padding:.35rem .5rem;text-align:left;vertical-align:top}.num{text-align:right;white-space:nowrap}
+mark{background:#fde68a;padding:0 .1em}sup{color:#2563eb;font-size:.75em}.answer{font-size:1.05rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e5e7eb;padding:.35rem .5rem;text-align:left;vertical-align:top}.num{text-align:right;white-space:nowrap}
 </style></head><body>
 <header><h1>${escapeHtml(input.title)}</h1><p class="muted">${escapeHtml(input.source)} · digested by Chunkwise on ${escapeHtml(input.generatedAt)}</p></header>
 ${sections.join('\n')}

@@ -27,7 +27,7 @@ export async function runDigest(
       name: document.name,
       title: document.title,
       sections: document.sections.length,
-      characters: document.text.length,
+      characters: document.characters,
       words: 0,
     },
     stages: [],
@@ -38,7 +38,7 @@ export async function runDigest(
   const store = options.cache === false ? undefined : openCache(options.outDir);
   if (store) {
     context.cache = createCache<CacheValue>({ store, namespace: 'digest' });
-    context.documentKey = await hashKey({ name: document.name, text: document.text });
+    context.documentKey = await hashKey({ name: document.name, sha256: document.sha256 });
   }
   try {
     await runStages(context, stages, hooks);

@@ -4,6 +4,7 @@ import { indexStage } from './index-stage.js';
 import { loadStage } from './load-stage.js';
 import { DIGEST_SUMMARY_WORDS, summaryStage } from './summary-stage.js';
 import { TOKEN_ENCODINGS, tokensStage } from './tokens-stage.js';
+import { WHOLE_TEXT_CHARS } from './text-parts.js';
 import { DIGEST_DEFAULTS, type DigestStage } from './types.js';
 import { writeStage } from './write-stage.js';
 
@@ -14,13 +15,14 @@ import { writeStage } from './write-stage.js';
 export const DIGEST_STAGES: DigestStage[] = [
   loadStage,
   cachedStage(tokensStage, 'tokens-v1', () => ({ encodings: [...TOKEN_ENCODINGS] })),
-  cachedStage(chunksStage, 'chunks-v2', ({ options }) => ({
+  cachedStage(chunksStage, 'chunks-v3', ({ options }) => ({
     maxTokens: options.maxTokens ?? DIGEST_DEFAULTS.maxTokens,
     tokenizer: options.tokenizer ?? DIGEST_DEFAULTS.tokenizer,
   })),
   indexStage,
   // An LLM summary depends on the model; its finished calls are cached one by one as well.
-  cachedStage(summaryStage, 'summary-v2', () => ({
+  cachedStage(summaryStage, 'summary-v3', ({ options }) => ({
+    wholeTextChars: options.wholeTextChars ?? WHOLE_TEXT_CHARS,
     llm: process.env.CHUNKWISE_LLM_URL ?? null,
     model: process.env.CHUNKWISE_LLM_MODEL ?? null,
     contextWindow: process.env.CHUNKWISE_LLM_CONTEXT_WINDOW ?? null,

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENGLISH_STOPWORDS } from '@chunkwise/retrieval';
 import { escapeJsonControls } from '../terminal-text.js';
 import { jsonLine } from '../output.js';
-import { writeOutputFile } from '../output-file.js';
+import { writeOutputFile, writeOutputStream } from '../output-file.js';
+import { forEachChunk, type DigestAnswer } from './index-stage.js';
 import { renderReportHtml, type ReportAnswer, type ReportInput } from './report-html.js';
 import type { DigestContext, DigestStage } from './types.js';
 
@@ -21,14 +21,14 @@ interface SummaryFacts {
   method: string;
 }
 interface IndexFacts {
-  questions: { question: string; passages: { source: string; chapter: string; start: number; end: number; score: number; text: string }[] }[];
+  questions: DigestAnswer[];
 }
 
 /** Files the digest writes into its output folder (paths relative to it). */
 export const DIGEST_FILES = { html: 'report.html', summary: 'summary.md', chunks: 'chunks.jsonl', json: 'report.json' } as const;
 
-/** The question's words worth marking in a passage: no stopwords ("the", "and"…). */
-const queryTerms = (question: string) => (question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !ENGLISH_STOPWORDS.has(word));
+/** chunks.jsonl is written in pieces of about this many characters. */
+const WRITE_CHARS = 1 << 20;
 
 /** Gathers what the earlier stages left on the context into the report.html input. */
 export function reportInput({ document, report, chunks }: DigestContext): ReportInput {
@@ -37,7 +37,7 @@ export function reportInput({ document, report, chunks }: DigestContext): Report
     source: document.name,
     facts: [
       ['sections', document.sections.length.toLocaleString('en-US')],
-      ['characters', document.text.length.toLocaleString('en-US')],
+      ['characters', document.characters.toLocaleString('en-US')],
       ['words', report.document.words.toLocaleString('en-US')],
     ],
     stages: report.stages,
@@ -52,7 +52,7 @@ export function reportInput({ document, report, chunks }: DigestContext): Report
     };
   }
   const chunkFacts = report.chunks as ChunksFacts | undefined;
-  if (chunks && chunkFacts) input.chunkSizes = { sizes: chunks.map((chunk) => chunk.tokenCount), maxTokens: chunkFacts.maxTokens };
+  if (chunks && chunkFacts) input.chunkSizes = { sizes: chunks.tokenCounts(), maxTokens: chunkFacts.maxTokens };
   const summary = report.summary as SummaryFacts | undefined;
   if (summary) input.summary = { text: summary.text, words: summary.words, method: summary.method };
   const index = report.index as IndexFacts | undefined;
@@ -60,14 +60,20 @@ export function reportInput({ document, report, chunks }: DigestContext): Report
     input.answers = index.questions.map(
       (answer): ReportAnswer => ({
         question: answer.question,
+        answer: answer.answer,
+        answered: answer.answered,
+        method: answer.method,
         passages: answer.passages.map((passage) => ({
           section: passage.source === document.name ? passage.chapter : `${passage.source} · ${passage.chapter}`,
           start: passage.start,
           end: passage.end,
           score: passage.score,
-          // The whole cited passage, exactly as indexed: source.slice(start, end).
+          // The whole passage, exactly as indexed: source.slice(start, end).
           text: passage.text,
-          terms: queryTerms(answer.question),
+          // Citation offsets are the source's; the passage starts at passage.start.
+          evidence: answer.citations
+            .filter((citation) => citation.passage === passage.id)
+            .map((citation) => ({ start: citation.start - passage.start, end: citation.end - passage.start, marker: citation.marker })),
         })),
       }),
     );
@@ -91,10 +97,19 @@ export const writeStage: DigestStage = {
       written.push(file);
     };
     if (chunks) {
-      await write(
-        DIGEST_FILES.chunks,
-        chunks.map((chunk) => jsonLine({ index: chunk.index, start: chunk.start, end: chunk.end, tokenCount: chunk.tokenCount, text: chunk.text }) + '\n').join(''),
-      );
+      // Line by line, a section of the book at a time: the file is never built in memory.
+      await writeOutputStream(join(options.outDir, DIGEST_FILES.chunks), async (writePiece) => {
+        let pending = '';
+        await forEachChunk(document, chunks, async (index, text) => {
+          pending += jsonLine({ index, start: chunks.start(index), end: chunks.end(index), tokenCount: chunks.tokenCount(index), text }) + '\n';
+          if (pending.length >= WRITE_CHARS) {
+            await writePiece(pending);
+            pending = '';
+          }
+        });
+        if (pending) await writePiece(pending);
+      });
+      written.push(DIGEST_FILES.chunks);
     }
     const summary = report.summary as SummaryFacts | undefined;
     if (summary) await write(DIGEST_FILES.summary, `# ${document.title}\n\n*${summary.method} summary, ${summary.words} words*\n\n${summary.text}\n`);
