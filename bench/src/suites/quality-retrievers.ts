@@ -8,9 +8,6 @@ import type { Suite } from '../harness.js';
 import { loadQualityEmbedder } from './quality-embedder.js';
 import type { Family, Split } from './quality-grid.js';
 import { qualityTasks, type QualityTask } from './quality-tasks.js';
-import { evaluateFusion, type FusionOptions } from './quality-fusion.js';
-
-type FusionOptionsBase = Pick<FusionOptions, 'depth' | 'weights'>;
 import { documentMetadata, METADATA_PREFIX } from './quality-titles.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -63,7 +60,13 @@ interface FusionRow {
   atBudget: Record<Split, Record<Family, Scores>>;
 }
 
-const FUSIONS: { depth: number; weights: readonly [number, number] }[] = [
+/** Hits of each ranking fused (evaluateRetrieval's `fusionDepth`) and the RRF weights of BM25 and dense. */
+interface Fusion {
+  depth: number;
+  weights: readonly [number, number];
+}
+
+const FUSIONS: Fusion[] = [
   { depth: 10, weights: [1, 1] },
   { depth: 50, weights: [1, 1] },
   { depth: 10, weights: [1, 0.5] },
@@ -76,7 +79,7 @@ interface StrategyRow {
 }
 
 let rows: Row[] = [];
-let chosenFusion: (typeof FUSIONS)[number] | undefined;
+let chosenFusion: Fusion | undefined;
 let strategies: StrategyRow[] = [];
 let fusions: FusionRow[] = [];
 let tasks: QualityTask[] = [];
@@ -146,11 +149,16 @@ const suite: Suite = {
       return index;
     };
     const log = (row: Row) => process.stdout.write(`  ${row.label}: test recall@${K} ${f3(meanOf(row.atK.test))}, @${BUDGET} ${f3(meanOf(row.atBudget.test))}\n`);
-    const viaRunner = async (label: string, index: ChunkIndex, retriever: RetrieverName): Promise<Row> => {
-      const atK = await evaluateRetrieval({ dataset: questions, index, retriever, k: K });
+    /** Both evaluations of one retriever (hybrid: with the given fusion, else the runner's defaults). */
+    const evaluate = async (index: ChunkIndex, retriever: RetrieverName, fusion: Fusion | undefined) => {
+      const fuse = fusion && { fusionDepth: fusion.depth, weights: fusion.weights };
+      const atK = await evaluateRetrieval({ dataset: questions, index, retriever, k: K, ...fuse });
       // Best first while it fits: the same fill for every retriever (score-drop reads score gaps, which RRF flattens).
-      const atBudget = await evaluateRetrieval({ dataset: questions, index, retriever, budgetTokens: BUDGET, contextStrategy: 'top-k', tokenizer });
-      const row = { label, atK: bySplit(atK.questions, questionSplit, familyOf), atBudget: bySplit(atBudget.questions, questionSplit, familyOf) };
+      const atBudget = await evaluateRetrieval({ dataset: questions, index, retriever, budgetTokens: BUDGET, contextStrategy: 'top-k', tokenizer, ...fuse });
+      return { atK: bySplit(atK.questions, questionSplit, familyOf), atBudget: bySplit(atBudget.questions, questionSplit, familyOf) };
+    };
+    const viaRunner = async (label: string, index: ChunkIndex, retriever: RetrieverName, fusion?: Fusion): Promise<Row> => {
+      const row = { label, ...(await evaluate(index, retriever, fusion)) };
       log(row);
       return row;
     };
@@ -158,28 +166,17 @@ const suite: Suite = {
     // The fusion is chosen first, on tune, with plain embeddings; every hybrid row then uses it.
     const plain = await indexFor(EMBEDDINGS[0]);
     fusions = [];
-    for (const fusion of FUSIONS) {
-      const atK = await evaluateFusion(questions, plain, { ...fusion, k: K, tokenizer });
-      const atBudget = await evaluateFusion(questions, plain, { ...fusion, budgetTokens: BUDGET, tokenizer });
-      fusions.push({ ...fusion, atK: bySplit(atK, questionSplit, familyOf), atBudget: bySplit(atBudget, questionSplit, familyOf) });
-    }
+    for (const fusion of FUSIONS) fusions.push({ ...fusion, ...(await evaluate(plain, 'hybrid', fusion)) });
     const best = [...fusions].sort((a, b) => meanOf(b.atBudget.tune) - meanOf(a.atBudget.tune))[0] as FusionRow;
     chosenFusion = { depth: best.depth, weights: best.weights };
-    const viaFusion = async (label: string, index: ChunkIndex): Promise<Row> => {
-      const atK = await evaluateFusion(questions, index, { ...(chosenFusion as FusionOptionsBase), k: K, tokenizer });
-      const atBudget = await evaluateFusion(questions, index, { ...(chosenFusion as FusionOptionsBase), budgetTokens: BUDGET, tokenizer });
-      const row = { label, atK: bySplit(atK, questionSplit, familyOf), atBudget: bySplit(atBudget, questionSplit, familyOf) };
-      log(row);
-      return row;
-    };
 
     rows = [await viaRunner('bm25', await indexFor(undefined), 'bm25')];
     for (const e of EMBEDDINGS) {
       const index = await indexFor(e);
       rows.push(await viaRunner(`dense${e.label}`, index, 'dense'));
-      rows.push(await viaFusion(`hybrid${e.label}`, index));
+      rows.push(await viaRunner(`hybrid${e.label}`, index, 'hybrid', chosenFusion));
     }
-    rows.push(await viaRunner('hybrid as evaluateRetrieval fuses it (top 10 of each for k, top 50 for a budget; 1 : 1)', plain, 'hybrid'));
+    rows.push(await viaRunner('hybrid with the defaults (top 10 of each, 1 : 1; evaluateRetrieval and ChunkwiseRetriever)', plain, 'hybrid'));
     const bm25Index = await indexFor(undefined);
     strategies = [];
     for (const strategy of ['top-k', 'score-drop', 'knapsack', 'search'] as const) {
@@ -237,7 +234,7 @@ function report(): string {
   };
   const helps = contenders.some((r) => meanOf(r.atBudget.test) - meanOf(bm25.atBudget.test) > Math.max(seOf(r.atBudget.test), seOf(bm25.atBudget.test)));
   return [
-    `**Verdict.** ${verdictFor('atK', `At k = ${K}`)}. ${verdictFor('atBudget', `At ${BUDGET.toLocaleString('en')} tokens`)}. ${helps ? 'Hybrid helps at the budget here.' : 'With the GloVe embedder, hybrid, situated and metadata-prefixed embeddings do not help on these tasks, so BM25 stays the default retriever; hybrid, where used, should fuse shallow lists (top 10 of each), never the 50 candidates of a budget.'}`,
+    `**Verdict.** ${verdictFor('atK', `At k = ${K}`)}. ${verdictFor('atBudget', `At ${BUDGET.toLocaleString('en')} tokens`)}. ${helps ? 'Hybrid helps at the budget here.' : 'With the GloVe embedder, hybrid, situated and metadata-prefixed embeddings do not help on these tasks, so BM25 stays the default retriever; hybrid, where used, should fuse shallow lists (top 10 of each, the default of `evaluateRetrieval` and `ChunkwiseRetriever`), never the 50 candidates of a budget.'}`,
     '',
     `**Setup.** The quality suite's tasks (RULER needles over Moby Dick and SOTU haystacks, held-out sentences; ${RULER_PER_TYPE} needles per type and source, ${HELD_OUT} held-out sentences per source), figures from the **test** split (${count('test')} questions; the tune split, ${count('tune')}, is shown only where a choice was made on it). Chunking as the quality suite chose it: recursive, ${SIZE} o200k tokens, no overlap; every row has the same chunks, so only what is searched and embedded differs. ${note}`,
     '',
@@ -255,7 +252,7 @@ function report(): string {
     '',
     `### Hybrid: how deep the fused lists are, and the weight of dense (test split)`,
     '',
-    `Reciprocal rank fusion (k = 60) of BM25's and dense's top *n*, plain embeddings; the hybrid rows above use the one with the best tune recall at ${BUDGET.toLocaleString('en')} tokens (**top ${chosenFusion?.depth} of each, weights ${chosenFusion?.weights.join(' : ')}**). In 50-deep lists, chunks that both rank middling outrank the chunk BM25 ranks first, which is what \`evaluateRetrieval\`'s hybrid does for a budget (it fuses as deep as the 50 candidates it offers).`,
+    `Reciprocal rank fusion (k = 60) of BM25's and dense's top *n*, plain embeddings; the hybrid rows above use the one with the best tune recall at ${BUDGET.toLocaleString('en')} tokens (**top ${chosenFusion?.depth} of each, weights ${chosenFusion?.weights.join(' : ')}**). In 50-deep lists, chunks that both rank middling outrank the chunk BM25 ranks first; \`evaluateRetrieval\` (option \`fusionDepth\`) and \`ChunkwiseRetriever\` fuse the top 10 of each by default, with weights 1 : 1.`,
     '',
     ...fusionTable,
     '',

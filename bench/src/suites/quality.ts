@@ -17,8 +17,10 @@ const CHUNKERS = (process.env.CHUNKWISE_BENCH_QUALITY_CHUNKERS ?? 'token,sentenc
 const SIZES = [200, 400, 800];
 const OVERLAPS = [0, 1 / 8];
 const CONTEXTS: ContextStrategy[] = ['top-k', 'score-drop', 'knapsack', 'search'];
-/** Today's CLI index and digest: recursive chunks of 512, BM25, SAGE score-drop, at most 3 passages. */
-const CURRENT_DEFAULT: QualityConfig = { chunker: 'recursive', size: 512, overlap: 0, retriever: 'bm25', context: 'score-drop', k: 3 };
+/** The CLI's and digest's defaults (apps/cli/src/quality-defaults.ts, chosen from this table's previous run): a row of the grid. */
+const CLI_DEFAULT: QualityConfig = { chunker: 'recursive', size: 200, overlap: 0, retriever: 'bm25', context: 'score-drop' };
+/** The defaults before the quality table: recursive chunks of 512, BM25, SAGE score-drop, at most 3 passages. */
+const EARLIER_DEFAULT: QualityConfig = { chunker: 'recursive', size: 512, overlap: 0, retriever: 'bm25', context: 'score-drop', k: 3 };
 
 let rows: QualityRow[] = [];
 let tasks: QualityTask[] = [];
@@ -73,7 +75,7 @@ const suite: Suite = {
       budgetTokens: BUDGET,
       tokenizer,
       ...(embedder.source ? { embedder: embedder.source } : {}),
-      extra: [CURRENT_DEFAULT],
+      extra: [EARLIER_DEFAULT],
       log: (message) => process.stdout.write(`  ${message}\n`),
     });
     wallMs = performance.now() - started;
@@ -84,11 +86,13 @@ const suite: Suite = {
 };
 
 function report(): string {
-  const grid = rows.filter((r) => !same(r, CURRENT_DEFAULT));
-  const baseline = rows.find((r) => same(r, CURRENT_DEFAULT)) as QualityRow;
+  const grid = rows.filter((r) => !same(r, EARLIER_DEFAULT));
+  const earlier = rows.find((r) => same(r, EARLIER_DEFAULT)) as QualityRow;
+  const cliDefault = grid.find((r) => same(r, CLI_DEFAULT));
   const ranked = [...grid].sort((a, b) => score(b, 'tune') - score(a, 'tune'));
   const { best: top, chosen: best, threshold } = choose(grid);
   const count = (split: Split) => tasks.reduce((n, t) => n + t[split].length, 0);
+  const label = (r: QualityRow) => (r === best ? `**${name(r)}** (chosen)` : name(r)) + (r === cliDefault ? ' (CLI default)' : '');
   const corpusChars = tasks.reduce((n, t) => n + Object.values(t.corpora).reduce((m, c) => m + c.length, 0), 0);
   const out: string[] = [
     `**Tasks.** RULER needles (Hsieh et al. 2024: single, multi-key with 3 distractor needles per question, multi-value with 4 values, multi-query with 2 keys; ${RULER_PER_TYPE} questions per type) in four ~290 k-character haystacks of Moby Dick and four of State of the Union addresses (most recent first), and ${HELD_OUT} held-out sentences (inverse cloze: the sentence is cut out and is the question; the gold span is the two sentences on each side) from the second half of Moby Dick and from further SOTU addresses: ${tasks.reduce((n, t) => n + t.tune.length + t.test.length, 0)} questions over ${(corpusChars / 1e6).toFixed(1)} M characters. Every reference is an exact span, checked by the loader.`,
@@ -105,11 +109,12 @@ function report(): string {
     '',
     '### Chosen on the tune split',
     '',
-    `Best mean recall on **tune**: ${name(top)} (${pct(score(top, 'tune'))} ± ${pct(scoreError(top, 'tune'))} standard error). By the one-standard-error rule (of the configurations within one standard error of the best, the one with the smallest context), the choice is **${name(best)}**: tune ${pct(score(best, 'tune'))}, **test ${pct(score(best, 'test'))} ± ${pct(scoreError(best, 'test'))}**, ${grid.filter((r) => score(r, 'tune') >= threshold).length} configurations within the standard error. The ten best on tune, with their **test** figures, and today's default:`,
+    `Best mean recall on **tune**: ${name(top)} (${pct(score(top, 'tune'))} ± ${pct(scoreError(top, 'tune'))} standard error). By the one-standard-error rule (of the configurations within one standard error of the best, the one with the smallest context), the choice is **${name(best)}**: tune ${pct(score(best, 'tune'))}, **test ${pct(score(best, 'test'))} ± ${pct(scoreError(best, 'test'))}**, ${grid.filter((r) => score(r, 'tune') >= threshold).length} configurations within the standard error. ${cliDefault === undefined ? '' : cliDefault === best ? 'It is the CLI\'s default (apps/cli/src/quality-defaults.ts). ' : `The CLI's default (apps/cli/src/quality-defaults.ts, chosen by the previous run) is ${name(cliDefault)}: tune ${pct(score(cliDefault, 'tune'))}, test ${pct(score(cliDefault, 'test'))}, ${score(cliDefault, 'tune') >= threshold ? 'still within one standard error of the best on tune' : 'no longer within one standard error of the best on tune'}. `}The ten best on tune, with their **test** figures, the CLI's default and the defaults before the table:`,
     '',
     HEADER,
-    ...[...ranked.slice(0, 10), ...(ranked.slice(0, 10).includes(best) ? [] : [best])].map((r) => line(r, 'test', r === best ? `**${name(r)}** (chosen)` : name(r))),
-    line(baseline, 'test', `today: ${name(baseline)}`),
+    ...[...ranked.slice(0, 10), ...(ranked.slice(0, 10).includes(best) ? [] : [best])].map((r) => line(r, 'test', label(r))),
+    ...(cliDefault && !ranked.slice(0, 10).includes(cliDefault) && cliDefault !== best ? [line(cliDefault, 'test', label(cliDefault))] : []),
+    line(earlier, 'test', `before the table: ${name(earlier)}`),
     '',
     '### One choice at a time (test split)',
     '',

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { RecursiveChunker, TokenChunker } from '@chunkwise/chunking';
-import { BM25Index } from '@chunkwise/retrieval';
+import { BM25Index, reciprocalRankFusion, selectContext } from '@chunkwise/retrieval';
 import { getEncoding } from '@chunkwise/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashingEmbedder } from './__fixtures__/hashing-embedder.js';
@@ -70,6 +70,39 @@ describe('evaluateRetrieval', () => {
     expect(perCorpus.mean.recall).toBe(dense.mean.recall);
   });
 
+  it('hybrid fuses each ranking\'s top fusionDepth (default 10), as ChunkwiseRetriever does, also for a budget', async () => {
+    // The reference: RRF (k = 60) of BM25's and dense's top `depth`, then selectContext over the fused list.
+    const corpus = index.corpora.get('ruler-single')!;
+    const expected = async (depth: number, weights?: readonly [number, number]) => {
+      const vectors = await corpus.embedder!.embed(ruler.questions.map((q) => q.question));
+      return ruler.questions.map((q, i) => {
+        const lists = [corpus.bm25.search(q.question, { k: depth }), corpus.vectors!.search(vectors[i]!, { k: depth })];
+        const hits = reciprocalRankFusion(lists, { ...(weights && { weights }) }).map((h) => {
+          const c = corpus.chunks[Number(h.id)]!;
+          return { id: h.id, score: h.score, text: c.text, docId: 'ruler-single', start: c.start, end: c.end };
+        });
+        return selectContext(hits, { budgetTokens: 600, tokenizer: o200k, strategy: 'top-k' }).passages.map((p) => ({ start: p.start, end: p.end }));
+      });
+    };
+    const retrieved = async (extra: { fusionDepth?: number; weights?: readonly [number, number] }) =>
+      (await evaluateRetrieval({ dataset: ruler.questions, index, retriever: 'hybrid', budgetTokens: 600, tokenizer: o200k, ...extra })).questions.map((q) => q.retrieved);
+    const byDefault = await retrieved({});
+    expect(byDefault).toEqual(await expected(10));
+    // 50-deep lists (the 50 candidates of a budget) rank differently on these questions: the option matters.
+    expect(await retrieved({ fusionDepth: 50 })).toEqual(await expected(50));
+    expect(await expected(50)).not.toEqual(byDefault);
+    expect(await retrieved({ weights: [1, 0.5] })).toEqual(await expected(10, [1, 0.5]));
+  });
+
+  it('hybrid with all weight on one ranking keeps that ranking\'s top k (property)', async () => {
+    const bm25 = await evaluateRetrieval({ dataset: ruler.questions, index, k: 5 });
+    const lexicalOnly = await evaluateRetrieval({ dataset: ruler.questions, index, retriever: 'hybrid', k: 5, weights: [1, 0] });
+    expect(lexicalOnly.questions.map((q) => q.retrieved)).toEqual(bm25.questions.map((q) => q.retrieved));
+    const dense = await evaluateRetrieval({ dataset: ruler.questions, index, retriever: 'dense', k: 5 });
+    const denseOnly = await evaluateRetrieval({ dataset: ruler.questions, index, retriever: 'hybrid', k: 5, weights: [0, 1] });
+    expect(denseOnly.questions.map((q) => q.retrieved)).toEqual(dense.questions.map((q) => q.retrieved));
+  });
+
   it('scores held-out sentences against the context they were cut from', async () => {
     const text = chapters.slice(1, 10).map((c) => c.text).join('\n\n');
     const held = heldOutSentenceTasks({ text, corpusId: 'moby', questions: 10, seed: 3 });
@@ -88,6 +121,9 @@ describe('evaluateRetrieval', () => {
     const broken = [{ ...ruler.questions[0]!, references: [{ content: 'not there', start: 0, end: 9 }] }];
     await expect(evaluateRetrieval({ dataset: broken, index })).rejects.toThrow(/question 1: reference 1 does not slice to its content/);
     await expect(evaluateRetrieval({ dataset: ruler.questions })).rejects.toThrow(/needs corpora and a chunker/);
+    await expect(evaluateRetrieval({ dataset: ruler.questions, index, retriever: 'hybrid', fusionDepth: 0 })).rejects.toThrow(/fusionDepth must be a positive integer/);
+    await expect(evaluateRetrieval({ dataset: ruler.questions, index, retriever: 'hybrid', weights: [1] as never })).rejects.toThrow(/weights must be two finite numbers/);
+    await expect(evaluateRetrieval({ dataset: ruler.questions, index, retriever: 'hybrid', rrfK: -1 })).rejects.toThrow(/rrfK must be a finite number/);
   });
 
   it('finds nothing for a question without words instead of failing', async () => {

@@ -2,6 +2,7 @@ import { resolveTokenizer, type Chunker } from '@chunkwise/chunking';
 import { ChunkwiseError, createProgress, throwIfAborted, type Embedder, type ProgressCallback, type Span, type Tokenizer } from '@chunkwise/core';
 import { CONTEXT_STRATEGIES, reciprocalRankFusion, selectContext, type ContextHit, type ContextStrategy, type ScoredId } from '@chunkwise/retrieval';
 import { buildChunkIndex, isZero, type ChunkIndex, type EmbedderSource, type IndexedCorpus } from './chunk-index.js';
+import { describeValue } from './describe-value.js';
 import { corpusText, validateDataset, type Corpora, type EvalQuestion } from './dataset.js';
 import { reciprocalRankAtK } from './ranking-metrics.js';
 import { precisionOmega, spanScores, touchingIndices, type SpanScores } from './span-scores.js';
@@ -19,7 +20,7 @@ export interface EvaluateRetrievalOptions {
   chunker?: Chunker;
   /** Corpora already chunked and indexed by `buildChunkIndex`, to compare retrievers on the same chunks. */
   index?: ChunkIndex;
-  /** Default 'bm25'; 'dense' and 'hybrid' (RRF of both, k = 60) need an embedder. */
+  /** Default 'bm25'; 'dense' and 'hybrid' (reciprocal rank fusion of both) need an embedder. */
   retriever?: RetrieverName;
   /** For dense and hybrid without an `index`: an Embedder, or a function making one per corpus from its chunks. */
   embedder?: EmbedderSource;
@@ -31,6 +32,17 @@ export interface EvaluateRetrievalOptions {
   contextStrategy?: ContextStrategy;
   /** Ranked chunks offered to `selectContext`; default 50. */
   candidates?: number;
+  /**
+   * Hybrid: how many hits of each ranking (BM25, dense) are fused; default 10 (at least k), as
+   * retrieval's `ChunkwiseRetriever` fuses. Fusing as deep as the 50 candidates lets chunks that
+   * both rankings place middling outrank BM25's first hit: it halved hybrid recall at 1,200 tokens
+   * on the quality bench (docs/benchmarks.md, quality-retrievers).
+   */
+  fusionDepth?: number;
+  /** Hybrid: RRF weights of the BM25 and the dense ranking; default [1, 1]. */
+  weights?: readonly [number, number];
+  /** Hybrid: the RRF rank constant; default 60. */
+  rrfK?: number;
   /** Counts the context against the budget; default o200k_base. */
   tokenizer?: Tokenizer;
   signal?: AbortSignal;
@@ -87,12 +99,13 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
   if (!RETRIEVERS.includes(retriever)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown retriever ${JSON.stringify(retriever)}; use one of ${RETRIEVERS.join(', ')}.`);
   if (!(CONTEXT_STRATEGIES as readonly string[]).includes(contextStrategy)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown context strategy ${JSON.stringify(contextStrategy)}; use one of ${CONTEXT_STRATEGIES.join(', ')}.`);
   const k = options.k ?? (budgetTokens === undefined ? 5 : undefined);
-  if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${String(k)}.`);
-  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${String(budgetTokens)}.`);
-  if (!Number.isInteger(candidates) || candidates < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `candidates must be a positive integer, got ${String(candidates)}.`);
+  if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${describeValue(k)}.`);
+  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${describeValue(budgetTokens)}.`);
+  if (!Number.isInteger(candidates) || candidates < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `candidates must be a positive integer, got ${describeValue(candidates)}.`);
   if (budgetTokens === undefined && options.contextStrategy !== undefined && contextStrategy !== 'top-k') {
     throw new ChunkwiseError('INVALID_ARGUMENT', `The ${contextStrategy} context strategy fills a token budget: give budgetTokens too.`);
   }
+  const fusion = fusionOptions(options);
   const { embedder } = options;
   if (retriever !== 'bm25' && !embedder && !options.index) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an embedder (any Embedder, e.g. the GloVe embedder of @chunkwise/providers).`);
 
@@ -112,7 +125,7 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
   const questions: QuestionResult[] = dataset.map((q, i) => {
     throwIfAborted(signal);
     const corpus = index.corpora.get(q.corpusId) as IndexedCorpus;
-    const ranked = rank(corpus, q.question, queryVectors[i], retriever, depth);
+    const ranked = rank(corpus, q.question, queryVectors[i], retriever, depth, { ...fusion, depth: Math.max(k ?? 0, fusion.depth) });
     const relevantIds = touchingIndices(corpus.chunks, q.references).map(String);
     let retrieved: Span[];
     let tokens: number;
@@ -183,13 +196,34 @@ function mapOfIndex(index: ChunkIndex): Map<string, string> {
   return new Map([...index.corpora].map(([id, corpus]) => [id, corpus.text]));
 }
 
-/** The retriever's ranking of a corpus' chunks for one question, best first. */
-function rank(corpus: IndexedCorpus, question: string, vector: Float32Array | undefined, retriever: RetrieverName, depth: number): ScoredId[] {
-  const lexical = () => corpus.bm25.search(question, { k: depth });
-  const dense = () => (vector === undefined || isZero(vector) || !corpus.vectors || corpus.vectors.size === 0 ? [] : corpus.vectors.search(vector, { k: depth }));
-  if (retriever === 'bm25') return lexical();
-  if (retriever === 'dense') return dense();
-  return reciprocalRankFusion([lexical(), dense()], { limit: depth });
+interface Fusion {
+  /** Hits of each ranking fused. */
+  depth: number;
+  weights: readonly [number, number] | undefined;
+  rrfK: number;
+}
+
+function fusionOptions(options: EvaluateRetrievalOptions): Fusion {
+  const { fusionDepth = 10, weights, rrfK = 60 } = options;
+  if (!Number.isInteger(fusionDepth) || fusionDepth < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `fusionDepth must be a positive integer, got ${describeValue(fusionDepth)}.`);
+  if (typeof rrfK !== 'number' || !Number.isFinite(rrfK) || rrfK < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `rrfK must be a finite number ≥ 0, got ${describeValue(rrfK)}.`);
+  if (weights !== undefined && (!Array.isArray(weights) || weights.length !== 2 || !weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0))) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `weights must be two finite numbers ≥ 0 (BM25, dense), got ${describeValue(weights)}.`);
+  }
+  return { depth: fusionDepth, weights, rrfK };
+}
+
+/**
+ * The retriever's ranking of a corpus' chunks for one question, best first. Hybrid fuses each
+ * ranking's top `fusion.depth` as `ChunkwiseRetriever` does, so its figures are the hybrid a user gets.
+ */
+function rank(corpus: IndexedCorpus, question: string, vector: Float32Array | undefined, retriever: RetrieverName, depth: number, fusion: Fusion): ScoredId[] {
+  const lexical = (k: number) => corpus.bm25.search(question, { k });
+  const dense = (k: number) => (vector === undefined || isZero(vector) || !corpus.vectors || corpus.vectors.size === 0 ? [] : corpus.vectors.search(vector, { k }));
+  if (retriever === 'bm25') return lexical(depth);
+  if (retriever === 'dense') return dense(depth);
+  const lists = [lexical(fusion.depth), dense(fusion.depth)];
+  return reciprocalRankFusion(lists, { k: fusion.rrfK, limit: depth, ...(fusion.weights && { weights: fusion.weights }) });
 }
 
 /**
