@@ -1,7 +1,8 @@
 import type { Chunker } from '@chunkwise/chunking';
 import { ChunkwiseError, createProgress, throwIfAborted, type Chunk, type Embedder, type ProgressCallback } from '@chunkwise/core';
 import { BM25Index, embeddingText, VectorIndex, type EmbeddingTextOptions } from '@chunkwise/retrieval';
-import { corpusText, type Corpora } from './dataset.js';
+import { describeValue, invalid, isObject, requireFunction, requireInteger, requireSignal } from './argument-checks.js';
+import { corpusIds, corpusText, type Corpora } from './dataset.js';
 
 /** One corpus chunked and indexed: chunk `i` has id `String(i)` in both indexes. */
 export interface IndexedCorpus {
@@ -58,11 +59,15 @@ export interface BuildChunkIndexOptions {
 
 /** Chunks every corpus, indexes the chunks with BM25 and, given an embedder, with a flat vector index. */
 export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<ChunkIndex> {
+  if (!isObject(options)) invalid(`buildChunkIndex needs options { corpora, chunker }, got ${describeValue(options)}.`);
   const { corpora, chunker, embedder, embedText, chunkMeta, embedBatch = 64, signal, onProgress } = options;
-  if (chunkMeta !== undefined && typeof chunkMeta !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'chunkMeta must be a function (chunk, corpusId) => metadata.');
-  if (!chunker || typeof chunker.chunk !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'buildChunkIndex needs a chunker (e.g. new RecursiveChunker({ maxTokens: 400 })).');
-  if (!Number.isInteger(embedBatch) || embedBatch < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `embedBatch must be a positive integer, got ${String(embedBatch)}.`);
-  const ids = [...(options.corpusIds ?? (corpora instanceof Map ? (corpora as ReadonlyMap<string, string>).keys() : Object.keys(corpora)))];
+  requireFunction(chunkMeta, 'chunkMeta');
+  if (!isObject(chunker) || typeof chunker.chunk !== 'function') invalid(`buildChunkIndex needs a chunker (e.g. new RecursiveChunker({ maxTokens: 400 })), got ${describeValue(chunker)}.`);
+  requireInteger(embedBatch, 'embedBatch', 1);
+  requireSignal(signal);
+  checkEmbedderSource(embedder);
+  if (embedText !== undefined && !isObject(embedText)) invalid(`embedText must be { situated?, metadataPrefix? }, got ${describeValue(embedText)}.`);
+  const ids = options.corpusIds === undefined ? corpusIds(corpora) : idsOf(options.corpusIds);
   const index: ChunkIndex = { chunker, corpora: new Map(), chunks: 0, chunkMs: 0, bm25Ms: 0, embedMs: 0, zeroVectors: 0 };
   const progress = createProgress(onProgress, 'index', { total: ids.length, unit: 'corpora' });
   for (const id of ids) {
@@ -81,6 +86,7 @@ export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<
       t = performance.now();
       const texts = embedText === undefined ? chunks.map((c) => c.text) : chunks.map((chunk) => embeddingText({ chunk, source: text, meta: chunkMeta?.(chunk, id) }, embedText));
       const made = typeof embedder === 'function' ? await embedder(texts, id) : embedder;
+      if (typeof embedder === 'function') checkEmbedderSource(made);
       const vectors = new VectorIndex({ dimensions: made.dimensions });
       for (let from = 0; from < chunks.length; from += embedBatch) {
         throwIfAborted(signal);
@@ -101,6 +107,22 @@ export async function buildChunkIndex(options: BuildChunkIndexOptions): Promise<
   }
   progress.finish();
   return index;
+}
+
+function idsOf(value: unknown): string[] {
+  if (typeof value === 'string' || !(isObject(value) || Array.isArray(value)) || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    invalid(`corpusIds must be a list of corpus ids, got ${describeValue(value)}.`);
+  }
+  const ids: unknown[] = [...(value as Iterable<unknown>)];
+  for (const id of ids) if (typeof id !== 'string') invalid(`corpusIds must hold strings, got ${describeValue(id)}.`);
+  return ids as string[];
+}
+
+/** An Embedder (embed + a positive integer width), or a function that makes one per corpus. */
+function checkEmbedderSource(embedder: unknown): void {
+  if (embedder === undefined || typeof embedder === 'function') return;
+  if (!isObject(embedder) || typeof embedder.embed !== 'function') invalid(`embedder must be an Embedder (embed(texts) and dimensions) or a function making one per corpus, got ${describeValue(embedder)}.`);
+  requireInteger(embedder.dimensions, 'embedder.dimensions', 1);
 }
 
 /** True when every component is 0. */

@@ -1,4 +1,5 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireArray } from './argument-checks.js';
 import { csvField, parseCsv } from './csv.js';
 import { validateDataset, type Corpora, type EvalQuestion, type Reference } from './dataset.js';
 
@@ -18,13 +19,14 @@ export interface ParseDatasetOptions {
  */
 export function parseDataset(text: string, options: ParseDatasetOptions): EvalQuestion[] {
   if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'parseDataset needs the file contents as a string.');
+  if (!isObject(options)) invalid(`parseDataset needs options { format: 'csv' | 'jsonl', corpora? }, got ${describeValue(options)}.`);
   const { format, corpora } = options;
   let rows: { values: Record<string, unknown>; where: string }[];
   if (format === 'csv') rows = csvRows(text);
   else if (format === 'jsonl') rows = jsonlRows(text);
-  else throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown dataset format ${JSON.stringify(format)}: use 'csv' or 'jsonl'.`);
+  else invalid(`Unknown dataset format ${describeValue(format)}: use 'csv' or 'jsonl'.`);
   const questions = rows.map(({ values, where }) => toQuestion(values, where));
-  if (corpora) validateDataset(questions, corpora, (i) => (rows[i] as { where: string }).where);
+  if (corpora !== undefined) validateDataset(questions, corpora, (i) => (rows[i] as { where: string }).where);
   return questions;
 }
 
@@ -92,17 +94,33 @@ function toQuestion(values: Record<string, unknown>, where: string): EvalQuestio
 
 /** Writes questions in the dataset format (`parseDataset` reads it back unchanged). */
 export function formatDataset(questions: readonly EvalQuestion[], format: DatasetFormat): string {
+  if (format !== 'csv' && format !== 'jsonl') invalid(`Unknown dataset format ${describeValue(format)}: use 'csv' or 'jsonl'.`);
+  requireArray(questions, 'The dataset');
+  questions.forEach(checkShape);
   const record = (q: EvalQuestion) => ({
     question: q.question,
     references: q.references.map((r) => ({ content: r.content, start_index: r.start, end_index: r.end })),
     corpus_id: q.corpusId,
   });
   if (format === 'jsonl') return questions.map((q) => JSON.stringify(record(q)) + '\n').join('');
-  if (format !== 'csv') throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown dataset format ${JSON.stringify(format)}: use 'csv' or 'jsonl'.`);
   const lines = ['question,references,corpus_id'];
   for (const q of questions) {
     const r = record(q);
     lines.push([csvField(r.question), csvField(JSON.stringify(r.references)), csvField(r.corpus_id)].join(','));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The shape `formatDataset` writes (offsets are checked against corpora by `validateDataset`). */
+function checkShape(q: unknown, i: number): void {
+  const fail = (message: string): never => invalid(`question ${i + 1}: ${message}`);
+  if (!isObject(q)) fail(`a question must be { question, corpusId, references }, got ${describeValue(q)}.`);
+  const { question, corpusId, references } = q as Record<string, unknown>;
+  if (typeof question !== 'string') fail(`question must be a string, got ${describeValue(question)}.`);
+  if (typeof corpusId !== 'string') fail(`corpusId must be a string, got ${describeValue(corpusId)}.`);
+  if (!Array.isArray(references)) return fail(`references must be an array, got ${describeValue(references)}.`);
+  references.forEach((ref: unknown, j) => {
+    const r = ref as Partial<Reference> | null;
+    if (!isObject(r) || typeof r.content !== 'string' || !Number.isInteger(r.start) || !Number.isInteger(r.end)) fail(`reference ${j + 1} must be { content: string, start: integer, end: integer }, got ${describeValue(ref)}.`);
+  });
 }

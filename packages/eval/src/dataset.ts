@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireArray, requireString } from './argument-checks.js';
 
 /** A gold evidence span of a question: `corpus.slice(start, end) === content`. */
 export interface Reference extends Span {
@@ -23,8 +24,22 @@ export interface EvalDataset {
 
 /** The text of a corpus by id, from either form of `Corpora`. */
 export function corpusText(corpora: Corpora, id: string): string | undefined {
-  if (corpora instanceof Map) return (corpora as ReadonlyMap<string, string>).get(id);
-  return Object.hasOwn(corpora, id) ? (corpora as Readonly<Record<string, string>>)[id] : undefined;
+  requireCorpora(corpora);
+  requireString(id, 'A corpus id');
+  const text = corpora instanceof Map ? (corpora as ReadonlyMap<string, unknown>).get(id) : Object.hasOwn(corpora, id) ? (corpora as Readonly<Record<string, unknown>>)[id] : undefined;
+  if (text !== undefined && typeof text !== 'string') invalid(`Corpus ${JSON.stringify(id)} must be a string of text, got ${describeValue(text)}.`);
+  return text;
+}
+
+/** Corpora are a Map or a plain object of id → text. */
+export function requireCorpora(corpora: unknown): asserts corpora is Corpora {
+  if (!(corpora instanceof Map) && !isObject(corpora)) invalid(`corpora must be an object or a Map of id → text, got ${describeValue(corpora)}.`);
+}
+
+/** The ids of either form of `Corpora`. */
+export function corpusIds(corpora: Corpora): string[] {
+  requireCorpora(corpora);
+  return corpora instanceof Map ? [...(corpora as ReadonlyMap<string, string>).keys()] : Object.keys(corpora);
 }
 
 /**
@@ -33,22 +48,28 @@ export function corpusText(corpora: Corpora, id: string): string | undefined {
  * `where(i)` names the row in errors ("row 3", "line 7").
  */
 export function validateDataset(questions: readonly EvalQuestion[], corpora: Corpora, where: (index: number) => string = (i) => `question ${i + 1}`): void {
-  questions.forEach((q, i) => {
-    const at = where(i);
+  requireArray(questions, 'The dataset');
+  requireCorpora(corpora);
+  if (typeof where !== 'function') invalid(`where must be a function (index) => row name, got ${describeValue(where)}.`);
+  questions.forEach((q: unknown, i) => {
+    const named = where(i);
+    const at = typeof named === 'string' ? named : `question ${i + 1}`;
     const fail = (message: string): never => {
-      throw new ChunkwiseError('INVALID_ARGUMENT', `${at}: ${message}`, { details: { row: at, corpusId: q.corpusId } });
+      throw new ChunkwiseError('INVALID_ARGUMENT', `${at}: ${message}`, { details: { row: at, corpusId: isObject(q) && typeof q.corpusId === 'string' ? q.corpusId : undefined } });
     };
+    if (!isObject(q)) return fail(`a question must be { question, corpusId, references }, got ${describeValue(q)}.`);
     if (typeof q.question !== 'string' || q.question.trim() === '') fail('the question is empty.');
-    if (typeof q.corpusId !== 'string' || q.corpusId === '') fail('corpus_id is empty.');
+    if (typeof q.corpusId !== 'string' || q.corpusId === '') return fail('corpus_id is empty.');
     const text = corpusText(corpora, q.corpusId);
     if (text === undefined) fail(`no corpus named ${JSON.stringify(q.corpusId)}; add a file of that name (e.g. ${q.corpusId}.txt) to the corpora folder.`);
     if (!Array.isArray(q.references) || q.references.length === 0) fail('the question has no references; give at least one { content, start_index, end_index }.');
-    q.references.forEach((ref, j) => {
-      const { start, end, content } = ref;
-      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > (text as string).length) {
-        fail(`reference ${j + 1} has offsets [${String(start)}, ${String(end)}) outside corpus ${JSON.stringify(q.corpusId)} (length ${(text as string).length}).`);
+    (q.references as unknown[]).forEach((ref, j) => {
+      if (!isObject(ref)) return fail(`reference ${j + 1} must be { content, start, end }, got ${describeValue(ref)}.`);
+      const { start, end, content } = ref as Partial<Reference>;
+      if (typeof start !== 'number' || typeof end !== 'number' || !Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > (text as string).length) {
+        return fail(`reference ${j + 1} has offsets [${describeValue(start)}, ${describeValue(end)}) outside corpus ${JSON.stringify(q.corpusId)} (length ${(text as string).length}).`);
       }
-      if (typeof content !== 'string') fail(`reference ${j + 1} has no content string.`);
+      if (typeof content !== 'string') return fail(`reference ${j + 1} has no content string.`);
       const slice = (text as string).slice(start, end);
       if (slice !== content) {
         fail(`reference ${j + 1} does not slice to its content: corpus ${JSON.stringify(q.corpusId)} [${start}, ${end}) is ${preview(slice)}, the content is ${preview(content)}.`);

@@ -1,4 +1,5 @@
 import type { Span } from '@chunkwise/core';
+import { requireString } from './argument-checks.js';
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const LETTER = /\p{L}/u;
@@ -15,6 +16,7 @@ const LETTER = /\p{L}/u;
  * alone; in English they are mostly apostrophes.
  */
 export function quotedSpans(text: string): Span[] {
+  requireString(text, 'quotedSpans() text');
   const spans: Span[] = [];
   let open = -1;
   let closer = '';
@@ -74,6 +76,7 @@ function straightQuoteDirection(text: string, i: number): 'open' | 'close' | 'ei
  * extractive summary of Moby Dick was mostly dialogue lines; this number catches that.
  */
 export function dialogueShare(text: string): number {
+  requireString(text, 'dialogueShare() text');
   let total = 0;
   let quoted = 0;
   const spans = quotedSpans(text);

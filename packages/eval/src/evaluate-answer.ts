@@ -1,3 +1,4 @@
+import { describeValue, invalid, isObject, requireBoolean, requireString, requireStrings } from './argument-checks.js';
 import { evidenceScores, type SourceSpan } from './evidence-scores.js';
 import { rougeMulti, type RougeScores } from './rouge.js';
 import type { SpanScores } from './span-scores.js';
@@ -26,7 +27,11 @@ export interface AnswerEvaluation {
 
 /** The answer step's hook: how well its citations hit the gold evidence, and its ROUGE when references exist. */
 export function evaluateAnswer(options: EvaluateAnswerOptions): AnswerEvaluation {
+  if (!isObject(options)) invalid(`evaluateAnswer needs { citations, evidence, answer?, referenceAnswers? }, got ${describeValue(options)}.`);
   const { citations, evidence, answer, referenceAnswers, stem = false } = options;
+  if (answer !== undefined) requireString(answer, 'answer');
+  if (referenceAnswers !== undefined) requireStrings(referenceAnswers, 'referenceAnswers');
+  requireBoolean(stem, 'stem');
   const result: AnswerEvaluation = { evidence: evidenceScores(citations, evidence), citations: citations.length };
   if (answer !== undefined && referenceAnswers !== undefined && referenceAnswers.length > 0) result.rouge = rougeMulti(answer, referenceAnswers, { stem });
   return result;

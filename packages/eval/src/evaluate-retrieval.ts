@@ -2,7 +2,7 @@ import { resolveTokenizer, type Chunker } from '@chunkwise/chunking';
 import { ChunkwiseError, createProgress, throwIfAborted, type Embedder, type ProgressCallback, type Span, type Tokenizer } from '@chunkwise/core';
 import { CONTEXT_STRATEGIES, reciprocalRankFusion, selectContext, type ContextHit, type ContextStrategy, type ScoredId } from '@chunkwise/retrieval';
 import { buildChunkIndex, isZero, type ChunkIndex, type EmbedderSource, type IndexedCorpus } from './chunk-index.js';
-import { describeValue } from './describe-value.js';
+import { describeValue, invalid, isObject, requireInteger, requireSignal } from './argument-checks.js';
 import { corpusText, validateDataset, type Corpora, type EvalQuestion } from './dataset.js';
 import { reciprocalRankAtK } from './ranking-metrics.js';
 import { precisionOmega, spanScores, touchingIndices, type SpanScores } from './span-scores.js';
@@ -94,18 +94,28 @@ const RANK_DEPTH = 10;
  * standard deviations over questions.
  */
 export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Promise<RetrievalEvaluation> {
+  if (!isObject(options)) invalid(`evaluateRetrieval needs options { dataset, corpora, chunker } or { dataset, index }, got ${describeValue(options)}.`);
   const { dataset, retriever = 'bm25', budgetTokens, contextStrategy = 'top-k', candidates = 50, signal, onProgress } = options;
-  if (!Array.isArray(dataset)) throw new ChunkwiseError('INVALID_ARGUMENT', 'evaluateRetrieval needs a dataset: an array of { question, corpusId, references }.');
-  if (!RETRIEVERS.includes(retriever)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown retriever ${JSON.stringify(retriever)}; use one of ${RETRIEVERS.join(', ')}.`);
-  if (!(CONTEXT_STRATEGIES as readonly string[]).includes(contextStrategy)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown context strategy ${JSON.stringify(contextStrategy)}; use one of ${CONTEXT_STRATEGIES.join(', ')}.`);
+  if (!Array.isArray(dataset)) invalid(`evaluateRetrieval needs a dataset: an array of { question, corpusId, references }, got ${describeValue(dataset)}.`);
+  dataset.forEach((q: unknown, i) => {
+    if (!isObject(q) || typeof q.corpusId !== 'string') invalid(`question ${i + 1}: a question must be { question, corpusId, references }, got ${describeValue(q)}.`);
+  });
+  if (!RETRIEVERS.includes(retriever)) invalid(`Unknown retriever ${describeValue(retriever)}; use one of ${RETRIEVERS.join(', ')}.`);
+  if (!(CONTEXT_STRATEGIES as readonly unknown[]).includes(contextStrategy)) invalid(`Unknown context strategy ${describeValue(contextStrategy)}; use one of ${CONTEXT_STRATEGIES.join(', ')}.`);
   const k = options.k ?? (budgetTokens === undefined ? 5 : undefined);
-  if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${describeValue(k)}.`);
-  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens < 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `budgetTokens must be a positive integer, got ${describeValue(budgetTokens)}.`);
-  if (!Number.isInteger(candidates) || candidates < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `candidates must be a positive integer, got ${describeValue(candidates)}.`);
+  if (k !== undefined) requireInteger(k, 'k', 1);
+  if (budgetTokens !== undefined) requireInteger(budgetTokens, 'budgetTokens', 1);
+  requireInteger(candidates, 'candidates', 1);
   if (budgetTokens === undefined && options.contextStrategy !== undefined && contextStrategy !== 'top-k') {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `The ${contextStrategy} context strategy fills a token budget: give budgetTokens too.`);
+    invalid(`The ${contextStrategy} context strategy fills a token budget: give budgetTokens too.`);
   }
   const fusion = fusionOptions(options);
+  requireSignal(signal);
+  const given = options.tokenizer as Partial<Tokenizer> | undefined;
+  if (given !== undefined && (!isObject(given) || typeof given.count !== 'function' || typeof given.encode !== 'function' || typeof given.decode !== 'function')) {
+    invalid(`tokenizer must be a Tokenizer (count, encode, decode), got ${describeValue(given)}.`);
+  }
+  if (options.index !== undefined && !(isObject(options.index) && options.index.corpora instanceof Map)) invalid(`index must be what buildChunkIndex returns, got ${describeValue(options.index)}.`);
   const { embedder } = options;
   if (retriever !== 'bm25' && !embedder && !options.index) throw new ChunkwiseError('INVALID_ARGUMENT', `The ${retriever} retriever needs an embedder (any Embedder, e.g. the GloVe embedder of @chunkwise/providers).`);
 
@@ -205,7 +215,7 @@ interface Fusion {
 
 function fusionOptions(options: EvaluateRetrievalOptions): Fusion {
   const { fusionDepth = 10, weights, rrfK = 60 } = options;
-  if (!Number.isInteger(fusionDepth) || fusionDepth < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `fusionDepth must be a positive integer, got ${describeValue(fusionDepth)}.`);
+  if (typeof fusionDepth !== 'number' || !Number.isInteger(fusionDepth) || fusionDepth < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `fusionDepth must be a positive integer, got ${describeValue(fusionDepth)}.`);
   if (typeof rrfK !== 'number' || !Number.isFinite(rrfK) || rrfK < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `rrfK must be a finite number ≥ 0, got ${describeValue(rrfK)}.`);
   if (weights !== undefined && (!Array.isArray(weights) || weights.length !== 2 || !weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0))) {
     throw new ChunkwiseError('INVALID_ARGUMENT', `weights must be two finite numbers ≥ 0 (BM25, dense), got ${describeValue(weights)}.`);

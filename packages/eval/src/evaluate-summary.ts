@@ -1,5 +1,6 @@
 import { sentenceSpans } from '@chunkwise/chunking';
 import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { optionsObject, requireBoolean, requireInteger, requireSpans, requireStrings } from './argument-checks.js';
 import { dialogueShare } from './dialogue-share.js';
 import { rougeMulti, type RougeScores } from './rouge.js';
 import { salientTermCoverage, type TermCoverage } from './salient-terms.js';
@@ -43,7 +44,12 @@ export interface SummaryEvaluation {
  */
 export function evaluateSummary(summary: string, source: string, options: EvaluateSummaryOptions = {}): SummaryEvaluation {
   if (typeof summary !== 'string' || typeof source !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'evaluateSummary needs the summary and the source as strings.');
-  const { references, stem = false, sections = 10, summarySpans, salientTerms = 50 } = options;
+  const { references, stem = false, sections = 10, summarySpans, salientTerms = 50 } = optionsObject(options, 'evaluateSummary options');
+  if (references !== undefined) requireStrings(references, 'references');
+  requireBoolean(stem, 'stem');
+  if (typeof sections !== 'number') requireSpans(sections, 'sections');
+  if (summarySpans !== undefined) requireSpans(summarySpans, 'summarySpans');
+  requireInteger(salientTerms, 'salientTerms', 1);
   const sectionSpans = typeof sections === 'number' ? equalSections(source.length, sections) : sections;
   const sentences = sentenceSpans(summary).map(({ start, end }) => summary.slice(start, end)).filter((s) => s.trim() !== '');
   const located = summarySpans ? { spans: [...summarySpans], located: sentences.length } : locateSentences(sentences, source);

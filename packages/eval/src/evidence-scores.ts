@@ -1,4 +1,5 @@
 import type { Span } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireArray } from './argument-checks.js';
 import { scoresFromSizes, type SpanScores } from './span-scores.js';
 import { intersectionSize, setSize, unionSpans } from './span-set.js';
 
@@ -8,9 +9,12 @@ export interface SourceSpan extends Span {
   sourceId?: string;
 }
 
-function bySource(spans: readonly SourceSpan[]): Map<string, Span[]> {
+function bySource(spans: readonly SourceSpan[], what: string): Map<string, Span[]> {
+  requireArray(spans, `${what} spans`);
   const groups = new Map<string, Span[]>();
   for (const span of spans) {
+    if (!isObject(span)) invalid(`A ${what.toLowerCase()} span must be { sourceId?, start, end }, got ${describeValue(span)}.`);
+    if (span.sourceId !== undefined && typeof span.sourceId !== 'string') invalid(`sourceId must be a string, got ${describeValue(span.sourceId)}.`);
     const key = span.sourceId ?? '';
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
@@ -25,8 +29,8 @@ function bySource(spans: readonly SourceSpan[]): Map<string, Span[]> {
  * counts nothing). With one source this is `spanScores`.
  */
 export function evidenceScores(cited: readonly SourceSpan[], gold: readonly SourceSpan[]): SpanScores {
-  const c = bySource(cited);
-  const g = bySource(gold);
+  const c = bySource(cited, 'Cited');
+  const g = bySource(gold, 'Gold');
   let shared = 0;
   let citedSize = 0;
   let goldSize = 0;

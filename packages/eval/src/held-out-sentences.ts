@@ -1,5 +1,6 @@
 import { sentenceSpans } from '@chunkwise/chunking';
 import { ChunkwiseError, seededRandom, type Span } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireInteger } from './argument-checks.js';
 import type { EvalDataset, EvalQuestion } from './dataset.js';
 
 export interface HeldOutSentenceOptions {
@@ -25,10 +26,13 @@ const WORDS = /[\p{L}\p{N}]+/gu;
  * 2·context + 1 sentences apart so no gold span contains another cut. Seeded.
  */
 export function heldOutSentenceTasks(options: HeldOutSentenceOptions): EvalDataset {
+  if (!isObject(options)) invalid(`heldOutSentenceTasks needs options { text, corpusId }, got ${describeValue(options)}.`);
   const { text, corpusId, questions = 50, seed = 1, context = 2, minWords = 10 } = options;
-  if (typeof text !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'heldOutSentenceTasks needs a text string.');
-  if (!Number.isInteger(questions) || questions < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `questions must be a positive integer, got ${String(questions)}.`);
-  if (!Number.isInteger(context) || context < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `context must be a positive integer, got ${String(context)}.`);
+  if (typeof text !== 'string') invalid(`heldOutSentenceTasks needs a text string, got ${describeValue(text)}.`);
+  if (typeof corpusId !== 'string' || corpusId === '') invalid(`corpusId must be a non-empty string, got ${describeValue(corpusId)}.`);
+  requireInteger(questions, 'questions', 1);
+  requireInteger(context, 'context', 1);
+  requireInteger(minWords, 'minWords', 0);
   const sentences = sentenceSpans(text);
   const eligible: number[] = [];
   for (let i = context; i < sentences.length - context; i++) {

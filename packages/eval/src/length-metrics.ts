@@ -1,8 +1,18 @@
 import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireArray, requireString } from './argument-checks.js';
 
 function assertLength(value: number, what: string, positive = false): void {
-  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `${what} must be a finite number ${positive ? '> 0' : '≥ 0'}, got ${String(value)}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${what} must be a finite number ${positive ? '> 0' : '≥ 0'}, got ${describeValue(value)}.`);
+  }
+}
+
+const isRange = (value: unknown): boolean => Array.isArray(value) && value.length === 2 && value.every((x) => typeof x === 'number' && !Number.isNaN(x)) && (value[0] as number) <= (value[1] as number);
+
+/** A bucket as RULER_LENGTH_BUCKETS holds them: a target name, a level and two (low, high] ranges. */
+function assertBucket(bucket: unknown): asserts bucket is LengthBucket {
+  if (!isObject(bucket) || typeof bucket.target !== 'string' || typeof bucket.level !== 'number' || !Number.isInteger(bucket.level) || !isRange(bucket.precise) || !isRange(bucket.flexible)) {
+    invalid(`A length bucket must be { target, level, precise: [low, high], flexible: [low, high] } (see RULER_LENGTH_BUCKETS), got ${describeValue(bucket)}.`);
   }
 }
 
@@ -58,6 +68,7 @@ export const RULER_LENGTH_BUCKETS: readonly LengthBucket[] = [
 
 /** Ruler's word count: runs of letters, digits and underscores (the `\w+` of its evaluation code). */
 export function rulerWordCount(text: string): number {
+  requireString(text, 'rulerWordCount() text');
   return text.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
 }
 
@@ -66,6 +77,7 @@ const inRange = (length: number, [low, high]: readonly [number, number]) => leng
 /** Whether a length is a Precise Match and a Flexible Match for a target bucket. */
 export function lengthMatch(length: number, bucket: LengthBucket): { precise: boolean; flexible: boolean } {
   assertLength(length, 'The length');
+  assertBucket(bucket);
   return { precise: inRange(length, bucket.precise), flexible: inRange(length, bucket.flexible) };
 }
 
@@ -83,6 +95,9 @@ export interface LengthMatchRow {
  * target bucket and the length it got (in words, e.g. `rulerWordCount(output)`).
  */
 export function lengthMatchTable(samples: readonly { target: string; length: number }[], buckets: readonly LengthBucket[] = RULER_LENGTH_BUCKETS): LengthMatchRow[] {
+  requireArray(samples, 'Length samples');
+  requireArray(buckets, 'Length buckets');
+  for (const bucket of buckets) assertBucket(bucket);
   const byTarget = new Map(buckets.map((b) => [b.target, b]));
   const tally = new Map<string, { count: number; precise: number; flexible: number }>();
   const add = (name: string, match: { precise: boolean; flexible: boolean }) => {
@@ -93,8 +108,9 @@ export function lengthMatchTable(samples: readonly { target: string; length: num
     row.flexible += Number(match.flexible);
   };
   for (const sample of samples) {
-    const bucket = byTarget.get(sample.target);
-    if (!bucket) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown target length ${JSON.stringify(sample.target)}; expected one of ${buckets.map((b) => b.target).join(', ')}.`);
+    if (!isObject(sample)) invalid(`A length sample must be { target, length }, got ${describeValue(sample)}.`);
+    const bucket = typeof sample.target === 'string' ? byTarget.get(sample.target) : undefined;
+    if (!bucket) invalid(`Unknown target length ${describeValue(sample.target)}; expected one of ${buckets.map((b) => b.target).join(', ')}.`);
     const match = lengthMatch(sample.length, bucket);
     add(bucket.target, match);
     add(`level ${bucket.level}`, match);

@@ -1,7 +1,8 @@
 import { sentenceSpans } from '@chunkwise/chunking';
 import { ChunkwiseError, createProgress, seededRandom, throwIfAborted, type LanguageModel, type ProgressCallback, type Span } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireInteger, requireSignal } from './argument-checks.js';
 import { findVerbatim } from './find-verbatim.js';
-import { corpusText, type Corpora, type EvalDataset, type EvalQuestion } from './dataset.js';
+import { corpusIds, corpusText, type Corpora, type EvalDataset, type EvalQuestion } from './dataset.js';
 
 export interface LlmQuestionsOptions {
   model: LanguageModel;
@@ -32,6 +33,9 @@ export interface LlmQuestionsResult extends EvalDataset {
   calls: number;
 }
 
+/** A cap on the questions asked per corpus: each costs at least one model call, retries up to maxCallsPerCorpus. */
+const MAX_QUESTIONS_PER_CORPUS = 10_000;
+
 const SYSTEM = 'You write questions for evaluating a search engine over documents. You always answer with one JSON object and nothing else.';
 
 function prompt(passage: string): string {
@@ -56,12 +60,21 @@ function prompt(passage: string): string {
  * the model wrote reaches the dataset unverified.
  */
 export async function llmQuestions(options: LlmQuestionsOptions): Promise<LlmQuestionsResult> {
+  if (!isObject(options)) invalid(`llmQuestions needs options { model, corpora }, got ${describeValue(options)}.`);
   const { model, corpora, questionsPerCorpus = 10, passageChars = 2000, maxTokens = 300, seed = 1, signal, onProgress } = options;
+  if (!isObject(model) || typeof model.generate !== 'function') invalid(`llmQuestions needs a LanguageModel with generate(), got ${describeValue(model)}.`);
+  requireInteger(model.contextWindow, 'model.contextWindow', 1);
+  if (model.tokenizer !== undefined && (!isObject(model.tokenizer) || typeof model.tokenizer.count !== 'function')) invalid(`model.tokenizer must be a Tokenizer with count(), got ${describeValue(model.tokenizer)}.`);
+  requireInteger(questionsPerCorpus, 'questionsPerCorpus', 1);
+  if (questionsPerCorpus > MAX_QUESTIONS_PER_CORPUS) invalid(`questionsPerCorpus must be at most ${MAX_QUESTIONS_PER_CORPUS.toLocaleString('en')}, got ${questionsPerCorpus}.`);
   const maxCalls = options.maxCallsPerCorpus ?? 3 * questionsPerCorpus;
-  if (!model || typeof model.generate !== 'function') throw new ChunkwiseError('INVALID_ARGUMENT', 'llmQuestions needs a LanguageModel with generate().');
-  if (!Number.isInteger(questionsPerCorpus) || questionsPerCorpus < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `questionsPerCorpus must be a positive integer, got ${String(questionsPerCorpus)}.`);
-  if (!Number.isInteger(passageChars) || passageChars < 200) throw new ChunkwiseError('INVALID_ARGUMENT', `passageChars must be an integer ≥ 200, got ${String(passageChars)}.`);
-  const ids = corpora instanceof Map ? [...(corpora as ReadonlyMap<string, string>).keys()] : Object.keys(corpora);
+  requireInteger(maxCalls, 'maxCallsPerCorpus', 1);
+  requireInteger(passageChars, 'passageChars', 200);
+  requireInteger(maxTokens, 'maxTokens', 1);
+  if (maxTokens >= model.contextWindow) invalid(`maxTokens (${maxTokens}) must leave room for the prompt in the model's ${model.contextWindow}-token window.`);
+  requireSignal(signal);
+  const ids = corpusIds(corpora);
+  for (const id of ids) corpusText(corpora, id);
   const random = seededRandom(seed);
   const questions: EvalQuestion[] = [];
   const rejected: RejectedQuestion[] = [];

@@ -1,25 +1,29 @@
-import { ChunkwiseError } from '@chunkwise/core';
+import { describeValue, invalid, requireInteger, requireStrings } from './argument-checks.js';
 
 /** Relevant ids, or ids with graded gains (> 0 is relevant) for nDCG. */
 export type Relevance = Iterable<string> | ReadonlyMap<string, number>;
 
 function gains(relevant: Relevance): Map<string, number> {
   if (relevant instanceof Map) {
-    for (const [id, gain] of relevant as ReadonlyMap<string, number>) {
-      if (!Number.isFinite(gain) || gain < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `The gain of "${id}" must be a finite number ≥ 0, got ${String(gain)}.`);
+    for (const [id, gain] of relevant as ReadonlyMap<unknown, unknown>) {
+      if (typeof id !== 'string') invalid(`Relevant ids must be strings, got ${describeValue(id)}.`);
+      if (typeof gain !== 'number' || !Number.isFinite(gain) || gain < 0) invalid(`The gain of ${describeValue(id)} must be a finite number ≥ 0, got ${describeValue(gain)}.`);
     }
     return new Map([...(relevant as ReadonlyMap<string, number>)].filter(([, gain]) => gain > 0));
   }
-  return new Map([...(relevant as Iterable<string>)].map((id) => [id, 1]));
-}
-
-function assertK(k: number): void {
-  if (!Number.isInteger(k) || k < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `k must be a positive integer, got ${String(k)}.`);
+  // A string is iterable too, but as relevant ids it would be its characters.
+  if (typeof relevant !== 'object' || relevant === null || typeof (relevant as Iterable<string>)[Symbol.iterator] !== 'function') {
+    invalid(`relevant must be ids (an array or a Set of strings) or a Map of id → gain, got ${describeValue(relevant)}.`);
+  }
+  const ids: unknown[] = [...(relevant as Iterable<unknown>)];
+  requireStrings(ids, 'Relevant ids');
+  return new Map((ids as string[]).map((id) => [id, 1]));
 }
 
 /** The first k distinct ids of a ranking (a repeated id counts at its best rank only). */
 function topK(ranked: readonly string[], k: number): string[] {
-  assertK(k);
+  requireStrings(ranked, 'The ranking');
+  requireInteger(k, 'k', 1);
   const seen = new Set<string>();
   const out: string[] = [];
   for (const id of ranked) {

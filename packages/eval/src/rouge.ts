@@ -3,6 +3,7 @@
 import { sentenceSpans } from '@chunkwise/chunking';
 import { ChunkwiseError } from '@chunkwise/core';
 import stem from 'wink-porter2-stemmer';
+import { describeValue, optionsObject, requireBoolean, requireStrings } from './argument-checks.js';
 
 /** Precision, recall and F1 of one ROUGE variant. */
 export interface RougeScore {
@@ -36,8 +37,16 @@ const TOKEN = /[\p{L}\p{N}]+/gu;
  * a separator (no stopword removal); with `stem`, tokens longer than three characters stemmed.
  */
 export function rougeTokens(text: string, options: RougeOptions = {}): string[] {
+  assertText(text, 'text');
+  const { stem: stemming } = rougeOptions(options);
   const tokens = text.toLowerCase().match(TOKEN) ?? [];
-  return options.stem ? tokens.map((t) => (t.length > 3 ? stem(t) : t)) : tokens;
+  return stemming ? tokens.map((t) => (t.length > 3 ? stem(t) : t)) : tokens;
+}
+
+function rougeOptions(options: RougeOptions | undefined): RougeOptions {
+  const checked = optionsObject(options, 'ROUGE options');
+  requireBoolean(checked.stem, 'stem');
+  return checked;
 }
 
 function score(overlap: number, candidateTotal: number, referenceTotal: number): RougeScore {
@@ -57,14 +66,15 @@ function ngramCounts(tokens: readonly string[], n: number): Map<string, number> 
 }
 
 function assertText(value: unknown, what: string): asserts value is string {
-  if (typeof value !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `ROUGE needs the ${what} as a string, got ${typeof value}.`);
+  if (typeof value !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', `ROUGE needs the ${what} as a string, got ${describeValue(value)}.`);
 }
 
 /** ROUGE-N (Lin 2004 §2): n-gram overlap, each n-gram counted at most as often as the reference has it. */
 export function rougeN(candidate: string, reference: string, n: number, options: RougeOptions = {}): RougeScore {
   assertText(candidate, 'candidate');
   assertText(reference, 'reference');
-  if (!Number.isInteger(n) || n < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `ROUGE-N needs an integer n ≥ 1, got ${String(n)}.`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `ROUGE-N needs an integer n ≥ 1, got ${describeValue(n)}.`);
+  rougeOptions(options);
   const c = ngramCounts(rougeTokens(candidate, options), n);
   const r = ngramCounts(rougeTokens(reference, options), n);
   let overlap = 0;
@@ -211,6 +221,9 @@ export function rouge(candidate: string, reference: string, options: RougeOption
  * No references → all zeros.
  */
 export function rougeMulti(candidate: string, references: readonly string[], options: RougeOptions = {}): RougeScores {
+  assertText(candidate, 'candidate');
+  requireStrings(references, 'ROUGE references');
+  rougeOptions(options);
   const zero = (): RougeScore => ({ precision: 0, recall: 0, f1: 0 });
   const best: RougeScores = { rouge1: zero(), rouge2: zero(), rougeL: zero(), rougeLsum: zero() };
   for (const reference of references) {

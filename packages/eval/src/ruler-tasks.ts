@@ -1,5 +1,6 @@
 import { sentenceSpans } from '@chunkwise/chunking';
 import { ChunkwiseError, seededRandom } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireInteger } from './argument-checks.js';
 import type { EvalDataset, EvalQuestion, Reference } from './dataset.js';
 
 /** RULER's needle-in-a-haystack variants (Hsieh et al. 2024, arXiv 2404.06654, §3.1). */
@@ -44,15 +45,29 @@ interface Needle {
  * compete with the text for lexical matches; values are distinct 7-digit numbers, as in RULER.
  */
 export function rulerTasks(options: RulerTaskOptions): EvalDataset {
-  const { haystack, task, corpusId = `ruler-${task}`, questions = 20, seed = 1, distractors = 3, values = 4, keys = 2 } = options;
-  if (typeof haystack !== 'string') throw new ChunkwiseError('INVALID_ARGUMENT', 'rulerTasks needs a haystack string.');
-  if (!RULER_TASKS.includes(task)) throw new ChunkwiseError('INVALID_ARGUMENT', `Unknown RULER task ${JSON.stringify(task)}; use one of ${RULER_TASKS.join(', ')}.`);
-  for (const [name, value] of [['questions', questions], ['distractors', distractors], ['values', values], ['keys', keys]] as const) {
-    if (!Number.isInteger(value) || value < (name === 'distractors' ? 0 : 1)) throw new ChunkwiseError('INVALID_ARGUMENT', `${name} must be a ${name === 'distractors' ? 'non-negative' : 'positive'} integer, got ${String(value)}.`);
-  }
+  if (!isObject(options)) invalid(`rulerTasks needs options { haystack, task }, got ${describeValue(options)}.`);
+  const { haystack, task, questions = 20, seed = 1, distractors = 3, values = 4, keys = 2 } = options;
+  if (typeof haystack !== 'string') invalid(`rulerTasks needs a haystack string, got ${describeValue(haystack)}.`);
+  if (!RULER_TASKS.includes(task)) invalid(`Unknown RULER task ${describeValue(task)}; use one of ${RULER_TASKS.join(', ')}.`);
+  const { corpusId = `ruler-${task}` } = options;
+  if (typeof corpusId !== 'string' || corpusId === '') invalid(`corpusId must be a non-empty string, got ${describeValue(corpusId)}.`);
+  requireInteger(questions, 'questions', 1);
+  requireInteger(distractors, 'distractors', 0);
+  requireInteger(values, 'values', 1);
+  requireInteger(keys, 'keys', 1);
   const random = seededRandom(seed);
   const vocabulary = [...new Set(haystack.toLowerCase().match(/\p{L}{4,}/gu) ?? [])];
   if (vocabulary.length < 20) throw new ChunkwiseError('INVALID_ARGUMENT', 'The haystack needs at least 20 distinct words of four letters or more to draw keys from.');
+  // Every needle takes its own sentence start and every key is new: check both before drawing, or
+  // the draws below would never end.
+  const perQuestionKeys = task === 'multiquery' ? keys : 1;
+  const keysNeeded = questions * (perQuestionKeys + (task === 'multikey' ? distractors : 0));
+  const needlesNeeded = questions * perQuestionKeys * (task === 'multivalue' ? values : 1) + (task === 'multikey' ? questions * distractors : 0);
+  const sentenceStarts = sentenceSpans(haystack).length;
+  if (needlesNeeded > sentenceStarts) {
+    invalid(`The haystack has ${sentenceStarts} sentences, too few for ${needlesNeeded} needles; use a longer haystack or fewer questions.`);
+  }
+  if (keysNeeded > vocabulary.length * vocabulary.length) invalid(`The haystack's ${vocabulary.length} words make too few distinct keys for ${keysNeeded}; use a haystack with more words.`);
   const usedKeys = new Set<string>();
   const newKey = () => {
     for (;;) {

@@ -1,4 +1,5 @@
 import { englishAnalyzer } from '@chunkwise/retrieval';
+import { optionsObject, requireInteger, requireString } from './argument-checks.js';
 
 /**
  * English function words and fillers left out of salient terms. Retrieval's BM25 stop set is
@@ -35,7 +36,9 @@ function paragraphs(text: string): string[] {
  * Ties go to the term seen first.
  */
 export function salientTerms(text: string, options: SalientTermsOptions = {}): string[] {
-  const { count = 50 } = options;
+  requireString(text, 'salientTerms() text');
+  const { count = 50 } = optionsObject(options, 'salientTerms options');
+  requireInteger(count, 'count', 1);
   const parts = paragraphs(text);
   const tf = new Map<string, number>();
   const df = new Map<string, number>();
@@ -66,6 +69,7 @@ export interface TermCoverage {
 
 /** Share of the source's salient terms (`salientTerms`) that occur in the summary, compared stemmed. */
 export function salientTermCoverage(summary: string, source: string, options: SalientTermsOptions = {}): TermCoverage {
+  requireString(summary, 'salientTermCoverage() summary');
   const terms = salientTerms(source, options);
   const used = new Set(englishAnalyzer(summary));
   const found = terms.filter((t) => used.has(t));

@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { describeValue, requireString, requireStrings } from './argument-checks.js';
 import { findVerbatim } from './find-verbatim.js';
 import { overlaps, unionSpans } from './span-set.js';
 
@@ -25,10 +26,15 @@ export function sectionCoverage(spans: readonly Span[], sections: readonly Span[
   return { covered, total: sections.length, share: sections.length === 0 ? 0 : covered / sections.length, perSection };
 }
 
+/** More equal sections than this is a mistake (each is a span object), not a finer measurement. */
+const MAX_SECTIONS = 1_000_000;
+
 /** `parts` sections of equal length covering `[0, length)`: the default when a source has no chapters. */
 export function equalSections(length: number, parts: number): Span[] {
-  if (!Number.isInteger(parts) || parts < 1) throw new ChunkwiseError('INVALID_ARGUMENT', `Section count must be a positive integer, got ${String(parts)}.`);
-  if (!Number.isInteger(length) || length < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `Length must be a non-negative integer, got ${String(length)}.`);
+  if (typeof parts !== 'number' || !Number.isInteger(parts) || parts < 1 || parts > MAX_SECTIONS) {
+    throw new ChunkwiseError('INVALID_ARGUMENT', `Section count must be an integer from 1 to ${MAX_SECTIONS.toLocaleString('en')}, got ${describeValue(parts)}.`);
+  }
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) throw new ChunkwiseError('INVALID_ARGUMENT', `Length must be a non-negative integer, got ${describeValue(length)}.`);
   return Array.from({ length: parts }, (_, i) => ({ start: Math.floor((i * length) / parts), end: Math.floor(((i + 1) * length) / parts) }));
 }
 
@@ -38,6 +44,8 @@ export function equalSections(length: number, parts: number): Span[] {
  * left out; `located` counts the ones found.
  */
 export function locateSentences(sentences: readonly string[], source: string): { spans: Span[]; located: number } {
+  requireStrings(sentences, 'Sentences');
+  requireString(source, 'locateSentences() source');
   const spans: Span[] = [];
   for (const sentence of sentences) {
     const span = findVerbatim(source, sentence);

@@ -1,4 +1,5 @@
 import type { Span } from '@chunkwise/core';
+import { requireSpans } from './argument-checks.js';
 import { assertSpan, intersectionSize, overlaps, setSize, unionSpans } from './span-set.js';
 
 /** How well retrieved ranges cover the reference (gold) ranges, counted in characters. */
@@ -34,6 +35,7 @@ export function spanScores(retrieved: readonly Span[], references: readonly Span
 /** Positions in `chunks` of the chunks that share a character with a reference. */
 export function touchingIndices(chunks: readonly Span[], references: readonly Span[]): number[] {
   const g = unionSpans(references, 'A reference span');
+  requireSpans(chunks, 'chunks');
   for (const chunk of chunks) assertSpan(chunk, 'A chunk span');
   const out: number[] = [];
   chunks.forEach((chunk, i) => {

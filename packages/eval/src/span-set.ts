@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Span } from '@chunkwise/core';
+import { describeValue, requireSpans } from './argument-checks.js';
 
 /**
  * A set of UTF-16 positions held as sorted, disjoint, non-adjacent half-open ranges: the union of
@@ -9,17 +10,19 @@ export type SpanSet = readonly Span[];
 
 /** Checks one span at the API edge: integer offsets with 0 ≤ start ≤ end. */
 export function assertSpan(span: Span, what: string): void {
-  if (typeof span !== 'object' || span === null) throw new ChunkwiseError('INVALID_ARGUMENT', `${what} must be a { start, end } object.`);
+  if (typeof span !== 'object' || span === null) throw new ChunkwiseError('INVALID_ARGUMENT', `${what} must be a { start, end } object, got ${describeValue(span)}.`);
   const { start, end } = span;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `${what} must have integer offsets with 0 ≤ start ≤ end, got [${String(start)}, ${String(end)}).`, {
-      details: { start, end },
+    throw new ChunkwiseError('INVALID_ARGUMENT', `${what} must have integer offsets with 0 ≤ start ≤ end, got [${describeValue(start)}, ${describeValue(end)}).`, {
+      details: { start: describeValue(start), end: describeValue(end) },
     });
   }
 }
 
 /** The union of `spans` as sorted disjoint ranges; empty spans vanish. */
 export function unionSpans(spans: readonly Span[], what = 'A span'): SpanSet {
+  if (typeof what !== 'string') what = 'A span';
+  requireSpans(spans, `${what.replace(/^A /, '')}s`);
   for (const span of spans) assertSpan(span, what);
   const sorted = spans.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || a.end - b.end);
   const out: Span[] = [];

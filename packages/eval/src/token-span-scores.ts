@@ -1,4 +1,5 @@
 import { ChunkwiseError, type Span, type Tokenizer } from '@chunkwise/core';
+import { describeValue, invalid, isObject, requireString } from './argument-checks.js';
 import { scoresFromSizes, chunksTouching, type SpanScores } from './span-scores.js';
 import { unionSpans, type SpanSet } from './span-set.js';
 
@@ -14,6 +15,11 @@ export interface TokenSpans {
  * A tokenizer whose tokens split characters and has no offsets cannot be scored by tokens.
  */
 export function tokenSpans(text: string, tokenizer: Tokenizer): TokenSpans {
+  requireString(text, 'tokenSpans() text');
+  const t = tokenizer as Partial<Tokenizer> | null;
+  if (!isObject(t) || typeof t.encode !== 'function' || typeof t.decode !== 'function' || (t.encodeWithOffsets !== undefined && typeof t.encodeWithOffsets !== 'function')) {
+    invalid(`tokenSpans() needs a Tokenizer with encode and decode (e.g. getEncoding('o200k_base') from @chunkwise/tokenizers), got ${describeValue(tokenizer)}.`);
+  }
   if (tokenizer.encodeWithOffsets) {
     const { starts, ends } = tokenizer.encodeWithOffsets(text);
     return { starts, ends };
@@ -62,9 +68,20 @@ function markTokens(tokens: TokenSpans, set: SpanSet): Uint8Array {
   return marks;
 }
 
+/** Token spans as `tokenSpans` makes them: equal-length lists of integer offsets, starts never decreasing. */
 function assertTokens(tokens: TokenSpans): void {
-  if (tokens.starts.length !== tokens.ends.length) {
-    throw new ChunkwiseError('INVALID_ARGUMENT', `Token spans need as many ends as starts, got ${tokens.starts.length} and ${tokens.ends.length}.`);
+  const isList = (value: unknown): value is ArrayLike<unknown> => (Array.isArray(value) || ArrayBuffer.isView(value)) && !(value instanceof DataView);
+  if (!isObject(tokens) || !isList(tokens.starts) || !isList(tokens.ends)) invalid(`Token spans must be { starts, ends } lists (tokenSpans(corpus, tokenizer)), got ${describeValue(tokens)}.`);
+  const { starts, ends } = tokens;
+  if (starts.length !== ends.length) invalid(`Token spans need as many ends as starts, got ${starts.length} and ${ends.length}.`);
+  let previous = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = ends[i];
+    if (typeof start !== 'number' || typeof end !== 'number' || !Number.isInteger(start) || !Number.isInteger(end) || start < previous || end < start) {
+      invalid(`Token ${i} has the span [${describeValue(start)}, ${describeValue(end)}): token spans need integer offsets, starts in order and end ≥ start.`);
+    }
+    previous = start;
   }
 }
 
