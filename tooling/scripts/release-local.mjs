@@ -71,7 +71,8 @@ export const MISSING_PEER_PROBES = {
 
 /** Rewrites an ESM example as CommonJS: imports become requires, the body runs in an async function. */
 export function toCommonJs(source) {
-  const body = source.replace(
+  // An ES module's own URL is, in CommonJS, its file's.
+  const body = source.replaceAll('import.meta.url', "require('node:url').pathToFileURL(__filename).href").replace(
     /^import\s+([\s\S]*?)\s+from\s+(['"][^'"]+['"]);?/gm,
     (_, clause, specifier) => {
       clause = clause.trim();
@@ -344,7 +345,7 @@ async function main() {
     for (const { dir, pkg } of packages) {
       const scratch = join(work, 'scratch', pkg.name.replace('@chunkwise/', ''));
       mkdirSync(scratch, { recursive: true });
-      writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, version: '1.0.0' }, null, 2));
+      writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, version: '1.0.0', type: 'module' }, null, 2));
       try {
         const { lines, problems } = pkg.name === 'chunkwise' ? rehearseCli(scratch, pkg, env, join(work, 'verdaccio-storage')) : rehearsePackage(scratch, dir, pkg, env, join(work, 'verdaccio-storage'));
         if (problems.length) throw new Error(problems.join('\n'));
