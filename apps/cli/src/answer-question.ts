@@ -38,7 +38,10 @@ export interface CitedAnswer {
  * `onText` receives the answer as it arrives (a model's stream; extractive answers in one piece).
  */
 export async function answerQuestion(target: StoreTarget, question: string, settings: QuestionSettings, onText?: (text: string) => void): Promise<CitedAnswer> {
-  const found = await settings.retriever.search(question, Math.max(QUALITY_DEFAULTS.candidates, settings.k ?? 0), settings.signal);
+  const found = await settings.retriever.search(question, Math.max(QUALITY_DEFAULTS.candidates, settings.k ?? 0), {
+    fusionDepth: Math.max(QUALITY_DEFAULTS.fusionDepth, settings.k ?? 0),
+    ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+  });
   const hits = await hitsToContext(target.store, found, settings.docId ? { docId: settings.docId } : {});
   const context = selectContext(hits, {
     budgetTokens: settings.budgetTokens,

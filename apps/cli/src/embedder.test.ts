@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockOpenAIServer, type MockOpenAIServer } from '@chunkwise/providers/testing';
+import { reciprocalRankFusion } from '@chunkwise/retrieval';
 import { runChunkwise } from './__fixtures__/run-chunkwise.js';
 
 let dir: string;
@@ -77,6 +78,20 @@ describe('dense and hybrid search in the CLI', () => {
       expect(hits).toHaveLength(3);
       await expectExact(hits);
     }
+    // Hybrid fuses each ranking's top 10 (as evaluateRetrieval and ChunkwiseRetriever do), not the
+    // 50 candidates: the queries where the two fusions differ show which one the CLI does.
+    const ranked = async (query: string, retriever: string, k: number) => {
+      const found = await chunkwise(['search', query, '--db', 'glove.db', '--retriever', retriever, '-k', String(k)]);
+      return (JSON.parse(found.stdout) as { hits: (Hit & { id: string; score: number })[] }).hits;
+    };
+    let differs = 0;
+    for (const query of ['a damp drizzly November in my soul', 'the landlord and the harpooneer', 'whaling voyage money', 'New Bedford chapel']) {
+      const [bm25, dense] = [await ranked(query, 'bm25', 50), await ranked(query, 'dense', 50)];
+      const fused = (depth: number) => reciprocalRankFusion([bm25.slice(0, depth), dense.slice(0, depth)], { limit: 3 }).map((hit) => hit.id);
+      expect((await ranked(query, 'hybrid', 3)).map((hit) => hit.id)).toEqual(fused(10));
+      if (fused(10).join() !== fused(50).join()) differs++;
+    }
+    expect(differs).toBeGreaterThan(0);
     const asked = await chunkwise(['ask', 'Why does Ishmael go to sea?', '--db', 'glove.db', '--retriever', 'hybrid']);
     expect(asked.code).toBe(0);
     const answer = JSON.parse(asked.stdout) as { retriever: string; citations: Hit[] };

@@ -25,4 +25,6 @@ export const QUALITY_DEFAULTS = {
   contextStrategy: 'score-drop' satisfies ContextStrategy,
   budgetTokens: 1200,
   candidates: 50,
+  /** Hybrid fuses BM25's and dense's top 10 (quality-retrievers' fusion table), never the 50 candidates. */
+  fusionDepth: 10,
 } as const;

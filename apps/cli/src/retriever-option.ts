@@ -37,8 +37,11 @@ export interface IndexRetriever {
   name: RetrieverName;
   /** The embedder in use (dense and hybrid). */
   embedder?: LoadedEmbedder;
-  /** Ranked ids, best first, at most `k`. */
-  search(query: string, k: number, signal?: AbortSignal): Promise<ScoredId[]>;
+  /**
+   * Ranked ids, best first, at most `k`. Hybrid fuses each ranking's top `fusionDepth` (default
+   * `QUALITY_DEFAULTS.fusionDepth`, at most `k`), not `k`: see `rank`.
+   */
+  search(query: string, k: number, options?: { signal?: AbortSignal; fusionDepth?: number }): Promise<ScoredId[]>;
   close(): Promise<void>;
 }
 
@@ -58,7 +61,7 @@ export async function openRetriever(target: StoreTarget, flags: RetrieverFlags, 
 
 /** Dense or hybrid search over a store with an embedder already loaded (the digest's own). */
 export function retrieverWith(store: Store, name: Exclude<RetrieverName, 'bm25'>, loaded: LoadedEmbedder): IndexRetriever {
-  return { name, embedder: loaded, search: (query, k, signal) => rank(store, loaded.embedder, name, query, k, signal), close: () => loaded.close() };
+  return { name, embedder: loaded, search: (query, k, options = {}) => rank(store, loaded.embedder, name, query, k, options), close: () => loaded.close() };
 }
 
 /** BM25 over a store. */
@@ -67,13 +70,18 @@ export function bm25Retriever(store: Store): IndexRetriever {
 }
 
 /**
- * Dense: nearest chunk vectors to the query's. Hybrid: reciprocal rank fusion (k = 60) of the BM25
- * and dense rankings, each `k` deep, as @chunkwise/eval's hybrid retriever. A query with no known
+ * Dense: nearest chunk vectors to the query's. Hybrid: reciprocal rank fusion (k = 60, weights
+ * 1 : 1) of the BM25 and dense rankings' top `fusionDepth` (10 unless asked), as @chunkwise/eval's
+ * `evaluateRetrieval` and retrieval's `ChunkwiseRetriever` fuse them: fusing the 50 candidates a
+ * budget offers put chunks both rank middling above BM25's first (recall at 1,200 tokens 0.295
+ * against 0.613 for 10-deep lists, quality-retrievers in docs/benchmarks.md). A query with no known
  * word embeds to the zero vector, which is near nothing: dense finds nothing, hybrid is BM25's.
  */
-async function rank(store: Store, embedder: Embedder, retriever: RetrieverName, query: string, k: number, signal?: AbortSignal): Promise<ScoredId[]> {
+async function rank(store: Store, embedder: Embedder, retriever: RetrieverName, query: string, k: number, options: { signal?: AbortSignal; fusionDepth?: number }): Promise<ScoredId[]> {
+  const { signal, fusionDepth = QUALITY_DEFAULTS.fusionDepth } = options;
   const [vector] = await embedder.embed([query], signal === undefined ? undefined : { signal });
-  const dense = vector === undefined || vector.every((x) => x === 0) ? [] : await store.searchVector(vector, { k });
+  const depth = retriever === 'dense' ? k : Math.min(k, fusionDepth);
+  const dense = vector === undefined || vector.every((x) => x === 0) ? [] : await store.searchVector(vector, { k: depth });
   if (retriever === 'dense') return dense;
-  return reciprocalRankFusion([await store.searchText(query, { k }), dense], { limit: k });
+  return reciprocalRankFusion([await store.searchText(query, { k: depth }), dense], { limit: k });
 }

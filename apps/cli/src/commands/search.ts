@@ -46,7 +46,7 @@ export function registerSearch(program: Command): void {
       const retriever = await openRetriever(target, options, { onProgress: ui.onProgress }).finally(() => ui.stop());
       // Hybrid fuses two rankings: both go deeper than k, as the budgeted context does.
       const depth = budget === undefined && retriever.name === 'bm25' ? k : Math.max(k, QUALITY_DEFAULTS.candidates);
-      const found = await retriever.search(query, depth).finally(() => retriever.close());
+      const found = await retriever.search(query, depth, { fusionDepth: Math.max(QUALITY_DEFAULTS.fusionDepth, k) }).finally(() => retriever.close());
       const hits = await hitsToContext(target.store, budget === undefined ? found.slice(0, k) : found);
       if (budget === undefined) {
         const top = hits.slice(0, k).map(({ id, score, docId, start, end, text }) => ({ id, score, source: docId, start, end, text }));

