@@ -16,4 +16,6 @@ export const SUITES: Record<string, () => Promise<{ default: Suite }>> = {
   'quality-retrievers': () => import('./quality-retrievers.js'),
   // Opt-in (needs PostgreSQL and Redis Cluster from .ci/services.sh): only when named, `pnpm bench ingest`.
   ...(process.argv.includes('ingest') && { ingest: () => import('./ingest.js') }),
+  // Opt-in (a 74 MB book digested twice, about 12 minutes; needs the built CLI): `pnpm bench digest`.
+  ...(process.argv.includes('digest') && { digest: () => import('./digest.js') }),
 };
