@@ -17,10 +17,16 @@ export interface IndexEmbedderRecord {
   url?: string;
 }
 
+/** Where an index keeps its settings, and its name for messages (a StoreTarget, or a worker's pool). */
+export type IndexSettingsTarget = Pick<StoreTarget, 'settings' | 'label'>;
+
 /** The embedder record of an index, or undefined when it holds no vectors of a known embedder. */
-export async function readIndexEmbedder(target: StoreTarget): Promise<IndexEmbedderRecord | undefined> {
+export async function readIndexEmbedder(target: IndexSettingsTarget): Promise<IndexEmbedderRecord | undefined> {
   const text = await target.settings.get(EMBEDDER_SETTING);
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : parseRecord(target, text);
+}
+
+function parseRecord(target: IndexSettingsTarget, text: string): IndexEmbedderRecord {
   let record: Partial<IndexEmbedderRecord>;
   try {
     record = JSON.parse(text) as Partial<IndexEmbedderRecord>;
@@ -33,9 +39,9 @@ export async function readIndexEmbedder(target: StoreTarget): Promise<IndexEmbed
   return record as IndexEmbedderRecord;
 }
 
-/** Records the embedder (and its fitted state) with the index. */
-export async function writeIndexEmbedder(target: StoreTarget, loaded: LoadedEmbedder): Promise<IndexEmbedderRecord> {
-  const record: IndexEmbedderRecord = {
+/** What an index records for a loaded embedder: its spec, width, state and server. */
+export function embedderRecord(loaded: LoadedEmbedder): IndexEmbedderRecord {
+  return {
     format: 'chunkwise-index-embedder',
     version: 1,
     spec: loaded.spec,
@@ -43,8 +49,24 @@ export async function writeIndexEmbedder(target: StoreTarget, loaded: LoadedEmbe
     state: loaded.state(),
     ...(loaded.url === undefined ? {} : { url: loaded.url }),
   };
+}
+
+/** Records the embedder (and its fitted state) with the index. */
+export async function writeIndexEmbedder(target: StoreTarget, loaded: LoadedEmbedder): Promise<IndexEmbedderRecord> {
+  const record = embedderRecord(loaded);
   await target.settings.set(EMBEDDER_SETTING, JSON.stringify(record));
   return record;
+}
+
+/**
+ * Records the embedder with an index that has none yet, atomically (insert-if-absent): of several
+ * workers starting at once exactly one record wins. Returns the record the index now holds, the
+ * caller's own or the one another process wrote first; `same` says whether it is the caller's.
+ */
+export async function addIndexEmbedder(target: IndexSettingsTarget, loaded: LoadedEmbedder): Promise<{ record: IndexEmbedderRecord; same: boolean }> {
+  const text = JSON.stringify(embedderRecord(loaded));
+  const stored = await target.settings.add(EMBEDDER_SETTING, text);
+  return { record: parseRecord(target, stored), same: stored === text };
 }
 
 /**
@@ -66,13 +88,18 @@ export function checkSameEmbedder(record: IndexEmbedderRecord, requested: Embedd
  * `requested` spec must be the same one. Undefined when the index records none.
  */
 export async function queryEmbedder(
-  target: StoreTarget,
+  target: IndexSettingsTarget,
   requested: EmbedderSpec | undefined,
   options: { onProgress?: ProgressCallback } = {},
 ): Promise<{ loaded: LoadedEmbedder; record: IndexEmbedderRecord } | undefined> {
   const record = await readIndexEmbedder(target);
   if (record === undefined) return undefined;
   if (requested !== undefined) checkSameEmbedder(record, requested, target.label);
+  return { loaded: await loadRecordedEmbedder(target, record, options), record };
+}
+
+/** Loads the embedder a record names with its recorded state and server, checking its width. */
+export async function loadRecordedEmbedder(target: IndexSettingsTarget, record: IndexEmbedderRecord, options: { onProgress?: ProgressCallback } = {}): Promise<LoadedEmbedder> {
   const loaded = await loadEmbedder(parseEmbedderSpec(record.spec), { state: record.state, url: record.url, ...options });
   if (loaded.embedder.dimensions !== record.dimensions) {
     await loaded.close();
@@ -80,7 +107,7 @@ export async function queryEmbedder(
       details: { expected: record.dimensions, actual: loaded.embedder.dimensions },
     });
   }
-  return { loaded, record };
+  return loaded;
 }
 
 /**

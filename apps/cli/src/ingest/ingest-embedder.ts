@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { cachedEmbedder, createCache, type CacheStore, type CacheValue } from '@chunkwise/cache';
-import type { Embedder } from '@chunkwise/core';
-import { UsageError } from '../errors.js';
+import type { Embedder, ProgressCallback } from '@chunkwise/core';
+import type { SifState } from '@chunkwise/providers/static';
+import { loadEmbedder, parseEmbedderSpec, type EmbedderSpec, type LoadedEmbedder } from '../embedder-option.js';
+import { addIndexEmbedder, checkSameEmbedder, loadRecordedEmbedder, readIndexEmbedder, type IndexSettingsTarget } from '../index-embedder.js';
 import { isRedisUrl, parseRedisTarget, waitForReplicas } from './redis-target.js';
 
 /** An embedder as a worker uses it: behind the shared content cache, counting what it computes. */
@@ -16,30 +19,68 @@ export interface IngestEmbedder {
   close(): Promise<void>;
 }
 
+/** The content-cache name of the unfitted GloVe embedder every worker used before indexes recorded it: kept, so cached vectors stay valid. */
+const GLOVE_PRIOR = 'glove-wink-sg-100d-sif-prior';
+
 /**
- * `--embedder glove` (GloVe 100-d word vectors with SIF weights from the vocabulary-rank prior:
- * no fit on a corpus, so every worker computes the same vector for the same text) or
- * `--embedder static:DIR` (a Model2Vec / sentence-transformers static model folder).
+ * The embedder a worker embeds with, settled before it takes a job (so nothing is written with
+ * another model's vectors):
+ * - the index records one: that one, loaded with its recorded state and server; a `requested`
+ *   spec must name the same model (DIMENSION_MISMATCH otherwise);
+ * - it records none: the requested one, unfitted (GloVe's SIF weights come from the
+ *   vocabulary-rank prior, since no worker sees the whole corpus), recorded with the index by an
+ *   insert-if-absent, so of several first workers one record wins and the others take it or refuse;
+ * - neither: undefined, BM25 only.
  */
-export async function loadEmbedderSpec(spec: string): Promise<{ embedder: Embedder; name: string }> {
-  if (spec === 'glove') {
-    const { gloveEmbedder } = await import('@chunkwise/providers/static/node');
-    return { embedder: await gloveEmbedder(), name: 'glove-wink-sg-100d-sif-prior' };
+export async function workerEmbedder(target: IndexSettingsTarget, requested: EmbedderSpec | undefined, options: { onProgress?: ProgressCallback } = {}): Promise<LoadedEmbedder | undefined> {
+  let record = await readIndexEmbedder(target);
+  if (record === undefined) {
+    if (requested === undefined) return undefined;
+    const loaded = await loadEmbedder(requested, options);
+    let added: Awaited<ReturnType<typeof addIndexEmbedder>>;
+    try {
+      added = await addIndexEmbedder(target, loaded);
+    } catch (error) {
+      await loaded.close();
+      throw error;
+    }
+    if (added.same) return loaded;
+    await loaded.close();
+    record = added.record;
   }
-  if (spec.startsWith('static:') && spec.length > 'static:'.length) {
-    const dir = spec.slice('static:'.length);
-    const { loadStaticModel } = await import('@chunkwise/providers/static/node');
-    return { embedder: loadStaticModel(dir), name: `static:${basename(dir)}` };
+  if (requested !== undefined) checkSameEmbedder(record, requested, target.label);
+  return loadRecordedEmbedder(target, record, options);
+}
+
+/**
+ * The model's name in the content hash and the content cache's keys: the same text embedded by the
+ * same model and state is computed once across workers; another state (a GloVe fitted by
+ * `index --embedder`) gets keys of its own.
+ */
+export function contentCacheModel(loaded: LoadedEmbedder): string {
+  const spec = parseEmbedderSpec(loaded.spec);
+  switch (spec.kind) {
+    case 'glove': {
+      const state = loaded.state() as Partial<SifState> | null;
+      const prior = state !== null && state.texts === 0 && state.component === null && state.a === 1e-3 && state.priorTokens === 10_000;
+      return prior ? GLOVE_PRIOR : `glove-wink-sg-100d-sif-${createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 16)}`;
+    }
+    case 'static':
+    case 'transformers':
+      // The folder's name, as worker caches were keyed before: the same model from any mount point.
+      return `${spec.kind}:${basename(spec.dir)}`;
+    case 'openai':
+      return `openai:${spec.model}`;
   }
-  throw new UsageError(`--embedder takes glove or static:DIR (a Model2Vec folder), got ${JSON.stringify(spec)}.`);
 }
 
 /**
  * The worker's embedder behind the content cache named by `--cache`: a Redis server or Cluster
  * shared by every worker (so no text is embedded twice across them), or a SQLite file.
  */
-export async function openIngestEmbedder(spec: string, cache: string | undefined, namespace: string): Promise<IngestEmbedder> {
-  const { embedder: model, name } = await loadEmbedderSpec(spec);
+export async function openIngestEmbedder(loaded: LoadedEmbedder, cache: string | undefined, namespace: string): Promise<IngestEmbedder> {
+  const model = loaded.embedder;
+  const name = contentCacheModel(loaded);
   let computed = 0;
   const counting: Embedder = {
     dimensions: model.dimensions,
@@ -48,10 +89,22 @@ export async function openIngestEmbedder(spec: string, cache: string | undefined
       return model.embed(texts, options);
     },
   };
-  if (cache === undefined) return { embedder: counting, name, computed: () => computed, flush: () => Promise.resolve(), close: () => Promise.resolve() };
-  const store = await openCacheStore(cache);
+  if (cache === undefined) return { embedder: counting, name, computed: () => computed, flush: () => Promise.resolve(), close: () => loaded.close() };
+  const store = await openCacheStore(cache).catch(async (error: unknown) => {
+    await loaded.close();
+    throw error;
+  });
   const embedder = cachedEmbedder(counting, createCache<CacheValue>({ store: store.store, namespace }), { model: name });
-  return { embedder, name, computed: () => computed, flush: store.flush, close: async () => void (await store.store.close()) };
+  return {
+    embedder,
+    name,
+    computed: () => computed,
+    flush: store.flush,
+    close: async () => {
+      await store.store.close();
+      await loaded.close();
+    },
+  };
 }
 
 async function openCacheStore(cache: string): Promise<{ store: CacheStore; flush(): Promise<void> }> {

@@ -1,19 +1,20 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import type { Store } from '@chunkwise/retrieval';
 import { UsageError } from '../errors.js';
-import { isPostgresUrl, openStoreTarget, redactDb } from '../store-target.js';
+import { isPostgresUrl, openStoreTarget, postgresSettings, redactDb, vectorTypeOf, type IndexSettings } from '../store-target.js';
 
-/** The index a worker writes. */
-export interface IngestStore {
-  store: Store;
+/** The index a worker writes: its settings first (the embedder record), then its store. */
+export interface IngestIndex {
   label: string;
+  kind: 'sqlite' | 'postgres';
+  settings: IndexSettings;
+  /** Opens the store; with `dimensions` (the embedder's) it keeps a vector per chunk. */
+  open(dimensions: number | undefined): Promise<Store>;
   close(): Promise<void>;
 }
 
-export interface IngestStoreOptions {
+export interface IngestIndexOptions {
   table?: string;
-  /** The embedder's dimensions: the store then keeps a vector per chunk. */
-  dimensions?: number;
   /** Connections a worker may use at once (its job concurrency). */
   connections: number;
 }
@@ -34,49 +35,48 @@ export function indexIdentity(db: string, table: string | undefined): string {
 }
 
 /**
- * Opens the index for ingest. Postgres: a `pg.Pool` (concurrent jobs write in parallel), and with
- * an embedder a vector column: pgvector where the server has it, else a `real[]` column (Debian's
- * PostgreSQL 15 ships no pgvector); an existing table keeps the kind it has.
+ * Opens the index for ingest. Postgres: a `pg.Pool` (concurrent jobs write in parallel) that also
+ * reads and writes the index's settings, and with an embedder a vector column: pgvector where the
+ * server has it, else a `real[]` column (Debian's PostgreSQL 15 ships no pgvector); an existing
+ * table keeps the kind it has.
  */
-export async function openIngestStore(db: string, options: IngestStoreOptions): Promise<IngestStore> {
+export async function openIngestIndex(db: string, options: IngestIndexOptions): Promise<IngestIndex> {
   const table = options.table;
   if (!isPostgresUrl(db)) {
-    if (options.dimensions !== undefined) throw new UsageError('a SQLite --db with an embedder is not supported by workers yet; use a postgres:// index.');
     const target = await openStoreTarget(db, { create: true, ...(table === undefined ? {} : { table }) });
-    return { store: target.store, label: target.label, close: () => target.close() };
+    return {
+      label: target.label,
+      kind: 'sqlite',
+      settings: target.settings,
+      open(dimensions) {
+        if (dimensions !== undefined) return Promise.reject(new UsageError('a SQLite --db with an embedder is not supported by workers yet; use a postgres:// index.'));
+        return Promise.resolve(target.store);
+      },
+      close: () => target.close(),
+    };
   }
   const label = redactDb(db);
   const [{ default: pg }, { PostgresStore }] = await Promise.all([import('pg'), import('@chunkwise/retrieval/postgres')]);
   const pool = new pg.Pool({ connectionString: db, max: Math.max(2, options.connections + 1) });
   // A dropped connection is reported by the next query; without a listener it would crash the process.
   pool.on('error', () => {});
-  try {
-    const vectorType = options.dimensions === undefined ? undefined : await vectorTypeOf(pool, table ?? 'chunkwise_records');
-    const store = await PostgresStore.open(pool, {
-      ...(table === undefined ? {} : { table }),
-      ...(options.dimensions !== undefined && { dimensions: options.dimensions }),
-      ...(vectorType !== undefined && { vectorType }),
-    });
-    return { store, label, close: () => pool.end() };
-  } catch (error) {
-    await pool.end().catch(() => {});
-    if (error instanceof ChunkwiseError) throw error;
-    throw new ChunkwiseError('STORE', `Cannot open ${label}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-async function vectorTypeOf(pool: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }, table: string): Promise<'pgvector' | 'array'> {
-  const quoted = table
-    .split('.')
-    .map((part) => `"${part}"`)
-    .join('.');
-  const { rows: extension } = await pool.query("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available");
-  const { available } = extension[0] as { available: boolean };
-  // A table name PostgresStore refuses is reported by PostgresStore.open, right after this.
-  const { rows } = await pool
-    .query("SELECT format_type(atttypid, atttypmod) AS existing FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding' AND NOT attisdropped", [quoted])
-    .catch(() => ({ rows: [] as unknown[] }));
-  const existing = (rows[0] as { existing: string } | undefined)?.existing ?? null;
-  if (existing !== null) return existing.startsWith('vector') ? 'pgvector' : 'array';
-  return available ? 'pgvector' : 'array';
+  const failed = (error: unknown) => (error instanceof ChunkwiseError ? error : new ChunkwiseError('STORE', `Cannot open ${label}: ${(error as Error).message}`, { cause: error }));
+  return {
+    label,
+    kind: 'postgres',
+    settings: postgresSettings(pool, table ?? 'chunkwise_records'),
+    async open(dimensions) {
+      try {
+        const vectorType = dimensions === undefined ? undefined : await vectorTypeOf(pool, table ?? 'chunkwise_records');
+        return await PostgresStore.open(pool, {
+          ...(table === undefined ? {} : { table }),
+          ...(dimensions !== undefined && { dimensions }),
+          ...(vectorType !== undefined && { vectorType }),
+        });
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    close: () => pool.end(),
+  };
 }

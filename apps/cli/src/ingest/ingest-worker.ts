@@ -1,9 +1,11 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { describeError } from '../errors.js';
+import type { Store } from '@chunkwise/retrieval';
+import type { EmbedderSpec } from '../embedder-option.js';
+import { UsageError, describeError } from '../errors.js';
 import { printNote } from '../output.js';
-import { openIngestEmbedder, type IngestEmbedder } from './ingest-embedder.js';
+import { openIngestEmbedder, workerEmbedder, type IngestEmbedder } from './ingest-embedder.js';
 import { QUEUE_PREFIX, openIngestQueue, type QueuedSource } from './ingest-queue.js';
-import { indexIdentity, openIngestStore } from './ingest-store.js';
+import { indexIdentity, openIngestIndex } from './ingest-store.js';
 import { parseRedisTarget, queueConnection } from './redis-target.js';
 import { isPermanentFailure, runSourceJob, type SourceJobResult } from './source-job.js';
 
@@ -12,7 +14,8 @@ export interface WorkerOptions {
   table?: string;
   queue: string;
   queueName: string;
-  embedder?: string;
+  /** Parsed by the CLI's one parser; left out, the index's recorded embedder (if any) is used. */
+  embedder?: EmbedderSpec;
   cache?: string;
   cacheNamespace: string;
   concurrency: number;
@@ -53,12 +56,20 @@ export async function runIngestWorker(options: WorkerOptions, run: { quiet: bool
   const target = parseRedisTarget(options.queue, '--queue');
   const index = indexIdentity(options.db, options.table);
   // Load the model before taking jobs: a long synchronous load would hold up lock renewals.
-  const embedder: IngestEmbedder | undefined = options.embedder === undefined ? undefined : await openIngestEmbedder(options.embedder, options.cache, options.cacheNamespace);
-  const store = await openIngestStore(options.db, {
-    ...(options.table !== undefined && { table: options.table }),
-    ...(embedder && { dimensions: embedder.embedder.dimensions }),
-    connections: options.concurrency,
-  });
+  const ingest = await openIngestIndex(options.db, { ...(options.table !== undefined && { table: options.table }), connections: options.concurrency });
+  let embedder: IngestEmbedder | undefined;
+  let store: Store;
+  try {
+    if (ingest.kind === 'sqlite' && options.embedder !== undefined) throw new UsageError('a SQLite --db with an embedder is not supported by workers yet; use a postgres:// index.');
+    // The index's recorded embedder, or this one recorded with it: settled before any job runs.
+    const loaded = await workerEmbedder(ingest, options.embedder);
+    if (loaded) embedder = await openIngestEmbedder(loaded, options.cache, options.cacheNamespace);
+    store = await ingest.open(embedder?.embedder.dimensions);
+  } catch (error) {
+    await embedder?.close();
+    await ingest.close();
+    throw error;
+  }
   const summary: WorkerSummary = { index, jobs: { done: 0, skipped: 0, failed: 0, retried: 0 }, chunks: 0, embedded: 0, timings: { read: 0, hash: 0, chunk: 0, embed: 0, write: 0, ack: 0 }, busyMs: 0, wallMs: 0, firstJobAt: 0, lastJobAt: 0 };
   let firstStart: number | undefined;
   let lastEnd = 0;
@@ -78,7 +89,7 @@ export async function runIngestWorker(options: WorkerOptions, run: { quiet: bool
         throw new UnrecoverableError(`this job belongs to the index ${job.data.index}, but this worker writes ${index}; give each index its own --queue-name.`);
       }
       const result = await runSourceJob(job.data, {
-        store: store.store,
+        store,
         maxBytes: options.maxBytes,
         signal: run.signal,
         ...(embedder && { embedder: embedder.embedder, embedderName: embedder.name }),
@@ -152,7 +163,7 @@ export async function runIngestWorker(options: WorkerOptions, run: { quiet: bool
     connection.disconnect();
     await watcher?.close();
     await embedder?.close();
-    await store.close();
+    await ingest.close();
   }
   summary.embedded = embedder?.computed() ?? 0;
   summary.busyMs = firstStart === undefined ? 0 : lastEnd - firstStart;
