@@ -191,6 +191,12 @@ describe.runIf(url !== undefined && redis !== undefined)('chunkwise index --queu
       expect(hits).toHaveLength(4);
       for (const hit of hits) expect((await readFile(join(dir, hit.source), 'utf8')).slice(hit.start, hit.end)).toBe(hit.text);
     }
+    const asked = await chunkwise(['--json', 'ask', 'Why does Ishmael go to sea?', ...db, '--retriever', 'hybrid'], gloveEnv);
+    expect([asked.code, asked.stderr]).toEqual([0, '']);
+    const answer = JSON.parse(asked.stdout) as { retriever: string; citations: { source: string; start: number; end: number; text: string }[] };
+    expect(answer.retriever).toBe('hybrid (glove)');
+    expect(answer.citations.length).toBeGreaterThan(0);
+    for (const hit of answer.citations) expect((await readFile(join(dir, hit.source), 'utf8')).slice(hit.start, hit.end)).toBe(hit.text);
 
     // A query embedder loaded from the record gives exactly the vectors the worker stored.
     process.env.CHUNKWISE_CACHE_DIR = gloveEnv.CHUNKWISE_CACHE_DIR;
