@@ -11,7 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FAULT_FILE = /(fuzz|damage|two-writers|concurrency|faults|poisoned|closed-pipe|output-file|doctor|distributed-ingest|missing-peers?|response-limit|control-characters|usage-errors|index-sync|map-concurrent)\.[\w.]*test\.ts$/;
+const FAULT_FILE = /(fuzz|damage|two-writers|concurrency|faults|poisoned|closed-pipe|output-file|doctor|distributed-ingest|missing-peers?|response-limit|control-characters|usage-errors|index-sync|map-concurrent)[^/]*\.test\.ts$/;
 
 const workspaces = ['packages', 'apps']
   .flatMap((group) => readdirSync(join(root, group)).map((dir) => join(group, dir)))
