@@ -78,7 +78,7 @@ describe('dense and hybrid search in the CLI', () => {
       expect(hits).toHaveLength(3);
       await expectExact(hits);
     }
-    // Hybrid fuses each ranking's top 10 (as evaluateRetrieval and ChunkwiseRetriever do), not the
+    // Hybrid fuses each ranking's top 10 (weights 1 : 0.5, chosen on tune in quality-retrievers), not the
     // 50 candidates: the queries where the two fusions differ show which one the CLI does.
     const ranked = async (query: string, retriever: string, k: number) => {
       const found = await chunkwise(['search', query, '--db', 'glove.db', '--retriever', retriever, '-k', String(k)]);
@@ -87,11 +87,18 @@ describe('dense and hybrid search in the CLI', () => {
     let differs = 0;
     for (const query of ['a damp drizzly November in my soul', 'the landlord and the harpooneer', 'whaling voyage money', 'New Bedford chapel']) {
       const [bm25, dense] = [await ranked(query, 'bm25', 50), await ranked(query, 'dense', 50)];
-      const fused = (depth: number) => reciprocalRankFusion([bm25.slice(0, depth), dense.slice(0, depth)], { limit: 3 }).map((hit) => hit.id);
+      const fused = (depth: number) => reciprocalRankFusion([bm25.slice(0, depth), dense.slice(0, depth)], { limit: 3, weights: [1, 0.5] }).map((hit) => hit.id);
       expect((await ranked(query, 'hybrid', 3)).map((hit) => hit.id)).toEqual(fused(10));
       if (fused(10).join() !== fused(50).join()) differs++;
     }
     expect(differs).toBeGreaterThan(0);
+    // RRF scores fall smoothly, so a hybrid or dense context is filled top-k; BM25's keeps score-drop (the quality table).
+    for (const [retriever, strategy] of [['bm25', 'score-drop'], ['hybrid', 'top-k'], ['dense', 'top-k']] as const) {
+      const context = await chunkwise(['search', 'whaling voyage money', '--db', 'glove.db', '--retriever', retriever, '--budget', '400']);
+      expect(JSON.parse(context.stdout)).toMatchObject({ retriever, strategy });
+    }
+    const chosen = await chunkwise(['search', 'whaling voyage money', '--db', 'glove.db', '--retriever', 'hybrid', '--budget', '400', '--strategy', 'knapsack']);
+    expect(JSON.parse(chosen.stdout)).toMatchObject({ strategy: 'knapsack' });
     const asked = await chunkwise(['ask', 'Why does Ishmael go to sea?', '--db', 'glove.db', '--retriever', 'hybrid']);
     expect(asked.code).toBe(0);
     const answer = JSON.parse(asked.stdout) as { retriever: string; citations: Hit[] };

@@ -71,10 +71,10 @@ export function bm25Retriever(store: Store): IndexRetriever {
 
 /**
  * Dense: nearest chunk vectors to the query's. Hybrid: reciprocal rank fusion (k = 60, weights
- * 1 : 1) of the BM25 and dense rankings' top `fusionDepth` (10 unless asked), as @chunkwise/eval's
- * `evaluateRetrieval` and retrieval's `ChunkwiseRetriever` fuse them: fusing the 50 candidates a
- * budget offers put chunks both rank middling above BM25's first (recall at 1,200 tokens 0.295
- * against 0.613 for 10-deep lists, quality-retrievers in docs/benchmarks.md). A query with no known
+ * BM25 1 : dense 0.5, chosen on the tune split) of the BM25 and dense rankings' top `fusionDepth`
+ * (10 unless asked): fusing the 50 candidates a budget offers put chunks both rank middling above
+ * BM25's first (recall at 1,200 tokens 0.295 against 0.613 for 10-deep lists at 1 : 1, and 0.642 at
+ * 1 : 0.5; quality-retrievers in docs/benchmarks.md). A query with no known
  * word embeds to the zero vector, which is near nothing: dense finds nothing, hybrid is BM25's.
  */
 async function rank(store: Store, embedder: Embedder, retriever: RetrieverName, query: string, k: number, options: { signal?: AbortSignal; fusionDepth?: number }): Promise<ScoredId[]> {
@@ -83,5 +83,5 @@ async function rank(store: Store, embedder: Embedder, retriever: RetrieverName, 
   const depth = retriever === 'dense' ? k : Math.min(k, fusionDepth);
   const dense = vector === undefined || vector.every((x) => x === 0) ? [] : await store.searchVector(vector, { k: depth });
   if (retriever === 'dense') return dense;
-  return reciprocalRankFusion([await store.searchText(query, { k: depth }), dense], { limit: k });
+  return reciprocalRankFusion([await store.searchText(query, { k: depth }), dense], { limit: k, weights: QUALITY_DEFAULTS.fusionWeights });
 }

@@ -10,7 +10,7 @@ import { defaultLlmCachePath, openLlmCache } from '../llm-cache.js';
 import { addLlmOptions, languageModelFromOptions, type LlmFlags } from '../llm-options.js';
 import { print, printNote, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
-import { QUALITY_DEFAULTS } from '../quality-defaults.js';
+import { CONTEXT_STRATEGY_DEFAULT_HELP, contextStrategyFor, QUALITY_DEFAULTS } from '../quality-defaults.js';
 import { addRetrieverOptions, openRetriever, type RetrieverFlags } from '../retriever-option.js';
 import { openStoreTarget } from '../store-target.js';
 import { addTokenizerOption, loadTokenizer } from '../tokenizer-option.js';
@@ -19,7 +19,7 @@ interface AskFlags extends LlmFlags, RetrieverFlags {
   db: string;
   table?: string;
   budget: number;
-  strategy: ContextStrategy;
+  strategy?: ContextStrategy;
   k?: number;
   method?: AnswerMethod;
   words: number;
@@ -36,7 +36,7 @@ export function registerAsk(program: Command): void {
     .requiredOption('--db <path|url>', 'SQLite index file or postgres://user:pass@host/db, built by `chunkwise index`')
     .option('--table <name>', 'table of a postgres:// index (default chunkwise_records)')
     .addOption(integerOption('--budget <tokens>', 'largest context given to the answer, in tokens of --tokenizer', { min: 1, default: QUALITY_DEFAULTS.budgetTokens }))
-    .addOption(new Option('--strategy <name>', `how the context is filled: ${CONTEXT_STRATEGIES.join(', ')}`).choices(CONTEXT_STRATEGIES).default(QUALITY_DEFAULTS.contextStrategy))
+    .addOption(new Option('--strategy <name>', `how the context is filled: ${CONTEXT_STRATEGIES.join(', ')} (default: ${CONTEXT_STRATEGY_DEFAULT_HELP})`).choices(CONTEXT_STRATEGIES))
     .addOption(integerOption('-k, --k <n>', 'at most this many passages in the context (default: as many as the budget takes)', { min: 1 }))
     .addOption(new Option('-m, --method <name>', `${ANSWER_METHODS.join(', ')} (default: extractive, or compact when an LLM is configured)`).choices(ANSWER_METHODS))
     .addOption(integerOption('-w, --words <n>', 'longest answer, in words', { min: 1, default: 120 }))
@@ -70,18 +70,20 @@ export function registerAsk(program: Command): void {
         };
     let cited: CitedAnswer;
     let retrieverName: string;
+    let strategy: ContextStrategy = flags.strategy ?? contextStrategyFor(flags.retriever);
     try {
       if ((await target.store.count()) === 0) {
         throw new ChunkwiseError('NOT_FOUND', `${target.label} holds no passages; index files into it first: chunkwise index <files…> --db ${target.label}.`);
       }
       const retriever = await openRetriever(target, flags, { onProgress: ui.onProgress });
+      strategy = flags.strategy ?? contextStrategyFor(retriever.name);
       retrieverName = retriever.embedder ? `${retriever.name} (${retriever.embedder.spec})` : retriever.name;
       try {
         const run = (signal?: AbortSignal) =>
           answerQuestion(
             target,
             question,
-            { retriever, tokenizer, budgetTokens: flags.budget, strategy: flags.strategy, k: flags.k, method, model, cache: cache?.cache, targetWords: flags.words, signal },
+            { retriever, tokenizer, budgetTokens: flags.budget, strategy, k: flags.k, method, model, cache: cache?.cache, targetWords: flags.words, signal },
             onText,
           );
         // With a model, Ctrl-C aborts the call in flight; finished answers stay cached.
@@ -123,7 +125,7 @@ export function registerAsk(program: Command): void {
     if (globals.quiet !== true) {
       for (const line of repairs) printNote(`chunkwise: ${line}\n`);
       const calls = result.calls + result.cacheHits > 0 ? `, ${result.calls} model calls${result.cacheHits ? `, ${result.cacheHits} cached` : ''}` : '';
-      printNote(`${result.method} answer from ${passages.length} passages (${retrieverName}, ${flags.strategy} ≤ ${flags.budget} tokens)${calls}\n`);
+      printNote(`${result.method} answer from ${passages.length} passages (${retrieverName}, ${strategy} ≤ ${flags.budget} tokens)${calls}\n`);
     }
   });
 }

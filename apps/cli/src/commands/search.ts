@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { integerOption } from '../flags.js';
 import { print, writeJson, type GlobalOptions } from '../output.js';
 import { ProgressUI } from '../progress-ui.js';
-import { QUALITY_DEFAULTS } from '../quality-defaults.js';
+import { CONTEXT_STRATEGY_DEFAULT_HELP, contextStrategyFor, QUALITY_DEFAULTS } from '../quality-defaults.js';
 import { addRetrieverOptions, openRetriever, type RetrieverFlags } from '../retriever-option.js';
 import { openStoreTarget } from '../store-target.js';
 import { addTokenizerOption, loadTokenizer } from '../tokenizer-option.js';
@@ -14,7 +14,7 @@ interface SearchOptions extends RetrieverFlags {
   table?: string;
   k: number;
   budget?: number;
-  strategy: string;
+  strategy?: string;
   tokenizer: string;
 }
 
@@ -27,12 +27,12 @@ export function registerSearch(program: Command): void {
     .option('--table <name>', 'table of a postgres:// index (default chunkwise_records)')
     .addOption(integerOption('-k, --k <n>', 'how many hits (with --budget: at most this many passages, only when given)', { min: 1, default: 5 }))
     .addOption(integerOption('--budget <tokens>', 'assemble a context of at most this many tokens (of --tokenizer) from the hits', { min: 1 }))
-    .option('--strategy <name>', `context strategy: ${CONTEXT_STRATEGIES.join(', ')}`, QUALITY_DEFAULTS.contextStrategy);
+    .option('--strategy <name>', `context strategy: ${CONTEXT_STRATEGIES.join(', ')} (default: ${CONTEXT_STRATEGY_DEFAULT_HELP})`);
   addRetrieverOptions(command);
   addTokenizerOption(command, { description: 'tokenizer that counts --budget' }).action(async (query: string, options: SearchOptions, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const { k, budget } = options;
-    if (!(CONTEXT_STRATEGIES as readonly string[]).includes(options.strategy)) {
+    if (options.strategy !== undefined && !(CONTEXT_STRATEGIES as readonly string[]).includes(options.strategy)) {
       throw new UsageError(`--strategy must be one of ${CONTEXT_STRATEGIES.join(', ')}, got ${JSON.stringify(options.strategy)}.`);
     }
     // Opening a missing file would create an empty store; searching one is a mistake.
@@ -61,12 +61,13 @@ export function registerSearch(program: Command): void {
       const tokenizer = await loadTokenizer(options.tokenizer);
       // With a budget, -k caps the passages only when given: the budget decides (quality-defaults.ts).
       const cap = cmd.getOptionValueSource('k') === 'cli' ? { k } : {};
-      const context = selectContext(hits, { budgetTokens: budget, tokenizer, strategy: options.strategy as ContextStrategy, ...cap });
+      const strategy = (options.strategy as ContextStrategy | undefined) ?? contextStrategyFor(retriever.name);
+      const context = selectContext(hits, { budgetTokens: budget, tokenizer, strategy, ...cap });
       if (globals.json) {
-        writeJson({ query, retriever: retriever.name, budget, strategy: options.strategy, tokenizer: options.tokenizer, tokens: context.tokens, passages: context.passages.map(({ id, docId, start, end, score, tokens, text }) => ({ id, source: docId, start, end, score, tokens, text })) });
+        writeJson({ query, retriever: retriever.name, budget, strategy, tokenizer: options.tokenizer, tokens: context.tokens, passages: context.passages.map(({ id, docId, start, end, score, tokens, text }) => ({ id, source: docId, start, end, score, tokens, text })) });
         return;
       }
-      print(`context: ${context.passages.length} passages, ${context.tokens} of ${budget} tokens (${options.strategy})\n\n`);
+      print(`context: ${context.passages.length} passages, ${context.tokens} of ${budget} tokens (${strategy})\n\n`);
       context.passages.forEach((p, i) => print(`[${i + 1}] ${p.docId} [${p.start}, ${p.end})\n${p.text}\n\n`));
     } finally {
       await target.close();

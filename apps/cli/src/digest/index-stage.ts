@@ -9,6 +9,7 @@ import { loadEmbedder, type LoadedEmbedder } from '../embedder-option.js';
 import { indexingEmbedder, writeIndexEmbedder } from '../index-embedder.js';
 import { llmCallCache } from '../llm-cache.js';
 import { languageModelFromOptions } from '../llm-options.js';
+import { contextStrategyFor } from '../quality-defaults.js';
 import { bm25Retriever, retrieverWith, type IndexRetriever } from '../retriever-option.js';
 import { openStoreTarget, type StoreTarget } from '../store-target.js';
 import { loadTokenizer } from '../tokenizer-option.js';
@@ -148,7 +149,7 @@ export const indexStage: DigestStage = {
         analyzer: 'simple',
         ranking: 'BM25 (k1 1.2, b 0.75)',
         retriever: embedding ? `hybrid (BM25 + ${embedding.loaded.spec}, reciprocal rank fusion)` : 'bm25',
-        context: { strategy: DIGEST_DEFAULTS.contextStrategy, budgetTokens: DIGEST_DEFAULTS.budgetTokens },
+        context: { strategy: contextStrategyFor(retriever.name), budgetTokens: DIGEST_DEFAULTS.budgetTokens },
         questions: answers,
       };
       const written = unchanged
@@ -238,7 +239,7 @@ async function answerAll(context: DigestContext, target: StoreTarget, retriever:
       retriever,
       tokenizer,
       budgetTokens: DIGEST_DEFAULTS.budgetTokens,
-      strategy: DIGEST_DEFAULTS.contextStrategy,
+      strategy: contextStrategyFor(retriever.name),
       // Keep chapters apart: passages of two chapters are never merged into one.
       docId: (record) => `${String(record.meta?.source)}\u0000${String(record.meta?.chapter)}`,
       method: model ? 'compact' : 'extractive',
