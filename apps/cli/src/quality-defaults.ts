@@ -3,8 +3,8 @@ import type { RetrieverName } from '@chunkwise/eval';
 
 /**
  * The defaults of `digest`, `index`, `chunk`, `search` and `ask`, chosen from the quality table in
- * docs/benchmarks.md#quality (`pnpm bench quality`, rerun after hybrid fused 10-deep lists; 320 questions, RULER needles and
- * held-out sentences from Moby Dick and the SOTU addresses; chosen on the tune half, figures from
+ * docs/benchmarks.md#quality (`pnpm bench quality`, rerun after hybrid fused 10-deep lists; 320
+ * questions, RULER needles and held-out sentences from Moby Dick and the SOTU addresses; chosen on the tune half, figures from
  * the test half, mean recall at a 1,200-token budget, standard error about ±0.022):
  *
  * - recursive chunks of 200 tokens: 0.606 (synthetic 0.977, held-out 0.235) against 0.591 for the
@@ -17,7 +17,7 @@ import type { RetrieverName } from '@chunkwise/eval';
  *   embedder there is;
  * - score-drop into 1,200 tokens, no cap on the number of passages: 0.606 at 832 tokens, where
  *   top-k gives 0.636 at 1,153 and knapsack 0.611 at 1,179 (28% more context for ≤ 1.4 standard
- *   errors); CORAG-style search 0.299. The context is filled from the 50 best-ranked chunks, as
+ *   errors); CORAG-style search 0.615 at 1,054. The context is filled from the 50 best-ranked chunks, as
  *   in the table.
  */
 export const QUALITY_DEFAULTS = {
