@@ -1,5 +1,6 @@
 import { ChunkwiseError } from '@chunkwise/core';
-import { packStrings, snapshotParts, unpackSnapshot, unpackStrings, type SnapshotArray } from '../snapshot-codec.js';
+import { packStrings, snapshotParts, unpackSnapshot, unpackStrings, type SnapshotArray, type SnapshotArrayPieces } from '../snapshot-codec.js';
+import { Int32Blocks } from './int32-blocks.js';
 import type { InvertedIndex } from './inverted-index.js';
 
 /** What must match between a snapshot and the options it is loaded with. */
@@ -47,7 +48,7 @@ export function bm25SnapshotParts<M>(index: InvertedIndex<M>, settings: BM25Sett
     slots: S,
     used: arena.used,
   };
-  const arrays: SnapshotArray[] = [
+  const arrays: (SnapshotArray | SnapshotArrayPieces)[] = [
     index.df.subarray(0, T),
     arena.start.subarray(0, T),
     arena.length.subarray(0, T),
@@ -58,7 +59,8 @@ export function bm25SnapshotParts<M>(index: InvertedIndex<M>, settings: BM25Sett
     ...index.lengths.map((lengths) => lengths.subarray(0, S)),
     index.totalLength,
     index.docTermStart.subarray(0, S + 1),
-    index.docTerms.subarray(0, index.docTermStart[S]),
+    // Stored in blocks, written as one array.
+    { pieces: index.docTerms.pieces(index.docTermStart[S] as number) },
     ...packStrings([...index.termIds.keys()]),
     ...packStrings(index.slotIds.slice(0, S)),
     ...packStrings(index.slotMeta.slice(0, S).map((meta) => (meta === undefined ? '' : JSON.stringify(meta)))),
@@ -120,7 +122,8 @@ export function readBM25Snapshot<M>(bytes: Uint8Array, index: InvertedIndex<M>, 
   index.lengths = lengths;
   index.totalLength.set(totalLength);
   index.docTermStart = docTermStart.slice();
-  index.docTerms = docTerms;
+  index.docTerms = Int32Blocks.viewOf(docTerms);
+  index.pendingSlot = S;
   // Every per-slot array has capacity S; the next add grows them together.
   index.alive = new Uint8Array(S).fill(1);
   index.slotCount = S;

@@ -1,13 +1,12 @@
 import { ChunkwiseError } from '@chunkwise/core';
 import { describeValue } from '../argument-checks.js';
+import { Int32Blocks } from './int32-blocks.js';
+import { PendingTfs } from './pending-tfs.js';
 import { PostingsArena } from './postings.js';
 import type { SimpleTermScanner } from './simple-term-scanner.js';
 
 // Compact the postings once tombstoned slots outnumber a quarter of all slots.
 const COMPACT_RATIO = 0.25;
-// Pending postings are appended to their terms at the latest when this many have collected, so a
-// bulk build never holds more than this many in the pending buffers.
-const FLUSH_AT = 1 << 20;
 
 /**
  * The data of a BM25 index, without analysis or scoring: the term dictionary, df, every term's
@@ -15,11 +14,15 @@ const FLUSH_AT = 1 << 20;
  * terms. Everything of size "postings" or "documents" is a typed array:
  *
  *   postings      docs (Int32) + one tf array (Int32) per field, in the arena   8 B each (one field)
- *   document terms one Int32Array, document after document (for removals)    4 B each
+ *   document terms Int32 blocks, document after document (for removals)      4 B each
  *   per document  lengths (Int32 per field), alive flag, start of its terms
  *
- * so the index holds about what its snapshot does. A removed document leaves a tombstone (alive 0)
- * until a quarter of the slots are dead; then slots are renumbered and the postings compacted.
+ * so the index holds about what its snapshot does. Postings of newly added documents wait as their
+ * tfs only (1 B each per field: their terms and slots are the document terms) until a read, a save
+ * or a compaction needs them in the arena; a bulk build then lays the arena out once, with exact
+ * sizes, instead of re-laying it out as it grows (old and new arena at once, then garbage). A
+ * removed document leaves a tombstone (alive 0) until a quarter of the slots are dead; then slots
+ * are renumbered and the postings compacted.
  */
 export class InvertedIndex<M> {
   readonly fieldCount: number;
@@ -33,9 +36,9 @@ export class InvertedIndex<M> {
   /** lengths[f][slot]: tokens of field f in the document. */
   lengths: Int32Array[];
   alive = new Uint8Array(64);
-  /** The terms of slot s are docTerms[docTermStart[s] … docTermStart[s + 1]). */
+  /** The terms of slot s are docTerms entries docTermStart[s] … docTermStart[s + 1]. */
   docTermStart = new Int32Array(65);
-  docTerms = new Int32Array(1024);
+  docTerms = new Int32Blocks();
   slotCount = 0;
   deadCount = 0;
   readonly totalLength: Float64Array;
@@ -43,11 +46,13 @@ export class InvertedIndex<M> {
   /** Per-document scratch, indexed by term id: tf per field and a seen flag. */
   private scratchTf: Int32Array[];
   private scratchSeen = new Uint8Array(64);
-  /** Postings not yet appended to their terms: (term, slot, tf per field), flushed before reads. */
-  private pendingTerm = new Int32Array(1024);
-  private pendingSlot = new Int32Array(1024);
-  private pendingTf: Int32Array[];
-  private pendingCount = 0;
+  /**
+   * Postings not yet appended to their terms: those of slots pendingSlot … slotCount − 1, whose
+   * terms are their document terms; pendingTf[f] holds their tfs from docTermStart[pendingSlot] on.
+   * Flushed before reads.
+   */
+  pendingSlot = 0;
+  private pendingTf: PendingTfs[];
 
   constructor(
     fieldCount: number,
@@ -58,7 +63,7 @@ export class InvertedIndex<M> {
     this.arena = new PostingsArena(fieldCount);
     this.lengths = Array.from({ length: fieldCount }, () => new Int32Array(64));
     this.scratchTf = Array.from({ length: fieldCount }, () => new Int32Array(64));
-    this.pendingTf = Array.from({ length: fieldCount }, () => new Int32Array(1024));
+    this.pendingTf = Array.from({ length: fieldCount }, () => new PendingTfs());
     this.totalLength = new Float64Array(fieldCount);
   }
 
@@ -114,20 +119,16 @@ export class InvertedIndex<M> {
       this.totalLength[f] = (this.totalLength[f] as number) + length;
     }
     const termsAt = this.docTermStart[slot] as number;
-    if (termsAt + terms.length > this.docTerms.length) {
-      // 1.25× rather than doubling: at a million passages doubling left up to 250 MB unused.
-      this.docTerms = grown(this.docTerms, new Int32Array(Math.max(this.docTerms.length + (this.docTerms.length >> 2), termsAt + terms.length)));
-    }
-    if (this.pendingCount + terms.length > this.pendingTerm.length) this.growPending(this.pendingCount + terms.length);
+    const docTerms = this.docTerms;
+    docTerms.reserve(termsAt, termsAt + terms.length);
+    const pendingAt = termsAt - (this.docTermStart[this.pendingSlot] as number);
+    for (const tfs of this.pendingTf) tfs.reserve(pendingAt + terms.length);
     for (let i = 0; i < terms.length; i++) {
       const term = terms[i] as number;
-      this.docTerms[termsAt + i] = term;
-      const at = this.pendingCount++;
-      this.pendingTerm[at] = term;
-      this.pendingSlot[at] = slot;
+      docTerms.set(termsAt + i, term);
       for (let f = 0; f < F; f++) {
         const scratch = this.scratchTf[f] as Int32Array;
-        (this.pendingTf[f] as Int32Array)[at] = scratch[term] as number;
+        (this.pendingTf[f] as PendingTfs).set(pendingAt + i, scratch[term] as number);
         scratch[term] = 0;
       }
       this.scratchSeen[term] = 0;
@@ -138,7 +139,6 @@ export class InvertedIndex<M> {
     this.slotMeta[slot] = meta;
     this.alive[slot] = 1;
     this.slotOf.set(id, slot);
-    if (this.pendingCount >= FLUSH_AT) this.flush();
   }
 
   /** Tombstones a document and takes it out of df, N and the length totals at once. */
@@ -151,7 +151,7 @@ export class InvertedIndex<M> {
     this.deadCount++;
     const end = this.docTermStart[slot + 1] as number;
     for (let i = this.docTermStart[slot] as number; i < end; i++) {
-      const term = this.docTerms[i] as number;
+      const term = this.docTerms.get(i);
       this.df[term] = (this.df[term] as number) - 1;
     }
     for (let f = 0; f < this.fieldCount; f++) {
@@ -170,19 +170,25 @@ export class InvertedIndex<M> {
 
   /**
    * Appends pending postings to their terms in the arena: a counting pass, one reservation per
-   * touched term, a scatter of (slot, tf) pairs, then one sequential pass per touched term over its
-   * new entries for the bounds. Slots only grow, so appending in pending order keeps every postings
-   * list sorted.
+   * touched term (on an empty arena: one layout with exact sizes), a scatter of (slot, tf) pairs,
+   * then one sequential pass per touched term over its new entries for the bounds. Slots only
+   * grow, so appending in slot order keeps every postings list sorted.
    */
   flush(): void {
-    const n = this.pendingCount;
-    if (n === 0) return;
+    const first = this.pendingSlot;
+    const from = this.docTermStart[first] as number;
+    const to = this.docTermStart[this.slotCount] as number;
+    if (to === from) {
+      this.pendingSlot = this.slotCount;
+      return;
+    }
     const F = this.fieldCount;
     const arena = this.arena;
+    const docTerms = this.docTerms;
     const counts = new Int32Array(arena.terms);
     const touched: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const term = this.pendingTerm[i] as number;
+    for (let i = from; i < to; i++) {
+      const term = docTerms.get(i);
       if (counts[term] === 0) touched.push(term);
       counts[term] = (counts[term] as number) + 1;
     }
@@ -192,24 +198,26 @@ export class InvertedIndex<M> {
       // Every field writes the same positions: restart each touched term's cursor at its end.
       for (const term of touched) cursor[term] = (arena.start[term] as number) + (arena.length[term] as number);
       const tfs = arena.tfs[f] as Int32Array;
-      const pendingTf = this.pendingTf[f] as Int32Array;
+      const pendingTf = this.pendingTf[f] as PendingTfs;
       const docs = arena.docs;
-      for (let i = 0; i < n; i++) {
-        const term = this.pendingTerm[i] as number;
-        const at = cursor[term] as number;
-        cursor[term] = at + 1;
-        if (f === 0) docs[at] = this.pendingSlot[i] as number;
-        tfs[at] = pendingTf[i] as number;
+      for (let slot = first; slot < this.slotCount; slot++) {
+        const end = this.docTermStart[slot + 1] as number;
+        for (let i = this.docTermStart[slot] as number; i < end; i++) {
+          const term = docTerms.get(i);
+          const at = cursor[term] as number;
+          cursor[term] = at + 1;
+          if (f === 0) docs[at] = slot;
+          tfs[at] = pendingTf.get(i - from);
+        }
       }
     }
     for (const term of touched) {
-      const from = (arena.start[term] as number) + (arena.length[term] as number);
+      const start = (arena.start[term] as number) + (arena.length[term] as number);
       arena.length[term] = (cursor[term] as number) - (arena.start[term] as number);
-      arena.updateBounds(term, from, this.lengths);
+      arena.updateBounds(term, start, this.lengths);
     }
-    this.pendingCount = 0;
-    // A bulk build grows the buffers far beyond what interleaved writes need: give that back.
-    if (this.pendingTerm.length > 1 << 16) this.resetPending();
+    this.pendingSlot = this.slotCount;
+    this.pendingTf = this.pendingTf.map(() => new PendingTfs());
   }
 
   /** Renumbers live documents densely and rebuilds postings and document terms without tombstones (order kept). */
@@ -227,7 +235,8 @@ export class InvertedIndex<M> {
     const capacity = Math.max(64, next + (next >> 3));
     const lengths = this.lengths.map(() => new Int32Array(capacity));
     const docTermStart = new Int32Array(capacity + 1);
-    const docTerms = new Int32Array(Math.max(1024, termCount + (termCount >> 3)));
+    const docTerms = new Int32Blocks();
+    docTerms.reserve(0, termCount);
     const ids: string[] = [];
     const metas: (M | undefined)[] = [];
     for (let slot = 0; slot < this.slotCount; slot++) {
@@ -236,8 +245,9 @@ export class InvertedIndex<M> {
       for (let f = 0; f < F; f++) (lengths[f] as Int32Array)[to] = (this.lengths[f] as Int32Array)[slot] as number;
       const from = this.docTermStart[slot] as number;
       const end = this.docTermStart[slot + 1] as number;
-      docTerms.set(this.docTerms.subarray(from, end), docTermStart[to]);
-      docTermStart[to + 1] = (docTermStart[to] as number) + end - from;
+      const at = docTermStart[to] as number;
+      for (let i = from; i < end; i++) docTerms.set(at + i - from, this.docTerms.get(i));
+      docTermStart[to + 1] = at + end - from;
       ids[to] = this.slotIds[slot] as string;
       metas[to] = this.slotMeta[slot];
       this.slotOf.set(this.slotIds[slot] as string, to);
@@ -250,6 +260,7 @@ export class InvertedIndex<M> {
     this.slotMeta = metas;
     this.alive = new Uint8Array(capacity).fill(1, 0, next);
     this.slotCount = next;
+    this.pendingSlot = next;
     this.deadCount = 0;
   }
 
@@ -261,20 +272,6 @@ export class InvertedIndex<M> {
     this.alive = grown(this.alive, new Uint8Array(capacity));
     this.docTermStart = grown(this.docTermStart, new Int32Array(capacity + 1));
     this.lengths = this.lengths.map((old) => grown(old, new Int32Array(capacity)));
-  }
-
-  private growPending(needed: number): void {
-    let capacity = this.pendingTerm.length * 2;
-    while (capacity < needed) capacity *= 2;
-    this.pendingTerm = grown(this.pendingTerm, new Int32Array(capacity));
-    this.pendingSlot = grown(this.pendingSlot, new Int32Array(capacity));
-    this.pendingTf = this.pendingTf.map((old) => grown(old, new Int32Array(capacity)));
-  }
-
-  private resetPending(): void {
-    this.pendingTerm = new Int32Array(1024);
-    this.pendingSlot = new Int32Array(1024);
-    this.pendingTf = this.pendingTf.map(() => new Int32Array(1024));
   }
 }
 

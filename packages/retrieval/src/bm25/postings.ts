@@ -57,11 +57,13 @@ export class PostingsArena {
     }
     if (extra === 0) return;
     if (this.used + extra > this.docs.length || this.abandoned > this.docs.length / 4) {
-      // Re-laid out terms keep 1/8 room (moves gave 1.5×): the arena stays near its contents.
+      // Re-laid out terms keep 1/8 room (moves gave 1.5×): the arena stays near its contents. A
+      // term that had no postings gets exactly its own, so a bulk build laid out at once is tight.
       const capacities = new Int32Array(this.terms);
       for (let term = 0; term < this.terms; term++) {
-        const length = (this.length[term] as number) + (counts[term] as number);
-        capacities[term] = length + (length >> 3);
+        const held = this.length[term] as number;
+        const length = held + (counts[term] as number);
+        capacities[term] = held === 0 ? length : length + (length >> 3);
       }
       this.relayout(capacities);
       return;

@@ -2,10 +2,12 @@ import type Database from 'better-sqlite3';
 import { bytesChecksum, valuesChecksum } from './record-checksum.js';
 
 /**
- * Snapshot pages are at most 16 MiB: one blob per snapshot hit better-sqlite3's bind limit
- * (about 2²⁹ bytes) at a million passages, so no snapshot was ever written there.
+ * Snapshot pages are at most 4 MiB: one blob per snapshot hit better-sqlite3's bind limit
+ * (about 2²⁹ bytes) at a million passages, so no snapshot was ever written there; and SQLite holds
+ * a few copies of the page being written (closing the 74 MB digest's index peaked 20–25 MiB
+ * higher with 16 MiB pages). Files with larger pages read as before.
  */
-export const SNAPSHOT_PAGE = 16 * 1024 * 1024;
+export const SNAPSHOT_PAGE = 4 * 1024 * 1024;
 
 /** The state of the records a snapshot reflects. */
 export interface SnapshotTag {
