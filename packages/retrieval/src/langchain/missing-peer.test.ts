@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const withoutLangChain = fileURLToPath(new URL('./__fixtures__/without-langchain.mjs', import.meta.url));
+const withoutPackages = fileURLToPath(new URL('../../../../tooling/scripts/without-packages.mjs', import.meta.url));
 
 /** Loads the subpath in a fresh Node process (ESM import, or require of the CommonJS entry) and prints what came back. */
 async function load(kind: 'import' | 'require', blocked: boolean): Promise<string> {
@@ -15,8 +15,9 @@ async function load(kind: 'import' | 'require', blocked: boolean): Promise<strin
     kind === 'import'
       ? `try { const m = await import('@chunkwise/retrieval/langchain'); ${report} } catch (e) { ${fail} }`
       : `try { const m = require('./src/langchain/index.require.ts'); ${report} } catch (e) { ${fail} }`;
-  const flags = ['--conditions=@chunkwise/source', '--import', 'tsx', ...(blocked ? ['--import', withoutLangChain] : []), ...(kind === 'import' ? ['--input-type=module'] : [])];
-  const { stdout } = await run(process.execPath, [...flags, '-e', script], { cwd: root });
+  const flags = ['--conditions=@chunkwise/source', '--import', 'tsx', '--import', withoutPackages, ...(kind === 'import' ? ['--input-type=module'] : [])];
+  const env = { ...process.env, CHUNKWISE_WITHOUT_PACKAGES: blocked ? '@langchain/core' : '' };
+  const { stdout } = await run(process.execPath, [...flags, '-e', script], { cwd: root, env });
   return stdout.trim();
 }
 
