@@ -70,13 +70,12 @@ export function registerAsk(program: Command): void {
         };
     let cited: CitedAnswer;
     let retrieverName: string;
-    let strategy: ContextStrategy = flags.strategy ?? contextStrategyFor(flags.retriever);
+    const strategy: ContextStrategy = flags.strategy ?? contextStrategyFor(flags.retriever);
     try {
       if ((await target.store.count()) === 0) {
         throw new ChunkwiseError('NOT_FOUND', `${target.label} holds no passages; index files into it first: chunkwise index <files…> --db ${target.label}.`);
       }
       const retriever = await openRetriever(target, flags, { onProgress: ui.onProgress });
-      strategy = flags.strategy ?? contextStrategyFor(retriever.name);
       retrieverName = retriever.embedder ? `${retriever.name} (${retriever.embedder.spec})` : retriever.name;
       try {
         const run = (signal?: AbortSignal) =>
